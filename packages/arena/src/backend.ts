@@ -1,0 +1,234 @@
+/**
+ * One worker's side of the arena: what the refill engine calls on a miss (takeBatch) and when a
+ * cache overflows (returnBatch). Blocks of this worker's spans go back to their span; blocks of
+ * other workers' spans are sorted by owner and pushed, one chain per owner, onto the owner's
+ * inbox for the class (push-only CAS, the owner takes the whole list with one exchange: no ABA).
+ */
+import { NO_OWNER, slotHeads, slotPartial, SP } from './layout.js';
+import type { Region } from './region.js';
+import { blockAddr, freeRun, isListed, listPush, listRemove, newRun, spanOf } from './spans.js';
+import { cacheBase, ST_REMOTE, ST_SPAN, tag } from './tags.js';
+
+export class SlotBackend {
+  readonly slotW: number;
+  readonly headsW: number;
+  readonly partialW: number;
+  readonly inboxW: number;
+  readonly orphanW: number;
+  readonly cacheTag: number;
+  private readonly spanTag: number;
+  private readonly nc: number;
+  // the chain being built by takeBatch
+  private cHead = 0;
+  private cTail = 0;
+  private cN = 0;
+  // per-owner chains being built by returnBatch; index owner + 1 (0: abandoned spans)
+  private readonly rHead: Int32Array;
+  private readonly rTail: Int32Array;
+  private readonly touched: Int32Array;
+  private nTouched = 0;
+
+  constructor(
+    readonly r: Region,
+    readonly slot: number,
+  ) {
+    const l = r.layout;
+    this.nc = l.numClasses;
+    this.slotW = (l.slots >>> 2) + slot * l.slotWords;
+    this.headsW = this.slotW + slotHeads(this.nc);
+    this.partialW = this.slotW + slotPartial(this.nc);
+    this.inboxW = (l.inbox >>> 2) + slot * this.nc;
+    this.orphanW = l.orphan >>> 2;
+    this.cacheTag = cacheBase(r.salt, slot);
+    this.spanTag = tag(r.salt, ST_SPAN, 0, 0);
+    this.rHead = new Int32Array(l.numSlots + 1);
+    this.rTail = new Int32Array(l.numSlots + 1);
+    this.touched = new Int32Array(l.numSlots + 1);
+  }
+
+  /**
+   * Up to `n` blocks of class `cls`, linked and tagged as this worker's cache. Returns the first
+   * block (0 when the heap has none left); out[0] = last block, out[1] = how many.
+   */
+  takeBatch(cls: number, n: number, out: Int32Array): number {
+    this.r.sync();
+    this.cHead = this.cTail = this.cN = 0;
+    this.collectInbox(cls);
+    this.takeOrphans(cls);
+    while (this.cN < n) {
+      let pg = this.r.i32[this.partialW + cls];
+      if (pg < 0 && (pg = this.newSpan(cls)) < 0) break;
+      this.carve(pg, cls, n - this.cN);
+    }
+    if (this.cN > 0) this.r.i32[(this.cTail >>> 2) + this.r.linkDelta] = 0;
+    out[0] = this.cTail;
+    out[1] = this.cN;
+    return this.cHead;
+  }
+
+  /** Give back `n` linked blocks of class `cls` starting at `head`. */
+  returnBatch(cls: number, head: number, _tail: number, n: number): void {
+    const r = this.r;
+    r.sync();
+    let p = head;
+    for (let k = 0; k < n; k++) {
+      const next = r.i32[(p >>> 2) + r.linkDelta];
+      this.giveBack(p, cls);
+      p = next;
+    }
+    this.flushRemote(cls);
+  }
+
+  /** Release every span of this worker that holds no block out, after taking in its inboxes. */
+  trim(): void {
+    const i32 = this.r.i32;
+    for (let cls = 0; cls < this.nc; cls++) {
+      this.collectInbox(cls);
+      for (let pg = i32[this.partialW + cls]; pg >= 0; ) {
+        const w = this.r.rec(pg);
+        const next = i32[w + SP.NEXT];
+        if (i32[w + SP.NFREE] === i32[w + SP.BUMP]) {
+          listRemove(this.r, this.partialW + cls, pg);
+          freeRun(this.r, pg, this.slot);
+        }
+        pg = next;
+      }
+    }
+  }
+
+  /** Take this worker's inbox for `cls`: remote frees of its blocks go back to their spans. */
+  collectInbox(cls: number): void {
+    const r = this.r;
+    const w = this.inboxW + cls;
+    if (Atomics.load(r.i32, w) === 0) return;
+    let p = Atomics.exchange(r.i32, w, 0);
+    while (p !== 0) {
+      const next = r.i32[(p >>> 2) + r.linkDelta];
+      this.giveBack(p, cls);
+      p = next;
+    }
+    this.flushRemote(cls);
+  }
+
+  private newSpan(cls: number): number {
+    const r = this.r;
+    const pg = newRun(r, r.spanPages[cls], cls, this.slot, this.slot);
+    if (pg >= 0) listPush(r, this.partialW + cls, pg);
+    return pg;
+  }
+
+  /** Move up to `want` blocks from span `pg` to the chain: its free list first, then fresh blocks. */
+  private carve(pg: number, cls: number, want: number): void {
+    const r = this.r;
+    const i32 = r.i32;
+    const ld = r.linkDelta;
+    const w = r.rec(pg);
+    let nfree = i32[w + SP.NFREE];
+    if (nfree > 0) {
+      let p = i32[w + SP.FREE];
+      while (want > 0 && nfree > 0) {
+        const next = i32[(p >>> 2) + ld];
+        this.append(p, cls);
+        p = next;
+        nfree--;
+        want--;
+      }
+      i32[w + SP.FREE] = p;
+      i32[w + SP.NFREE] = nfree;
+    }
+    let bump = i32[w + SP.BUMP];
+    const blocks = r.blocks[cls];
+    if (want > 0 && bump < blocks) {
+      const stride = r.stride[cls];
+      let p = blockAddr(r, pg, cls, bump);
+      const stop = Math.min(blocks, bump + want);
+      for (; bump < stop; bump++, p += stride) this.append(p, cls);
+      // BUMP after the tags: a block below BUMP always has a valid tag.
+      i32[w + SP.BUMP] = bump;
+    }
+    if (nfree === 0 && bump === blocks) listRemove(r, this.partialW + cls, pg);
+  }
+
+  private append(p: number, cls: number): void {
+    const i32 = this.r.i32;
+    if (this.r.hdr !== 0) i32[(p >>> 2) - 2] = this.cacheTag | cls;
+    if (this.cN === 0) this.cHead = p;
+    else i32[(this.cTail >>> 2) + this.r.linkDelta] = p;
+    this.cTail = p;
+    this.cN++;
+  }
+
+  /** Blocks of abandoned spans (their owner left) are free blocks anyone may use. */
+  private takeOrphans(cls: number): void {
+    const r = this.r;
+    const w = this.orphanW + cls;
+    if (Atomics.load(r.i32, w) === 0) return;
+    let p = Atomics.exchange(r.i32, w, 0);
+    while (p !== 0) {
+      const next = r.i32[(p >>> 2) + r.linkDelta];
+      this.append(p, cls);
+      p = next;
+    }
+  }
+
+  private giveBack(p: number, cls: number): void {
+    const r = this.r;
+    const pg = spanOf(r, p);
+    const owner = Atomics.load(r.i32, r.rec(pg) + SP.OWNER);
+    if (owner === this.slot) this.toSpan(pg, cls, p);
+    else this.addRemote(owner, p, cls);
+  }
+
+  private toSpan(pg: number, cls: number, p: number): void {
+    const r = this.r;
+    const i32 = r.i32;
+    const w = r.rec(pg);
+    if (r.hdr !== 0) i32[(p >>> 2) - 2] = this.spanTag | cls;
+    i32[(p >>> 2) + r.linkDelta] = i32[w + SP.FREE];
+    i32[w + SP.FREE] = p;
+    const nfree = ++i32[w + SP.NFREE];
+    const headW = this.partialW + cls;
+    if (!isListed(r, pg)) listPush(r, headW, pg);
+    // An empty span goes back to the arena unless it is this class's only span (hysteresis).
+    if (nfree === i32[w + SP.BUMP] && (i32[headW] !== pg || i32[w + SP.NEXT] >= 0)) {
+      listRemove(r, headW, pg);
+      freeRun(r, pg, this.slot);
+    }
+  }
+
+  private addRemote(owner: number, p: number, cls: number): void {
+    const r = this.r;
+    const k = owner + 1;
+    if (r.hdr !== 0) r.i32[(p >>> 2) - 2] = tag(r.salt, ST_REMOTE, owner === NO_OWNER ? 0 : owner, cls);
+    if (this.rHead[k] === 0) {
+      this.touched[this.nTouched++] = k;
+      this.rHead[k] = p;
+    } else {
+      r.i32[(this.rTail[k] >>> 2) + r.linkDelta] = p;
+    }
+    this.rTail[k] = p;
+  }
+
+  private flushRemote(cls: number): void {
+    const r = this.r;
+    const l = r.layout;
+    for (let t = 0; t < this.nTouched; t++) {
+      const k = this.touched[t];
+      const w = k === 0 ? this.orphanW + cls : (l.inbox >>> 2) + (k - 1) * this.nc + cls;
+      pushChain(r, w, this.rHead[k], this.rTail[k]);
+      this.rHead[k] = 0;
+    }
+    this.nTouched = 0;
+  }
+}
+
+/** Lock-free push of a whole chain onto a list word (the consumer only ever takes all of it). */
+export function pushChain(r: Region, w: number, head: number, tail: number): void {
+  const i32 = r.i32;
+  const tl = (tail >>> 2) + r.linkDelta;
+  for (;;) {
+    const old = Atomics.load(i32, w);
+    i32[tl] = old;
+    if (Atomics.compareExchange(i32, w, old, head) === old) return;
+  }
+}

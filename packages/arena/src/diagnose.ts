@@ -1,0 +1,94 @@
+/**
+ * What a pointer is, for the cold side of free/sizeOf/realloc: a live small block, a live large
+ * block, or a specific misuse. Runs only when the one-compare check on the hot path failed.
+ */
+import { HeapError, HeapErrorCode as E } from './errors.js';
+import { LARGE_CLASS, PAGE_SIZE, SP } from './layout.js';
+import { largeTag } from './large.js';
+import type { Region } from './region.js';
+import { runClass } from './spans.js';
+import { ST_ALLOC, ST_CACHE, ST_LARGE, ST_REMOTE, ST_SPAN, tagClass, tagSalt, tagState } from './tags.js';
+
+export const LIVE_SMALL = 1;
+export const LIVE_LARGE = 2;
+
+/** LIVE_SMALL or LIVE_LARGE, or throws the HeapError that names what is wrong with `p`. */
+export function classify(r: Region, p: number): number {
+  if (typeof p !== 'number' || !Number.isInteger(p)) {
+    throw new HeapError(E.MISALIGNED, `pointer ${String(p)} is not an integer byte offset`);
+  }
+  r.sync();
+  const base = r.layout.base;
+  const end = r.end();
+  if (p < base || p >= end) {
+    if (looksForeign(r, p)) throw foreign(r, p);
+    throw new HeapError(E.OUT_OF_RANGE, `pointer ${p} is outside the heap [${base}, ${end})`, p);
+  }
+  if (p < r.data) throw new HeapError(E.CONTROL, `pointer ${p} points into the heap's control block and metadata (data starts at ${r.data})`, p);
+  if ((p & 7) !== 0) throw new HeapError(E.MISALIGNED, `pointer ${p} is not 8-byte aligned`, p);
+  const pg = r.headOf(r.pageOf(p));
+  if (pg < 0) {
+    const hdrOnPage = (p - r.hdr - r.data) % PAGE_SIZE === 0;
+    if (hdrOnPage) throw new HeapError(E.DOUBLE_FREE, `pointer ${p} was freed already: its pages are free`, p);
+    throw new HeapError(E.NOT_ALLOCATED, `pointer ${p} points into a free page: no block lives there`, p);
+  }
+  const start = r.pageAddr(pg);
+  const cls = runClass(r, pg);
+  if (cls === LARGE_CLASS) {
+    if (p !== start + r.hdr) throw interior(p, start + r.hdr);
+    if (r.hdr === 0 || r.i32[(p >>> 2) - 2] === largeTag(r)) return LIVE_LARGE;
+    throw badHeader(r, p, r.i32[(p >>> 2) - 2]);
+  }
+  const stride = r.stride[cls];
+  const off = p - start - r.hdr;
+  const idx = Math.floor(off / stride);
+  if (off < 0 || off % stride !== 0) throw interior(p, start + r.hdr + Math.max(0, idx) * stride);
+  if (idx >= r.blocks[cls] || idx >= r.i32[r.rec(pg) + SP.BUMP]) {
+    throw new HeapError(E.NOT_ALLOCATED, `pointer ${p} is block ${idx} of a span that has not handed it out`, p);
+  }
+  if (r.hdr === 0) return LIVE_SMALL;
+  const w = r.i32[(p >>> 2) - 2];
+  if (tagSalt(w) !== r.salt) throw badHeader(r, p, w);
+  const st = tagState(w);
+  if (st === ST_ALLOC && tagClass(w) === cls) return LIVE_SMALL;
+  if (st === ST_CACHE || st === ST_SPAN || st === ST_REMOTE) {
+    throw new HeapError(E.DOUBLE_FREE, `double free of block ${p} (class ${cls}, ${r.sizes[cls]} bytes): it is already free`, p);
+  }
+  throw badHeader(r, p, w);
+}
+
+function interior(p: number, blockStart: number): HeapError {
+  return new HeapError(E.INTERIOR, `pointer ${p} points into the middle of the block at ${blockStart}`, p);
+}
+
+function badHeader(r: Region, p: number, w: number): HeapError {
+  if (tagSalt(w) !== r.salt && tagSalt(w) !== 0 && validState(w)) return foreign(r, p);
+  return new HeapError(E.CORRUPT, `block ${p} has a header no live block has (0x${(w >>> 0).toString(16)}): overwritten?`, p);
+}
+
+const validState = (w: number) => {
+  const st = tagState(w);
+  return st >= ST_ALLOC && st <= ST_LARGE;
+};
+
+function looksForeign(r: Region, p: number): boolean {
+  if ((p & 7) !== 0 || p < 8 || p >= r.buffer.byteLength) return false;
+  const w = r.i32[(p >>> 2) - 2];
+  return w !== undefined && tagSalt(w) !== 0 && tagSalt(w) !== r.salt && validState(w);
+}
+
+function foreign(r: Region, p: number): HeapError {
+  const w = r.i32[(p >>> 2) - 2];
+  return new HeapError(
+    E.FOREIGN,
+    `pointer ${p} carries the header of another heap (salt ${tagSalt(w)}, this heap ${r.salt})`,
+    p,
+  );
+}
+
+/** Usable bytes of a live block (the caller has classified it). */
+export function usableSize(r: Region, p: number, kind: number): number {
+  const pg = r.headOf(r.pageOf(p));
+  if (kind === LIVE_LARGE) return (Atomics.load(r.i32, r.rec(pg) + SP.INFO) >>> 8) * PAGE_SIZE - r.hdr;
+  return r.sizes[runClass(r, pg)];
+}

@@ -1,0 +1,51 @@
+/** Every misuse the heap detects has its own code; the heap is left as it was. */
+export const HeapErrorCode = {
+  /** alloc/calloc/realloc size that is negative, fractional, NaN or larger than the heap can hold */
+  BAD_SIZE: 'HAKMEM_BAD_SIZE',
+  /** free of a block that is already free */
+  DOUBLE_FREE: 'HAKMEM_DOUBLE_FREE',
+  /** a pointer outside the heap's bytes */
+  OUT_OF_RANGE: 'HAKMEM_OUT_OF_RANGE',
+  /** a pointer that is not a multiple of 8, or not an integer */
+  MISALIGNED: 'HAKMEM_MISALIGNED',
+  /** a pointer into the middle of a block */
+  INTERIOR: 'HAKMEM_INTERIOR_POINTER',
+  /** a pointer into the heap's control block or metadata */
+  CONTROL: 'HAKMEM_CONTROL_POINTER',
+  /** a pointer into memory that holds no block (a free page, or past a span's carved blocks) */
+  NOT_ALLOCATED: 'HAKMEM_NOT_ALLOCATED',
+  /** a header written by another heap (another salt) */
+  FOREIGN: 'HAKMEM_FOREIGN_POINTER',
+  /** a header that no state of this heap explains: the block's header was overwritten */
+  CORRUPT: 'HAKMEM_CORRUPT_HEADER',
+  /** validate() found a broken invariant */
+  INVARIANT: 'HAKMEM_INVARIANT',
+  /** an operation on a closed heap, or attach to one */
+  CLOSED: 'HAKMEM_CLOSED',
+  /** createHeap/attachHeap options that cannot work */
+  BAD_OPTION: 'HAKMEM_BAD_OPTION',
+  /** a handle that is not a hakmem heap handle, or of another layout version */
+  BAD_HANDLE: 'HAKMEM_BAD_HANDLE',
+  /** every worker slot is taken */
+  NO_SLOT: 'HAKMEM_NO_SLOT',
+} as const;
+export type HeapErrorCode = (typeof HeapErrorCode)[keyof typeof HeapErrorCode];
+
+export class HeapError extends Error {
+  override name = 'HeapError';
+  constructor(
+    readonly code: HeapErrorCode,
+    message: string,
+    readonly ptr?: number,
+  ) {
+    super(`${message} [${code}]`);
+  }
+}
+
+export function badSize(size: unknown, why: string): RangeError & { code: HeapErrorCode } {
+  const e = new RangeError(`bad size ${String(size)}: ${why} [${HeapErrorCode.BAD_SIZE}]`) as RangeError & {
+    code: HeapErrorCode;
+  };
+  e.code = HeapErrorCode.BAD_SIZE;
+  return e;
+}

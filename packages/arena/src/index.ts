@@ -1,0 +1,14 @@
+export { Region, MAX_HEAP_END, type CreateRegionOptions } from './region.js';
+export { SlotBackend, pushChain } from './backend.js';
+export { HeapError, HeapErrorCode, badSize } from './errors.js';
+export { classify, usableSize, LIVE_SMALL, LIVE_LARGE } from './diagnose.js';
+export { allocLarge, freeLarge, largePages } from './large.js';
+export { validateRegion, attachedSlots, type ValidateOptions, type ValidateReport } from './validate.js';
+export { regionStats, inboxBlocks, type RegionStats, type ClassStats } from './stats.js';
+export { classGeometry, type ClassGeometry } from './classes.js';
+export { forEachRun, type RunInfo } from './walk.js';
+export {
+  C, S, SP, PAGE_SIZE, PAGE_SHIFT, LAYOUT_VERSION, SLOT_FREE, SLOT_ATTACHED, SLOT_DEAD,
+  SLOT_RECLAIMING, slotHeads, slotRoom, slotBound, slotPartial, computeLayout, metadataBytes, type Layout,
+} from './layout.js';
+export { allocBase, cacheBase, tag, tagState, tagSlot, tagClass, ST_ALLOC, ST_CACHE, ST_SPAN, ST_REMOTE, ST_LARGE } from './tags.js';

@@ -1,0 +1,198 @@
+/**
+ * The shared-memory layout: one table of regions and word indices. The package README documents
+ * it (who writes each word, with which ordering); keep the two in step.
+ *
+ * All offsets are absolute byte offsets into the SharedArrayBuffer, so a heap can live inside a
+ * larger buffer (a WebAssembly memory, say) and its pointers are usable there as they are.
+ */
+
+export const MAGIC = 0x484b4d4d; // "HKMM"
+export const LAYOUT_VERSION = 1;
+
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
+
+/** Control block word indices (relative to the heap base, in 32-bit words). */
+export const C = {
+  MAGIC: 0,
+  VERSION: 1,
+  SALT: 2,
+  FLAGS: 3,
+  PAGE_SHIFT: 4,
+  NUM_CLASSES: 5,
+  NUM_SLOTS: 6,
+  SLOT_WORDS: 7,
+  MAX_PAGES: 8,
+  CLASS_TABLE: 9,
+  SLOTS: 10,
+  INBOX: 11,
+  ORPHAN: 12,
+  SPANS: 13,
+  BITMAP: 14,
+  DATA: 15,
+  BASE: 16,
+  MAX_END: 17,
+  // Cross-worker words start on their own cache line.
+  COMMITTED_PAGES: 32,
+  GROW_GEN: 33,
+  ARENA_LOCK: 34,
+  LOCK_HOLDER: 35,
+  CLOSED: 36,
+  STW: 37,
+  PAGE_HINT: 38,
+  GROW_COUNT: 39,
+  USED_PAGES: 40,
+  LARGE_RUNS: 41,
+  SMALL_SPANS: 42,
+} as const;
+export const CONTROL_WORDS = 64;
+
+export const FLAG_HEADERLESS = 1;
+
+/** Class table: one record per size class. */
+export const CT = { SIZE: 0, STRIDE: 1, SPAN_PAGES: 2, BLOCKS: 3 } as const;
+export const CT_WORDS = 4;
+
+/** Worker slot: words before the per-class arrays. */
+export const S = {
+  STATE: 0,
+  EPOCH: 1,
+  COLD: 2,
+  THREAD: 3,
+  HEADS: 16,
+} as const;
+/** Per-class arrays of a slot, word offsets from the slot's start (nc = number of classes). */
+export const slotHeads = (_nc: number) => S.HEADS;
+/** room = bound - blocks cached (the cache drains when it goes below 0) */
+export const slotRoom = (nc: number) => S.HEADS + nc;
+export const slotBound = (nc: number) => S.HEADS + 2 * nc;
+/** head of the owner's list of spans with blocks to give, per class (-1: none) */
+export const slotPartial = (nc: number) => S.HEADS + 3 * nc;
+export const SLOT_FREE = 0;
+export const SLOT_ATTACHED = 1;
+export const SLOT_DEAD = 2;
+export const SLOT_RECLAIMING = 3;
+
+/** Span table: one record per page; the span's fields live in the record of its first page. */
+export const SP = {
+  /** head page index + 1 for every page of a used run; 0 for a free page. */
+  HEAD: 0,
+  /** first page only: pages << 8 | class (class 255 = large run). */
+  INFO: 1,
+  /** first page only: owning slot, -1 when abandoned. Atomics. */
+  OWNER: 2,
+  /** span free list head (owner only). */
+  FREE: 3,
+  /** blocks in the span free list (owner only). */
+  NFREE: 4,
+  /** blocks carved so far (owner only); blocks beyond are untouched. */
+  BUMP: 5,
+  /** owner's per-class list links: span page index, -1 end; PREV -2 = not listed. */
+  NEXT: 6,
+  PREV: 7,
+} as const;
+export const SPAN_WORDS = 8;
+export const NOT_LISTED = -2;
+export const LARGE_CLASS = 255;
+export const NO_OWNER = -1;
+
+export interface LayoutParams {
+  base: number;
+  /** bytes from base available now */
+  initialBytes: number;
+  /** bytes from base the heap may grow to */
+  maxBytes: number;
+  numClasses: number;
+  numSlots: number;
+}
+
+export interface Layout {
+  base: number;
+  maxEnd: number;
+  numClasses: number;
+  numSlots: number;
+  slotWords: number;
+  maxPages: number;
+  classTable: number;
+  slots: number;
+  inbox: number;
+  orphan: number;
+  spans: number;
+  bitmap: number;
+  data: number;
+  /** pages that fit in the initial bytes */
+  initialPages: number;
+}
+
+const align = (n: number, a: number) => Math.ceil(n / a) * a;
+
+export function slotWordsFor(numClasses: number): number {
+  // heads, room, bound and partial-span list heads per class, rounded to 64 bytes.
+  return align(S.HEADS + 4 * numClasses, 16);
+}
+
+export function computeLayout(p: LayoutParams): Layout {
+  const slotWords = slotWordsFor(p.numClasses);
+  const maxEnd = p.base + p.maxBytes;
+  const maxPages = Math.floor(p.maxBytes / PAGE_SIZE);
+  let o = p.base + CONTROL_WORDS * 4;
+  const classTable = o;
+  o = align(o + p.numClasses * CT_WORDS * 4, 64);
+  const slots = o;
+  o += p.numSlots * slotWords * 4;
+  const inbox = o;
+  o = align(o + p.numSlots * p.numClasses * 4, 64);
+  const orphan = o;
+  o = align(o + 2 * p.numClasses * 4, 64);
+  const spans = o;
+  o += maxPages * SPAN_WORDS * 4;
+  const bitmap = o;
+  o += Math.ceil(maxPages / 32) * 4;
+  const data = align(o, PAGE_SIZE);
+  const initialEnd = p.base + p.initialBytes;
+  const initialPages = Math.max(0, Math.floor((initialEnd - data) / PAGE_SIZE));
+  const usablePages = Math.max(0, Math.floor((maxEnd - data) / PAGE_SIZE));
+  return {
+    base: p.base, maxEnd, numClasses: p.numClasses, numSlots: p.numSlots, slotWords,
+    maxPages: Math.min(maxPages, usablePages), classTable, slots, inbox, orphan, spans, bitmap,
+    data, initialPages,
+  };
+}
+
+/** Bytes of metadata in front of the data region. */
+export const metadataBytes = (l: Layout) => l.data - l.base;
+
+export function writeLayout(i32: Int32Array, l: Layout, salt: number, flags: number): void {
+  const c = l.base >>> 2;
+  i32[c + C.VERSION] = LAYOUT_VERSION;
+  i32[c + C.SALT] = salt;
+  i32[c + C.FLAGS] = flags;
+  i32[c + C.PAGE_SHIFT] = PAGE_SHIFT;
+  i32[c + C.NUM_CLASSES] = l.numClasses;
+  i32[c + C.NUM_SLOTS] = l.numSlots;
+  i32[c + C.SLOT_WORDS] = l.slotWords;
+  i32[c + C.MAX_PAGES] = l.maxPages;
+  i32[c + C.CLASS_TABLE] = l.classTable;
+  i32[c + C.SLOTS] = l.slots;
+  i32[c + C.INBOX] = l.inbox;
+  i32[c + C.ORPHAN] = l.orphan;
+  i32[c + C.SPANS] = l.spans;
+  i32[c + C.BITMAP] = l.bitmap;
+  i32[c + C.DATA] = l.data;
+  i32[c + C.BASE] = l.base;
+  i32[c + C.MAX_END] = l.maxEnd;
+  // The magic goes last and with a release store: an attacher that sees it sees the rest.
+  Atomics.store(i32, c + C.MAGIC, MAGIC);
+}
+
+export function readLayout(i32: Int32Array, base: number): Layout {
+  const c = base >>> 2;
+  const at = (k: number) => i32[c + k];
+  return {
+    base: at(C.BASE), maxEnd: at(C.MAX_END), numClasses: at(C.NUM_CLASSES),
+    numSlots: at(C.NUM_SLOTS), slotWords: at(C.SLOT_WORDS), maxPages: at(C.MAX_PAGES),
+    classTable: at(C.CLASS_TABLE), slots: at(C.SLOTS), inbox: at(C.INBOX), orphan: at(C.ORPHAN),
+    spans: at(C.SPANS), bitmap: at(C.BITMAP), data: at(C.DATA),
+    initialPages: Atomics.load(i32, c + C.COMMITTED_PAGES),
+  };
+}

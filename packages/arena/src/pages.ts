@@ -1,0 +1,108 @@
+/**
+ * The page allocator: a bitmap of 4 KiB pages (1 = in a run), first fit from a hint, growth of a
+ * growable buffer when nothing fits. Every call takes the arena lock; callers are cold paths
+ * (a new span, a span given back, a large block).
+ */
+import { C, PAGE_SIZE } from './layout.js';
+import { acquire, release } from './lock.js';
+import type { Region } from './region.js';
+
+/** Claim `n` contiguous pages; the page index, or -1 when the heap is full and cannot grow. */
+export function allocPages(r: Region, n: number, me: number): number {
+  const lockW = r.ctrl + C.ARENA_LOCK;
+  const holderW = r.ctrl + C.LOCK_HOLDER;
+  acquire(r.i32, lockW, holderW, me);
+  let pg = findRun(r, n);
+  while (pg < 0 && grow(r, n)) pg = findRun(r, n);
+  if (pg >= 0) {
+    setBits(r, pg, n, true);
+    Atomics.add(r.i32, r.ctrl + C.USED_PAGES, n);
+  }
+  release(r.i32, lockW, holderW);
+  if (Atomics.load(r.i32, r.ctrl + C.GROW_GEN) !== r.gen) r.refresh();
+  return pg;
+}
+
+export function freePages(r: Region, pg: number, n: number, me: number): void {
+  const lockW = r.ctrl + C.ARENA_LOCK;
+  const holderW = r.ctrl + C.LOCK_HOLDER;
+  acquire(r.i32, lockW, holderW, me);
+  setBits(r, pg, n, false);
+  Atomics.sub(r.i32, r.ctrl + C.USED_PAGES, n);
+  if (pg < Atomics.load(r.i32, r.ctrl + C.PAGE_HINT)) Atomics.store(r.i32, r.ctrl + C.PAGE_HINT, pg);
+  release(r.i32, lockW, holderW);
+}
+
+export function pageInUse(r: Region, pg: number): boolean {
+  return ((Atomics.load(r.i32, r.bitmapW + (pg >>> 5)) >>> (pg & 31)) & 1) === 1;
+}
+
+/** First fit at or after the hint; keeps the hint at the lowest page that may be free. */
+function findRun(r: Region, n: number): number {
+  const i32 = r.i32;
+  const bw = r.bitmapW;
+  const hintW = r.ctrl + C.PAGE_HINT;
+  const hint = Atomics.load(i32, hintW);
+  const end = r.committedPages();
+  let firstFree = -1;
+  let run = 0;
+  let start = 0;
+  for (let pg = hint; pg < end; ) {
+    const w = Atomics.load(i32, bw + (pg >>> 5));
+    if ((pg & 31) === 0 && w === -1) {
+      run = 0;
+      pg += 32;
+      continue;
+    }
+    if ((pg & 31) === 0 && w === 0 && pg + 32 <= end) {
+      if (firstFree < 0) firstFree = pg;
+      if (run === 0) start = pg;
+      run += 32;
+      pg += 32;
+    } else {
+      if (((w >>> (pg & 31)) & 1) === 0) {
+        if (firstFree < 0) firstFree = pg;
+        if (run === 0) start = pg;
+        run++;
+      } else {
+        run = 0;
+      }
+      pg++;
+    }
+    if (run >= n) {
+      Atomics.store(i32, hintW, start === firstFree ? start + n : firstFree);
+      return start;
+    }
+  }
+  if (firstFree >= 0) Atomics.store(i32, hintW, firstFree);
+  else Atomics.store(i32, hintW, end);
+  return -1;
+}
+
+function setBits(r: Region, pg: number, n: number, on: boolean): void {
+  const i32 = r.i32;
+  for (let p = pg; p < pg + n; ) {
+    const bit = p & 31;
+    const take = Math.min(32 - bit, pg + n - p);
+    const mask = take === 32 ? -1 : ((1 << take) - 1) << bit;
+    if (on) Atomics.or(i32, r.bitmapW + (p >>> 5), mask);
+    else Atomics.and(i32, r.bitmapW + (p >>> 5), ~mask);
+    p += take;
+  }
+}
+
+/** Grow the buffer (held under the arena lock) so that `n` more pages can fit; false if it cannot. */
+function grow(r: Region, n: number): boolean {
+  const buf = r.buffer;
+  const committed = r.committedPages();
+  const maxPages = r.layout.maxPages;
+  if (!buf.growable || committed >= maxPages) return false;
+  const want = Math.min(maxPages, Math.max(committed * 2, committed + n));
+  const bytes = r.data + want * PAGE_SIZE;
+  if (bytes > buf.maxByteLength) return false;
+  if (bytes > buf.byteLength) buf.grow(bytes);
+  Atomics.store(r.i32, r.ctrl + C.COMMITTED_PAGES, want);
+  Atomics.add(r.i32, r.ctrl + C.GROW_COUNT, 1);
+  Atomics.add(r.i32, r.ctrl + C.GROW_GEN, 1);
+  return true;
+}

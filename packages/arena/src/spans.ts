@@ -1,0 +1,75 @@
+/**
+ * Spans: a run of pages carved into blocks of one class and owned by one worker slot. The owner
+ * alone touches a span's free list, counters and list links; other workers only read HEAD, INFO
+ * and OWNER (with Atomics) to find where a block goes.
+ */
+import { LARGE_CLASS, NO_OWNER, NOT_LISTED, PAGE_SHIFT, SP } from './layout.js';
+import { allocPages, freePages } from './pages.js';
+import type { Region } from './region.js';
+
+/** Claim pages for a run and write its records; the run's first page, or -1. */
+export function newRun(r: Region, pages: number, cls: number, owner: number, me: number): number {
+  const pg = allocPages(r, pages, me);
+  if (pg < 0) return -1;
+  const i32 = r.i32;
+  const w = r.rec(pg);
+  Atomics.store(i32, w + SP.INFO, (pages << 8) | cls);
+  Atomics.store(i32, w + SP.OWNER, owner);
+  i32[w + SP.FREE] = 0;
+  i32[w + SP.NFREE] = 0;
+  i32[w + SP.BUMP] = 0;
+  i32[w + SP.NEXT] = -1;
+  i32[w + SP.PREV] = NOT_LISTED;
+  // HEAD last: a page is "in a run" for readers only once its run's record is complete.
+  for (let i = pages - 1; i >= 0; i--) Atomics.store(i32, r.rec(pg + i) + SP.HEAD, pg + 1);
+  return pg;
+}
+
+export function freeRun(r: Region, pg: number, me: number): void {
+  const i32 = r.i32;
+  const pages = runPages(r, pg);
+  for (let i = 0; i < pages; i++) Atomics.store(i32, r.rec(pg + i) + SP.HEAD, 0);
+  Atomics.store(i32, r.rec(pg) + SP.INFO, 0);
+  Atomics.store(i32, r.rec(pg) + SP.OWNER, NO_OWNER);
+  freePages(r, pg, pages, me);
+}
+
+export const runPages = (r: Region, pg: number): number => Atomics.load(r.i32, r.rec(pg) + SP.INFO) >>> 8;
+export const runClass = (r: Region, pg: number): number => Atomics.load(r.i32, r.rec(pg) + SP.INFO) & 0xff;
+export const isLarge = (r: Region, pg: number): boolean => runClass(r, pg) === LARGE_CLASS;
+
+/** address of block `i` of the span at page `pg` (the pointer handed to users) */
+export function blockAddr(r: Region, pg: number, cls: number, i: number): number {
+  return r.pageAddr(pg) + i * r.stride[cls] + r.hdr;
+}
+
+/** Span page of any pointer inside a used run (the caller has checked the range). */
+export function spanOf(r: Region, p: number): number {
+  return Atomics.load(r.i32, r.rec((p - r.data) >>> PAGE_SHIFT) + SP.HEAD) - 1;
+}
+
+// ---- the owner's per-class list of spans with blocks to give (doubly linked through NEXT/PREV) ----
+
+export function listPush(r: Region, headW: number, pg: number): void {
+  const i32 = r.i32;
+  const w = r.rec(pg);
+  const first = i32[headW];
+  i32[w + SP.NEXT] = first;
+  i32[w + SP.PREV] = -1;
+  if (first >= 0) i32[r.rec(first) + SP.PREV] = pg;
+  i32[headW] = pg;
+}
+
+export function listRemove(r: Region, headW: number, pg: number): void {
+  const i32 = r.i32;
+  const w = r.rec(pg);
+  const next = i32[w + SP.NEXT];
+  const prev = i32[w + SP.PREV];
+  if (prev >= 0) i32[r.rec(prev) + SP.NEXT] = next;
+  else i32[headW] = next;
+  if (next >= 0) i32[r.rec(next) + SP.PREV] = prev;
+  i32[w + SP.NEXT] = -1;
+  i32[w + SP.PREV] = NOT_LISTED;
+}
+
+export const isListed = (r: Region, pg: number): boolean => r.i32[r.rec(pg) + SP.PREV] !== NOT_LISTED;

@@ -1,0 +1,207 @@
+/**
+ * validate(): walk the whole heap and check every invariant; throw a HeapError naming the first
+ * broken one. It reads every list it checks, so it must run while no other worker is inside a
+ * cold path (one worker, or all others quiet).
+ */
+import { HeapError, HeapErrorCode } from './errors.js';
+import { C, LARGE_CLASS, NO_OWNER, NOT_LISTED, S, slotBound, slotHeads, slotPartial, slotRoom, SP } from './layout.js';
+import { largeTag } from './large.js';
+import type { Region } from './region.js';
+import { blockAddr } from './spans.js';
+import { ST_ALLOC, ST_CACHE, ST_REMOTE, ST_SPAN, tag, tagClass, tagSalt, tagSlot, tagState } from './tags.js';
+import { forEachRun } from './walk.js';
+import { pageInUse } from './pages.js';
+
+export interface ValidateOptions {
+  /** slots whose caches are walked (their owners must be quiet); default: all */
+  slots?: readonly number[];
+}
+
+export interface ValidateReport {
+  runs: number;
+  spans: number;
+  largeRuns: number;
+  blocksLive: number;
+  blocksCached: number;
+  blocksInSpans: number;
+  blocksInInboxes: number;
+}
+
+const fail = (what: string): never => {
+  throw new HeapError(HeapErrorCode.INVARIANT, `heap invariant broken: ${what}`);
+};
+
+export function validateRegion(r: Region, o: ValidateOptions = {}): ValidateReport {
+  r.sync();
+  const i32 = r.i32;
+  const l = r.layout;
+  const nc = l.numClasses;
+  const committed = r.committedPages();
+  const rep: ValidateReport = {
+    runs: 0, spans: 0, largeRuns: 0, blocksLive: 0, blocksCached: 0, blocksInSpans: 0, blocksInInboxes: 0,
+  };
+  if (committed < 0 || committed > l.maxPages) fail(`committed pages ${committed} outside [0, ${l.maxPages}]`);
+  if (r.end() > r.buffer.byteLength) fail(`data end ${r.end()} beyond the buffer (${r.buffer.byteLength})`);
+
+  // 1. Pages: bitmap and run records agree; runs tile the used pages.
+  let usedPages = 0;
+  for (let pg = 0; pg < committed; pg++) {
+    const head = Atomics.load(i32, r.rec(pg) + SP.HEAD) - 1;
+    if (pageInUse(r, pg) !== head >= 0) fail(`page ${pg}: bitmap says ${pageInUse(r, pg) ? 'used' : 'free'}, record head ${head}`);
+    if (head >= 0) usedPages++;
+  }
+  for (let pg = committed; pg < l.maxPages; pg++) {
+    if (pageInUse(r, pg)) fail(`page ${pg} beyond the committed ${committed} is marked used`);
+  }
+  if (usedPages !== Atomics.load(i32, r.ctrl + C.USED_PAGES)) {
+    fail(`${usedPages} pages in runs, the counter says ${Atomics.load(i32, r.ctrl + C.USED_PAGES)}`);
+  }
+
+  // 2. Runs: well formed; spans' free lists and block tags agree.
+  const stateCount = new Map<number, number>(); // tag -> blocks carrying it
+  const count = (w: number) => stateCount.set(w, (stateCount.get(w) ?? 0) + 1);
+  const listedSpans = new Set<number>();
+  forEachRun(r, (run) => {
+    rep.runs++;
+    const { pg, pages, cls } = run;
+    if (pages < 1 || pg + pages > committed) fail(`run at page ${pg}: ${pages} pages overrun the committed ${committed}`);
+    for (let k = 1; k < pages; k++) {
+      if (Atomics.load(i32, r.rec(pg + k) + SP.HEAD) !== pg + 1) fail(`run at page ${pg}: page ${pg + k} belongs elsewhere`);
+    }
+    if (cls === LARGE_CLASS) {
+      rep.largeRuns++;
+      rep.blocksLive++;
+      if (r.hdr !== 0) {
+        const p = r.pageAddr(pg) + r.hdr;
+        if (i32[(p >>> 2) - 2] !== largeTag(r)) fail(`large block ${p}: header 0x${(i32[(p >>> 2) - 2] >>> 0).toString(16)}`);
+        if (i32[(p >>> 2) - 1] !== pages) fail(`large block ${p}: header says ${i32[(p >>> 2) - 1]} pages, run has ${pages}`);
+      }
+      return;
+    }
+    rep.spans++;
+    if (cls >= nc) fail(`span at page ${pg}: class ${cls} of ${nc}`);
+    if (pages !== r.spanPages[cls]) fail(`span at page ${pg}: ${pages} pages, class ${cls} spans have ${r.spanPages[cls]}`);
+    const { nfree, bump, owner } = run;
+    if (bump < 0 || bump > r.blocks[cls]) fail(`span at page ${pg}: ${bump} blocks carved of ${r.blocks[cls]}`);
+    if (nfree < 0 || nfree > bump) fail(`span at page ${pg}: ${nfree} free of ${bump} carved`);
+    if (owner !== NO_OWNER && (owner < 0 || owner >= l.numSlots)) fail(`span at page ${pg}: owner ${owner}`);
+    const w = r.rec(pg);
+    if (i32[w + SP.PREV] !== NOT_LISTED) listedSpans.add(pg);
+    // the span free list
+    let p = i32[w + SP.FREE];
+    for (let k = 0; k < nfree; k++) {
+      checkBlock(r, p, pg, cls, bump, `span ${pg} free list`);
+      if (r.hdr !== 0 && i32[(p >>> 2) - 2] !== tag(r.salt, ST_SPAN, 0, cls)) fail(`block ${p} in span ${pg}'s free list is not tagged free-in-span`);
+      p = i32[(p >>> 2) + r.linkDelta];
+    }
+    if (p !== 0) fail(`span at page ${pg}: free list longer than its count ${nfree}`);
+    rep.blocksInSpans += nfree;
+    if (r.hdr === 0) return;
+    // every carved block carries a tag of this heap and class, in a state a block can be in
+    for (let k = 0; k < bump; k++) {
+      const b = blockAddr(r, pg, cls, k);
+      const t = i32[(b >>> 2) - 2];
+      if (tagSalt(t) !== r.salt || tagClass(t) !== cls) fail(`block ${b} (span ${pg}, class ${cls}): header 0x${(t >>> 0).toString(16)}`);
+      const st = tagState(t);
+      if (st === ST_ALLOC) rep.blocksLive++;
+      else if (st === ST_CACHE || st === ST_SPAN || st === ST_REMOTE) count(t);
+      else fail(`block ${b}: state ${st}`);
+    }
+  });
+  if (r.hdr !== 0) {
+    let spanTagged = 0;
+    for (let cls = 0; cls < nc; cls++) spanTagged += stateCount.get(tag(r.salt, ST_SPAN, 0, cls)) ?? 0;
+    if (spanTagged !== rep.blocksInSpans) fail(`${spanTagged} blocks tagged free-in-span, span free lists hold ${rep.blocksInSpans}`);
+  }
+
+  // 3. Per-slot partial lists, caches and inboxes.
+  const slots = o.slots ?? Array.from({ length: l.numSlots }, (_, s) => s);
+  for (let s = 0; s < l.numSlots; s++) {
+    const sw = (l.slots >>> 2) + s * l.slotWords;
+    for (let cls = 0; cls < nc; cls++) {
+      const headW = sw + slotPartial(nc) + cls;
+      let prev = -1;
+      let steps = 0;
+      for (let pg = i32[headW]; pg >= 0; pg = i32[r.rec(pg) + SP.NEXT]) {
+        if (++steps > committed) fail(`slot ${s} class ${cls}: span list has a cycle`);
+        if (!listedSpans.delete(pg)) fail(`slot ${s} class ${cls}: listed span ${pg} is not a span marked listed`);
+        const w = r.rec(pg);
+        if ((Atomics.load(i32, w + SP.INFO) & 0xff) !== cls) fail(`slot ${s} class ${cls}: span ${pg} is of class ${Atomics.load(i32, w + SP.INFO) & 0xff}`);
+        if (Atomics.load(i32, w + SP.OWNER) !== s) fail(`slot ${s}: its span list holds span ${pg} owned by ${Atomics.load(i32, w + SP.OWNER)}`);
+        if (i32[w + SP.PREV] !== prev) fail(`span ${pg}: prev link ${i32[w + SP.PREV]}, expected ${prev}`);
+        prev = pg;
+      }
+    }
+  }
+  // abandoned spans' list (under the arena lock; quiet here)
+  for (let cls = 0; cls < nc; cls++) {
+    let steps = 0;
+    for (let pg = i32[(l.orphan >>> 2) + nc + cls]; pg >= 0; pg = i32[r.rec(pg) + SP.NEXT]) {
+      if (++steps > committed) fail(`abandoned list of class ${cls} has a cycle`);
+      if (!listedSpans.delete(pg)) fail(`abandoned span ${pg} is not marked listed`);
+    }
+  }
+  if (listedSpans.size > 0) fail(`spans marked listed but on no list: ${[...listedSpans].slice(0, 5).join(', ')}`);
+
+  const walkList = (first: number, max: number, cls: number, want: number | null, what: string): number => {
+    let n = 0;
+    for (let p = first; p !== 0; p = i32[(p >>> 2) + r.linkDelta]) {
+      if (++n > max) fail(`${what}: longer than ${max} (a cycle?)`);
+      const pg = p >= r.data && p < r.end() ? r.headOf(r.pageOf(p)) : -1;
+      if (pg < 0) fail(`${what}: block ${p} is not in a used run`);
+      const spanCls = Atomics.load(i32, r.rec(pg) + SP.INFO) & 0xff;
+      if (spanCls !== cls) fail(`${what}: block ${p} is of class ${spanCls}`);
+      checkBlock(r, p, pg, cls, i32[r.rec(pg) + SP.BUMP], what);
+      if (want !== null && i32[(p >>> 2) - 2] !== (want | cls)) fail(`${what}: block ${p} tagged 0x${(i32[(p >>> 2) - 2] >>> 0).toString(16)}`);
+    }
+    return n;
+  };
+  const maxBlocks = committed * 4096;
+  for (const s of slots) {
+    const sw = (l.slots >>> 2) + s * l.slotWords;
+    for (let cls = 0; cls < nc; cls++) {
+      const want = r.hdr !== 0 ? tag(r.salt, ST_CACHE, s, 0) : null;
+      const n = walkList(i32[sw + slotHeads(nc) + cls], maxBlocks, cls, want, `slot ${s} cache of class ${cls}`);
+      const counted = i32[sw + slotBound(nc) + cls] - i32[sw + slotRoom(nc) + cls];
+      if (n !== counted) fail(`slot ${s} class ${cls}: ${n} blocks listed, bound - room says ${counted}`);
+      rep.blocksCached += n;
+      if (r.hdr !== 0 && n !== (stateCount.get(want! | cls) ?? 0)) {
+        fail(`slot ${s} class ${cls}: ${stateCount.get(want! | cls) ?? 0} blocks tagged as its cache, ${n} in its list`);
+      }
+    }
+  }
+  let remoteTagged = 0;
+  for (const [t, n] of stateCount) if (tagState(t) === ST_REMOTE) remoteTagged += n;
+  for (let s = -1; s < l.numSlots; s++) {
+    for (let cls = 0; cls < nc; cls++) {
+      const w = s < 0 ? (l.orphan >>> 2) + cls : (l.inbox >>> 2) + s * nc + cls;
+      const what = s < 0 ? `abandoned-span inbox of class ${cls}` : `slot ${s} inbox of class ${cls}`;
+      const first = Atomics.load(i32, w);
+      if (r.hdr !== 0) {
+        for (let p = first, k = 0; p !== 0 && k <= maxBlocks; p = i32[(p >>> 2) + r.linkDelta], k++) {
+          const t = i32[(p >>> 2) - 2];
+          if (tagState(t) !== ST_REMOTE) fail(`${what}: block ${p} not tagged remote`);
+          if (s >= 0 && tagSlot(t) !== s) fail(`${what}: block ${p} addressed to slot ${tagSlot(t)}`);
+        }
+      }
+      rep.blocksInInboxes += walkList(first, maxBlocks, cls, null, what);
+    }
+  }
+  if (r.hdr !== 0 && remoteTagged !== rep.blocksInInboxes) fail(`${remoteTagged} blocks tagged remote, inboxes hold ${rep.blocksInInboxes}`);
+  return rep;
+}
+
+function checkBlock(r: Region, p: number, pg: number, cls: number, bump: number, what: string): void {
+  const off = p - r.pageAddr(pg) - r.hdr;
+  const idx = off / r.stride[cls];
+  if (off < 0 || !Number.isInteger(idx) || idx >= bump) fail(`${what}: ${p} is not a carved block of span ${pg}`);
+}
+
+export function attachedSlots(r: Region): number[] {
+  const l = r.layout;
+  const out: number[] = [];
+  for (let s = 0; s < l.numSlots; s++) {
+    if (Atomics.load(r.i32, (l.slots >>> 2) + s * l.slotWords + S.STATE) !== 0) out.push(s);
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+/** Visiting the heap's runs in address order: the shared basis of validate() and stats(). */
+import { LARGE_CLASS, SP } from './layout.js';
+import type { Region } from './region.js';
+
+export interface RunInfo {
+  pg: number;
+  pages: number;
+  /** size class, or LARGE_CLASS */
+  cls: number;
+  owner: number;
+  nfree: number;
+  bump: number;
+}
+
+/** Calls `f` for every run (span or large block) in page order; free pages are skipped. */
+export function forEachRun(r: Region, f: (run: RunInfo) => void): void {
+  const i32 = r.i32;
+  const end = r.committedPages();
+  const run: RunInfo = { pg: 0, pages: 0, cls: 0, owner: 0, nfree: 0, bump: 0 };
+  for (let pg = 0; pg < end; ) {
+    const w = r.rec(pg);
+    if (Atomics.load(i32, w + SP.HEAD) !== pg + 1) {
+      pg++;
+      continue;
+    }
+    const info = Atomics.load(i32, w + SP.INFO);
+    run.pg = pg;
+    run.pages = info >>> 8;
+    run.cls = info & 0xff;
+    run.owner = Atomics.load(i32, w + SP.OWNER);
+    run.nfree = run.cls === LARGE_CLASS ? 0 : i32[w + SP.NFREE];
+    run.bump = run.cls === LARGE_CLASS ? 0 : i32[w + SP.BUMP];
+    f(run);
+    pg += Math.max(1, run.pages);
+  }
+}

@@ -1,0 +1,5 @@
+export { createHeap } from './create.js';
+export { Heap, HeaderlessHeap } from './heap.js';
+export type { HeapHandle, HeapStats } from './api.js';
+export type { HeapOptions } from './options.js';
+export { HeapError, HeapErrorCode, type ValidateReport, type RegionStats, type ClassStats } from '@hakmem/arena';

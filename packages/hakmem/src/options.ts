@@ -1,0 +1,69 @@
+import { HeapError, HeapErrorCode } from '@hakmem/arena';
+import { defaultClassSizes } from '@hakmem/pool-tls';
+
+export interface HeapOptions {
+  /** bytes of the heap now (default 64 MiB); untouched shared memory costs no RAM */
+  size?: number;
+  /** grow up to this many bytes (a growable SharedArrayBuffer); default: no growth */
+  maxSize?: number;
+  /** place the heap in this buffer instead of a new one (a shared WebAssembly memory's, say) */
+  buffer?: SharedArrayBuffer;
+  /** where the heap starts in `buffer` (multiple of 8, default 0) */
+  byteOffset?: number;
+  /** how many bytes of `buffer` the heap takes from byteOffset (default: to the end) */
+  byteLength?: number;
+  /** workers that may attach besides the creator (default 64, at most 254) */
+  maxWorkers?: number;
+  /** no block headers: `free(ptr, size)` needs the size and misuse goes undetected (a few % faster) */
+  headerless?: boolean;
+  /** usable bytes per size class (advanced; default 16 B .. 64 KiB, see @hakmem/pool-tls) */
+  classSizes?: number[];
+  /** blocks per refill, per class (advanced; default: ~16 KiB a refill, 1..64 blocks) */
+  refillCounts?: number[];
+}
+
+export interface ResolvedOptions {
+  buffer: SharedArrayBuffer;
+  base: number;
+  bytes: number;
+  maxBytes: number;
+  slots: number;
+  headerless: boolean;
+  classSizes: number[];
+  refillCounts: number[] | undefined;
+}
+
+export const DEFAULT_SIZE = 64 << 20;
+export const DEFAULT_MAX_WORKERS = 64;
+
+const bad = (msg: string) => new HeapError(HeapErrorCode.BAD_OPTION, msg);
+
+function int(name: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw bad(`${name} must be an integer in [${min}, ${max}], got ${String(v)}`);
+  }
+  return v;
+}
+
+export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
+  if (o === null || typeof o !== 'object') throw bad('options must be an object');
+  const maxWorkers = int('maxWorkers', o.maxWorkers ?? DEFAULT_MAX_WORKERS, 0, 254);
+  const classSizes = o.classSizes ?? defaultClassSizes();
+  const headerless = o.headerless ?? false;
+  if (o.refillCounts && o.refillCounts.length !== classSizes.length) {
+    throw bad(`refillCounts has ${o.refillCounts.length} entries for ${classSizes.length} classes`);
+  }
+  o.refillCounts?.forEach((n, i) => int(`refillCounts[${i}]`, n, 1, 1 << 16));
+  if (o.buffer !== undefined) {
+    if (!(o.buffer instanceof SharedArrayBuffer)) throw bad('buffer must be a SharedArrayBuffer');
+    const base = int('byteOffset', o.byteOffset ?? 0, 0, o.buffer.byteLength);
+    const bytes = int('byteLength', o.byteLength ?? o.buffer.byteLength - base, 1, o.buffer.byteLength - base);
+    const limit = (o.buffer.growable ? o.buffer.maxByteLength : o.buffer.byteLength) - base;
+    const maxBytes = o.byteLength !== undefined && !o.buffer.growable ? bytes : limit;
+    return { buffer: o.buffer, base, bytes, maxBytes, slots: maxWorkers + 1, headerless, classSizes, refillCounts: o.refillCounts };
+  }
+  const size = int('size', o.size ?? DEFAULT_SIZE, 1, 2 ** 31 - 4096);
+  const maxSize = int('maxSize', o.maxSize ?? size, size, 2 ** 31 - 4096);
+  const buffer = maxSize > size ? new SharedArrayBuffer(size, { maxByteLength: maxSize }) : new SharedArrayBuffer(size);
+  return { buffer, base: 0, bytes: size, maxBytes: maxSize, slots: maxWorkers + 1, headerless, classSizes, refillCounts: o.refillCounts };
+}

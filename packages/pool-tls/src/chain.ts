@@ -1,0 +1,38 @@
+/**
+ * The chain installer entry (`@hakmem/pool-tls/chain`): how the refill engine moves linked
+ * chains of blocks into and out of a cache. Cold path only.
+ */
+import type { CacheBase } from './cache.js';
+
+/** Put `n` linked blocks `head`..`tail` in front of the list of `cls`. */
+export function installChain(c: CacheBase, cls: number, head: number, tail: number, n: number): void {
+  const i32 = c.words;
+  i32[(tail >>> 2) + c.linkDelta] = i32[c.heads + cls];
+  i32[c.heads + cls] = head;
+  i32[c.room + cls] -= n;
+}
+
+/**
+ * Detach the first `n` blocks of the list of `cls` (all if it holds fewer). Returns the first
+ * block (0 if none); out[0] = last block, out[1] = how many.
+ */
+export function takeChain(c: CacheBase, cls: number, n: number, out: Int32Array): number {
+  const i32 = c.words;
+  const ld = c.linkDelta;
+  const head = i32[c.heads + cls];
+  let tail = 0;
+  let k = 0;
+  for (let p = head; p !== 0 && k < n; p = i32[(p >>> 2) + ld]) {
+    tail = p;
+    k++;
+  }
+  i32[c.heads + cls] = k === 0 ? head : i32[(tail >>> 2) + ld];
+  i32[c.room + cls] += k;
+  out[0] = tail;
+  out[1] = k;
+  return k === 0 ? 0 : head;
+}
+
+export function cachedCount(c: CacheBase, cls: number): number {
+  return c.cached(cls);
+}
