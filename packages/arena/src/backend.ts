@@ -4,7 +4,8 @@
  * other workers' spans are sorted by owner and pushed, one chain per owner, onto the owner's
  * inbox for the class (push-only CAS, the owner takes the whole list with one exchange: no ABA).
  */
-import { NO_OWNER, slotHeads, slotPartial, SP } from './layout.js';
+import { HeapError, HeapErrorCode } from './errors.js';
+import { NO_OWNER, PAGE_SIZE, slotHeads, slotPartial, SP } from './layout.js';
 import type { Region } from './region.js';
 import { blockAddr, freeRun, isListed, listPush, listRemove, newRun, spanOf } from './spans.js';
 import { cacheBase, ST_REMOTE, ST_SPAN, tag } from './tags.js';
@@ -102,7 +103,8 @@ export class SlotBackend {
     const w = this.inboxW + cls;
     if (Atomics.load(r.i32, w) === 0) return;
     let p = Atomics.exchange(r.i32, w, 0);
-    while (p !== 0) {
+    for (let n = maxBlocks(r); p !== 0; n--) {
+      if (n === 0) throw damagedList(`inbox of slot ${this.slot}, class ${cls}`);
       const next = r.i32[(p >>> 2) + r.linkDelta];
       this.giveBack(p, cls);
       p = next;
@@ -164,7 +166,8 @@ export class SlotBackend {
     const w = this.orphanW + cls;
     if (Atomics.load(r.i32, w) === 0) return;
     let p = Atomics.exchange(r.i32, w, 0);
-    while (p !== 0) {
+    for (let n = maxBlocks(r); p !== 0; n--) {
+      if (n === 0) throw damagedList(`abandoned-span inbox of class ${cls}`);
       const next = r.i32[(p >>> 2) + r.linkDelta];
       this.append(p, cls);
       p = next;
@@ -221,6 +224,12 @@ export class SlotBackend {
     this.nTouched = 0;
   }
 }
+
+/** No list can hold more blocks than the heap has room for: more means a cycle or a bad link. */
+export const maxBlocks = (r: Region): number => (r.committedPages() * PAGE_SIZE) / 8;
+
+const damagedList = (what: string) =>
+  new HeapError(HeapErrorCode.CORRUPT, `the ${what} is longer than the heap could hold: a cycle or an overwritten link`);
 
 /** Lock-free push of a whole chain onto a list word (the consumer only ever takes all of it). */
 export function pushChain(r: Region, w: number, head: number, tail: number): void {

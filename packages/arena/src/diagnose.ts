@@ -28,8 +28,10 @@ export function classify(r: Region, p: number): number {
   if ((p & 7) !== 0) throw new HeapError(E.MISALIGNED, `pointer ${p} is not 8-byte aligned`, p);
   const pg = r.headOf(r.pageOf(p));
   if (pg < 0) {
-    const hdrOnPage = (p - r.hdr - r.data) % PAGE_SIZE === 0;
-    if (hdrOnPage) throw new HeapError(E.DOUBLE_FREE, `pointer ${p} was freed already: its pages are free`, p);
+    const info = Atomics.load(r.i32, r.rec(r.pageOf(p)) + SP.INFO);
+    if ((info & 0xff) === LARGE_CLASS && p === r.pageAddr(r.pageOf(p)) + r.hdr) {
+      throw new HeapError(E.DOUBLE_FREE, `double free of large block ${p}: its pages are free already`, p);
+    }
     throw new HeapError(E.NOT_ALLOCATED, `pointer ${p} points into a free page: no block lives there`, p);
   }
   const start = r.pageAddr(pg);
@@ -37,7 +39,7 @@ export function classify(r: Region, p: number): number {
   if (cls === LARGE_CLASS) {
     if (p !== start + r.hdr) throw interior(p, start + r.hdr);
     if (r.hdr === 0 || r.i32[(p >>> 2) - 2] === largeTag(r)) return LIVE_LARGE;
-    throw badHeader(r, p, r.i32[(p >>> 2) - 2]);
+    throw badHeader(p, r.i32[(p >>> 2) - 2]);
   }
   const stride = r.stride[cls];
   const off = p - start - r.hdr;
@@ -48,22 +50,22 @@ export function classify(r: Region, p: number): number {
   }
   if (r.hdr === 0) return LIVE_SMALL;
   const w = r.i32[(p >>> 2) - 2];
-  if (tagSalt(w) !== r.salt) throw badHeader(r, p, w);
+  if (tagSalt(w) !== r.salt) throw badHeader(p, w);
   const st = tagState(w);
   if (st === ST_ALLOC && tagClass(w) === cls) return LIVE_SMALL;
   if (st === ST_CACHE || st === ST_SPAN || st === ST_REMOTE) {
     throw new HeapError(E.DOUBLE_FREE, `double free of block ${p} (class ${cls}, ${r.sizes[cls]} bytes): it is already free`, p);
   }
-  throw badHeader(r, p, w);
+  throw badHeader(p, w);
 }
 
 function interior(p: number, blockStart: number): HeapError {
   return new HeapError(E.INTERIOR, `pointer ${p} points into the middle of the block at ${blockStart}`, p);
 }
 
-function badHeader(r: Region, p: number, w: number): HeapError {
-  if (tagSalt(w) !== r.salt && tagSalt(w) !== 0 && validState(w)) return foreign(r, p);
-  return new HeapError(E.CORRUPT, `block ${p} has a header no live block has (0x${(w >>> 0).toString(16)}): overwritten?`, p);
+/** Inside this heap's range every block is this heap's: a header it cannot explain was overwritten. */
+function badHeader(p: number, w: number): HeapError {
+  return new HeapError(E.CORRUPT, `block ${p} has a header no block of this heap has (0x${(w >>> 0).toString(16)}): overwritten?`, p);
 }
 
 const validState = (w: number) => {

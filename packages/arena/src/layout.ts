@@ -42,8 +42,6 @@ export const C = {
   PAGE_HINT: 38,
   GROW_COUNT: 39,
   USED_PAGES: 40,
-  LARGE_RUNS: 41,
-  SMALL_SPANS: 42,
 } as const;
 export const CONTROL_WORDS = 64;
 

@@ -29,7 +29,9 @@ export function freeRun(r: Region, pg: number, me: number): void {
   const i32 = r.i32;
   const pages = runPages(r, pg);
   for (let i = 0; i < pages; i++) Atomics.store(i32, r.rec(pg + i) + SP.HEAD, 0);
-  Atomics.store(i32, r.rec(pg) + SP.INFO, 0);
+  // A freed large run keeps INFO on its (now free) first page until the page is reused, so a
+  // second free of it is told apart from a pointer that never was a block.
+  if (runClass(r, pg) !== LARGE_CLASS) Atomics.store(i32, r.rec(pg) + SP.INFO, 0);
   Atomics.store(i32, r.rec(pg) + SP.OWNER, NO_OWNER);
   freePages(r, pg, pages, me);
 }

@@ -2,6 +2,7 @@
 import { C, LARGE_CLASS, metadataBytes, PAGE_SIZE, slotBound, slotRoom } from './layout.js';
 import type { Region } from './region.js';
 import { forEachRun } from './walk.js';
+import { maxBlocks } from './backend.js';
 
 export interface ClassStats {
   cls: number;
@@ -97,7 +98,8 @@ export function inboxBlocks(r: Region, cls: number): number {
   let n = 0;
   for (let s = -1; s < l.numSlots; s++) {
     const w = s < 0 ? (l.orphan >>> 2) + cls : (l.inbox >>> 2) + s * l.numClasses + cls;
-    for (let p = Atomics.load(i32, w); p !== 0; p = i32[(p >>> 2) + r.linkDelta]) n++;
+    const max = maxBlocks(r);
+    for (let p = Atomics.load(i32, w), k = 0; p !== 0 && k < max; p = i32[(p >>> 2) + r.linkDelta], k++) n++;
   }
   return n;
 }

@@ -3,17 +3,19 @@
  * the views. Cold paths only.
  */
 import {
-  allocBase, allocLarge, badSize, cacheBase, classify, freeLarge, HeapError, HeapErrorCode, LIVE_LARGE,
-  PAGE_SIZE, Region, S, SLOT_ATTACHED, SLOT_FREE, SlotBackend,
+  allocBase, allocLarge, badSize, cacheBase, classify, freeLarge, HeapError, HeapErrorCode, LIVE_LARGE, LIVE_SMALL,
+  PAGE_SIZE, Region, S, SLOT_ATTACHED, SLOT_FREE, SlotBackend, usableSize,
 } from '@hakmem/arena';
-import type { CacheBase, CacheConfig } from '@hakmem/pool-tls';
+import type { CacheBase, CacheConfig, Fallback, ThreadCache } from '@hakmem/pool-tls';
 import { defaultBounds, defaultRefillCounts, RefillEngine } from '@hakmem/pool-refill';
 import { Views } from './views.js';
 
-export class HeapCore {
+/** The cache's Fallback: sizes it does not serve, pointers it refuses. */
+export class HeapCore implements Fallback {
   readonly backend: SlotBackend;
   readonly views: Views;
   engine!: RefillEngine;
+  cache!: CacheBase;
   closed = false;
 
   constructor(
@@ -24,11 +26,10 @@ export class HeapCore {
     this.views = new Views(r.buffer);
   }
 
-  /** Configuration for this slot's cache (hooks are installed by wire()). */
+  /** Configuration for this slot's cache (wire() connects it). */
   cacheConfig(): CacheConfig {
     const r = this.r;
     const sizes = Array.from(r.sizes);
-    const none = () => 0;
     return {
       i32: r.i32,
       heads: this.backend.headsW,
@@ -36,21 +37,17 @@ export class HeapCore {
       bounds: defaultBounds(sizes),
       allocTag: allocBase(r.salt),
       freeTag: cacheBase(r.salt, this.slot),
-      hooks: { refill: none, drain: none, allocSlow: none, freeSlow: none },
     };
   }
 
-  /** Connect cache, refill engine and backend; `retryFree` frees a pointer found live by classify. */
-  wire(cache: CacheBase, counts: Int32Array | undefined, retryFree: (p: number) => void): void {
+  /** Connect cache, refill engine and backend. */
+  wire(cache: CacheBase, counts: Int32Array | undefined): void {
     const r = this.r;
+    this.cache = cache;
     this.engine = new RefillEngine(cache, this.backend, {
       counts: counts ?? defaultRefillCounts(Array.from(r.sizes)),
     });
-    cache.setHooks({
-      ...this.engine.hooks(),
-      allocSlow: (size) => this.allocSlow(size),
-      freeSlow: (p) => this.freeSlow(p, retryFree),
-    });
+    cache.connect(this.engine, this);
     r.onViews.push((i32) => {
       cache.setView(i32);
       if (this.views.length !== r.buffer.byteLength) this.views.rebuild();
@@ -83,10 +80,16 @@ export class HeapCore {
   }
 
   /** Pointers the hot path refused: free(0), large blocks, misuse, a view older than the block. */
-  freeSlow(p: number, retryFree: (p: number) => void): void {
+  freeSlow(p: number): void {
     if (p === 0) return;
     if (classify(this.r, p) === LIVE_LARGE) freeLarge(this.r, p, this.slot);
-    else retryFree(p);
+    else if (this.r.hdr === 0) {
+      const size = usableSize(this.r, p, LIVE_SMALL);
+      throw new HeapError(HeapErrorCode.BAD_SIZE, `free(${p}, size): the size does not match the block (${size} usable bytes)`, p);
+    } else {
+      // The header is fine: this worker's view was older than the block. The view is fresh now.
+      (this.cache as ThreadCache).free(p);
+    }
   }
 
   /** Give this slot's cached blocks back and free the slot. */

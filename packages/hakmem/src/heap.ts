@@ -1,4 +1,4 @@
-import { HeapError, HeapErrorCode, type Region } from '@hakmem/arena';
+import type { Region } from '@hakmem/arena';
 import { HeaderlessCache, ThreadCache } from '@hakmem/pool-tls';
 import { HeapApi } from './api.js';
 import { HeapCore } from './core.js';
@@ -9,8 +9,7 @@ export class Heap extends HeapApi(ThreadCache) {
     const core = new HeapCore(r, slot);
     super(core.cacheConfig());
     this.core = core;
-    // A live block the hot path refused: this worker's view was older than the block; it is fresh now.
-    core.wire(this, refillCounts, (p) => this.free(p));
+    core.wire(this, refillCounts);
   }
 
   /** @internal */
@@ -25,9 +24,7 @@ export class HeaderlessHeap extends HeapApi(HeaderlessCache) {
     const core = new HeapCore(r, slot);
     super(core.cacheConfig());
     this.core = core;
-    core.wire(this, refillCounts, (p) => {
-      throw new HeapError(HeapErrorCode.BAD_SIZE, `free(${p}, size): the size does not match the block (${this.sizeOf(p)} usable bytes)`, p);
-    });
+    core.wire(this, refillCounts);
   }
 
   /** @internal */

@@ -4,7 +4,7 @@
  * head; when a list overflows it gives half of it back. It keeps per-class state a learner needs
  * (refills, drains, miss streak, time of the last refill), captured before each refill.
  */
-import type { CacheBase } from '@hakmem/pool-tls';
+import type { CacheBase, Refiller } from '@hakmem/pool-tls';
 import { installChain, takeChain } from '@hakmem/pool-tls/chain';
 import type { RefillBackend } from './backend.js';
 
@@ -21,10 +21,14 @@ export interface RefillSnapshot {
   count: number;
   blocksLeft: number;
   missStreak: number;
+  /** ms since this class's previous refill in this worker, -1 for the first */
   sinceLastMs: number;
+  /** clock reading at the refill */
+  at: number;
 }
 
-export class RefillEngine {
+/** The cache's Refiller: connect it with cache.connect(engine, fallback). */
+export class RefillEngine implements Refiller {
   readonly counts: Int32Array;
   readonly refills: Float64Array;
   readonly drains: Float64Array;
@@ -33,7 +37,7 @@ export class RefillEngine {
   readonly lastRefillAt: Float64Array;
   /** exhaustion: refills that found nothing even after flushing */
   failed = 0;
-  readonly last: RefillSnapshot = { cls: -1, count: 0, blocksLeft: 0, missStreak: 0, sinceLastMs: 0 };
+  readonly last: RefillSnapshot = { cls: -1, count: 0, blocksLeft: 0, missStreak: 0, sinceLastMs: 0, at: 0 };
   private readonly out = new Int32Array(2);
   private readonly now: () => number;
 
@@ -52,11 +56,6 @@ export class RefillEngine {
     this.now = o.now ?? (() => performance.now());
   }
 
-  /** The hooks to give the cache (cache.setHooks({ ...engine.hooks(), allocSlow, freeSlow })). */
-  hooks(): { refill: (cls: number) => number; drain: (cls: number) => void } {
-    return { refill: (cls) => this.refill(cls), drain: (cls) => this.drain(cls) };
-  }
-
   /** Fill the list of `cls`; returns its new head, 0 when the backend has nothing even after a flush. */
   refill(cls: number): number {
     this.capture(cls);
@@ -73,7 +72,7 @@ export class RefillEngine {
     installChain(this.cache, cls, head, this.out[0], this.out[1]);
     this.refills[cls]++;
     this.missStreak[cls]++;
-    this.lastRefillAt[cls] = this.now();
+    this.lastRefillAt[cls] = this.last.at;
     return head;
   }
 
@@ -110,6 +109,7 @@ export class RefillEngine {
     s.count = this.countFor(cls);
     s.blocksLeft = this.cache.cached(cls);
     s.missStreak = this.missStreak[cls];
-    s.sinceLastMs = this.lastRefillAt[cls] === 0 ? -1 : t - this.lastRefillAt[cls];
+    s.sinceLastMs = this.refills[cls] === 0 ? -1 : t - this.lastRefillAt[cls];
+    s.at = t;
   }
 }

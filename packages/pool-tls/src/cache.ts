@@ -2,7 +2,7 @@
  * Box 1: one worker's size-class freelists. `alloc` pops, `free` pushes; the list heads, the
  * per-class room and bound live in the worker's slot of the shared buffer (plain reads and writes:
  * only the owner touches them), so a dead worker's cache can be found and taken back. Everything
- * that is not a pop or a push leaves through one of the four hooks.
+ * that is not a pop or a push goes to the Refiller (refill, drain) or the Fallback (allocSlow, freeSlow).
  *
  * Per class the slot holds head, room and bound, where room = bound - blocks cached: `free`
  * decrements room and drains below zero, so the hot path never loads the bound (measured: ~8%
@@ -14,11 +14,20 @@
  */
 import { classLookup } from './size-classes.js';
 
-export interface CacheHooks {
+/**
+ * The cold side of the lists (Box 2 implements it). The cache calls methods of an object rather
+ * than stored closures: a method's call target is its class's function, the same for every heap,
+ * so a second heap does not deoptimize the hot path (measured: closures did, mid-benchmark).
+ */
+export interface Refiller {
   /** The list of `cls` is empty: install blocks (see ./chain) and return the new head, 0 if none. */
   refill(cls: number): number;
   /** The list of `cls` holds more than its bound: give some back. */
   drain(cls: number): void;
+}
+
+/** What the cache does not handle itself. */
+export interface Fallback {
   /** A size this cache does not serve: larger than the last class, or not a valid size. */
   allocSlow(size: number): number;
   /** A pointer whose header is not "allocated small block": a large block, or misuse. */
@@ -35,11 +44,22 @@ export interface CacheConfig {
   bounds: ArrayLike<number>;
   allocTag: number;
   freeTag: number;
-  hooks: CacheHooks;
+  refiller?: Refiller;
+  fallback?: Fallback;
 }
 
-const noRefill = () => 0;
-const noop = () => {};
+/** Until connected: no refills, nothing served beyond the lists. */
+class Unconnected implements Refiller, Fallback {
+  refill(): number {
+    return 0;
+  }
+  drain(): void {}
+  allocSlow(): number {
+    return 0;
+  }
+  freeSlow(): void {}
+}
+const UNCONNECTED = new Unconnected();
 
 /** State shared by both cache flavours and by the chain installer. */
 export abstract class CacheBase {
@@ -53,10 +73,8 @@ export abstract class CacheBase {
   readonly sizes: Int32Array;
   /** word offset of a free block's link from its pointer's word index */
   abstract readonly linkDelta: number;
-  onRefill: (cls: number) => number = noRefill;
-  onDrain: (cls: number) => void = noop;
-  onAllocSlow: (size: number) => number = noRefill;
-  onFreeSlow: (ptr: number) => void = noop;
+  refiller: Refiller = UNCONNECTED;
+  fallback: Fallback = UNCONNECTED;
 
   constructor(c: Omit<CacheConfig, 'allocTag' | 'freeTag'>) {
     const nc = c.classSizes.length;
@@ -73,14 +91,12 @@ export abstract class CacheBase {
       c.i32[this.bound + cls] = c.bounds[cls];
       c.i32[this.room + cls] = c.bounds[cls];
     }
-    this.setHooks(c.hooks);
+    this.connect(c.refiller ?? UNCONNECTED, c.fallback ?? UNCONNECTED);
   }
 
-  setHooks(h: CacheHooks): void {
-    this.onRefill = h.refill;
-    this.onDrain = h.drain;
-    this.onAllocSlow = h.allocSlow;
-    this.onFreeSlow = h.freeSlow;
+  connect(refiller: Refiller, fallback: Fallback): void {
+    this.refiller = refiller;
+    this.fallback = fallback;
   }
 
   /** The buffer grew (or moved): later ops use the new view. */
@@ -122,7 +138,7 @@ export class ThreadCache extends CacheBase {
   }
 
   alloc(size: number): number {
-    if ((size >>> 0) !== size || size > this.maxSmall) return this.onAllocSlow(size);
+    if ((size >>> 0) !== size || size > this.maxSmall) return this.fallback.allocSlow(size);
     const cls = this.lookup[(size + 7) >>> 3];
     const i32 = this.words;
     const h = this.heads + cls;
@@ -139,17 +155,17 @@ export class ThreadCache extends CacheBase {
     const hw = (p >>> 2) - 2;
     const w = i32[hw];
     const cls = w & 0xff;
-    if (w !== (this.allocTag | cls) || (p >>> 0) !== p || (p & 7) !== 0) return this.onFreeSlow(p);
+    if (w !== (this.allocTag | cls) || (p >>> 0) !== p || (p & 7) !== 0) return this.fallback.freeSlow(p);
     i32[hw] = this.freeTag | cls;
     const h = this.heads + cls;
     i32[hw + 1] = i32[h];
     i32[h] = p;
-    if (--i32[this.room + cls] < 0) this.onDrain(cls);
+    if (--i32[this.room + cls] < 0) this.refiller.drain(cls);
   }
 
   /** Cold: refill, then pop with the (possibly new) view. */
   private allocMiss(cls: number): number {
-    const p = this.onRefill(cls);
+    const p = this.refiller.refill(cls);
     if (p === 0) return 0;
     const i32 = this.words;
     i32[this.heads + cls] = i32[(p >>> 2) - 1];
@@ -167,7 +183,7 @@ export class HeaderlessCache extends CacheBase {
   readonly linkDelta = 0;
 
   alloc(size: number): number {
-    if ((size >>> 0) !== size || size > this.maxSmall) return this.onAllocSlow(size);
+    if ((size >>> 0) !== size || size > this.maxSmall) return this.fallback.allocSlow(size);
     const cls = this.lookup[(size + 7) >>> 3];
     const i32 = this.words;
     const h = this.heads + cls;
@@ -182,17 +198,17 @@ export class HeaderlessCache extends CacheBase {
     const i32 = this.words;
     // (p >>> 2) >= length: a block beyond this worker's view (the buffer grew) goes the slow way
     if ((size >>> 0) !== size || size > this.maxSmall || (p >>> 0) !== p || (p & 7) !== 0 || p === 0 || (p >>> 2) >= i32.length) {
-      return this.onFreeSlow(p);
+      return this.fallback.freeSlow(p);
     }
     const cls = this.lookup[(size + 7) >>> 3];
     const h = this.heads + cls;
     i32[p >>> 2] = i32[h];
     i32[h] = p;
-    if (--i32[this.room + cls] < 0) this.onDrain(cls);
+    if (--i32[this.room + cls] < 0) this.refiller.drain(cls);
   }
 
   private allocMiss(cls: number): number {
-    const p = this.onRefill(cls);
+    const p = this.refiller.refill(cls);
     if (p === 0) return 0;
     const i32 = this.words;
     i32[this.heads + cls] = i32[p >>> 2];

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { C } from '../src/layout.js';
+import { allocPages, freePages, pageInUse } from '../src/pages.js';
+import { region } from './helpers.js';
+
+describe('page allocator', () => {
+  it('first fit, reuse of freed runs, and -1 when full', () => {
+    const r = region(1 << 20);
+    const total = r.committedPages();
+    const a = allocPages(r, 3, 0);
+    const b = allocPages(r, 5, 0);
+    expect([a, b]).toEqual([0, 3]);
+    freePages(r, a, 3, 0);
+    expect(allocPages(r, 4, 0)).toBe(8); // does not fit in the 3-page hole
+    expect(allocPages(r, 2, 0)).toBe(0); // first fit goes back to the hole
+    expect(allocPages(r, 1, 0)).toBe(2);
+    expect(allocPages(r, total, 0)).toBe(-1);
+    const rest = total - 12;
+    expect(allocPages(r, rest, 0)).toBe(12);
+    expect(allocPages(r, 1, 0)).toBe(-1);
+    expect(Atomics.load(r.i32, r.ctrl + C.USED_PAGES)).toBe(total);
+    for (let pg = 0; pg < total; pg++) expect(pageInUse(r, pg)).toBe(true);
+  });
+
+  it('runs across bitmap words', () => {
+    const r = region(2 << 20);
+    expect(allocPages(r, 30, 0)).toBe(0);
+    expect(allocPages(r, 70, 0)).toBe(30);
+    freePages(r, 0, 30, 0);
+    expect(allocPages(r, 31, 0)).toBe(100);
+    expect(allocPages(r, 30, 0)).toBe(0);
+  });
+
+  it('grows a growable buffer to fit, up to its maximum', () => {
+    const r = region(1 << 20, { maxBytes: 4 << 20 });
+    const before = r.committedPages();
+    const gen = r.gen;
+    const a = allocPages(r, before + 10, 0);
+    expect(a).toBe(0);
+    expect(r.committedPages()).toBeGreaterThan(before);
+    expect(r.buffer.byteLength).toBeGreaterThan(1 << 20);
+    expect(r.gen).toBe(gen + 1); // the caller's views were rebuilt
+    expect(r.i32.length).toBe(r.buffer.byteLength >>> 2);
+    expect(allocPages(r, r.layout.maxPages, 0)).toBe(-1);
+    expect(r.buffer.byteLength).toBeLessThanOrEqual(4 << 20);
+  });
+});

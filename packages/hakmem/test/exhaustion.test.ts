@@ -1,0 +1,73 @@
+/** Exhaustion returns 0 and leaves the heap intact; freed memory serves any class again. */
+import { describe, expect, it } from 'vitest';
+import { createHeap, type Heap } from '../src/index.js';
+
+function fill(h: Heap, size: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const p = h.alloc(size);
+    if (p === 0) return out;
+    h.u8[p] = out.length & 0xff;
+    out.push(p);
+  }
+}
+
+describe('exhaustion', () => {
+  it('alloc returns 0 for small and large sizes, and the heap is intact', () => {
+    const h = createHeap({ size: 2 << 20, maxWorkers: 1 });
+    const small = fill(h, 48);
+    expect(small.length).toBeGreaterThan(1000);
+    expect(h.alloc(48)).toBe(0);
+    expect(h.alloc(100_000)).toBe(0);
+    expect(h.calloc(100)).toBe(0);
+    expect(h.realloc(small[0], 5000)).toBe(0);
+    h.validate();
+    small.forEach((p, i) => expect(h.u8[p]).toBe(i & 0xff));
+    for (const p of small) h.free(p);
+    h.validate();
+    expect(h.stats().bytes.inUse).toBe(0);
+  });
+
+  it('phase change: fill with one class, free all, fill with another class', () => {
+    const h = createHeap({ size: 4 << 20, maxWorkers: 1 });
+    const dataBytes = h.stats().bytes.committed;
+    const a = fill(h, 48);
+    for (const p of a) h.free(p);
+    const b = fill(h, 4000);
+    // the second class gets (nearly) the whole heap back, not what the first class left over
+    expect(b.length * 4000).toBeGreaterThan(0.85 * dataBytes);
+    for (const p of b) h.free(p);
+    const c = fill(h, 200_000); // and then large blocks
+    expect(c.length * 200_000).toBeGreaterThan(0.85 * dataBytes);
+    for (const p of c) h.free(p);
+    const d = fill(h, 48);
+    expect(d.length).toBeGreaterThanOrEqual(a.length * 0.98);
+    h.validate();
+  });
+
+  it('after a failed large alloc, cached small blocks are flushed and the retry can succeed', () => {
+    const h = createHeap({ size: 2 << 20, maxWorkers: 1 });
+    const a = fill(h, 32);
+    for (const p of a) h.free(p); // most drain to spans, up to a bound stays cached
+    expect(h.stats().worker.cached.some((n) => n > 0)).toBe(true);
+    const big = h.alloc(h.stats().bytes.committed - 64 * 1024);
+    expect(big).not.toBe(0);
+    h.free(big);
+    h.validate();
+  });
+});
+
+describe('growth', () => {
+  it('a growable heap grows up to its maximum, views follow, then alloc returns 0', () => {
+    const h = createHeap({ size: 1 << 20, maxSize: 8 << 20, maxWorkers: 1 });
+    const blocks = fill(h, 30_000);
+    const s = h.stats();
+    expect(s.growth.events).toBeGreaterThan(0);
+    expect(h.buffer.byteLength).toBe(8 << 20);
+    blocks.forEach((p, i) => expect(h.u8[p]).toBe(i & 0xff));
+    expect(h.u8.length).toBe(h.buffer.byteLength);
+    h.validate();
+    for (const p of blocks) h.free(p);
+    expect(h.stats().bytes.inUse).toBe(0);
+  });
+});

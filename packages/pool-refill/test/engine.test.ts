@@ -1,0 +1,135 @@
+import { ThreadCache } from '@hakmem/pool-tls';
+import { describe, expect, it } from 'vitest';
+import type { RefillBackend } from '../src/backend.js';
+import { RefillEngine } from '../src/engine.js';
+import { defaultBound, defaultRefillCount, defaultRefillCounts } from '../src/policy.js';
+
+const SIZES = [16, 64, 1024, 65536];
+const TAG_A = 1 << 16;
+const TAG_F = 2 << 16;
+
+/** A scripted backend: fresh blocks from a bump pointer, a budget of blocks, a record of calls. */
+class Scripted implements RefillBackend {
+  readonly i32 = new Int32Array(new SharedArrayBuffer(8 << 20));
+  next = 65536;
+  budget = Infinity;
+  takes: Array<{ cls: number; n: number }> = [];
+  returns: Array<{ cls: number; n: number }> = [];
+  trims = 0;
+  free: number[][] = SIZES.map(() => []);
+
+  takeBatch(cls: number, n: number, out: Int32Array): number {
+    this.takes.push({ cls, n });
+    let head = 0;
+    let tail = 0;
+    let k = 0;
+    for (; k < n; k++) {
+      let p = this.free[cls].pop() ?? 0;
+      if (p === 0) {
+        if (this.budget <= 0) break;
+        this.budget--;
+        p = this.next + 8;
+        this.next += SIZES[cls] + 8;
+      }
+      this.i32[(p >>> 2) - 2] = TAG_F | cls;
+      if (k === 0) head = p;
+      else this.i32[(tail >>> 2) - 1] = p;
+      tail = p;
+    }
+    out[0] = tail;
+    out[1] = k;
+    return head;
+  }
+
+  returnBatch(cls: number, head: number, _tail: number, n: number): void {
+    this.returns.push({ cls, n });
+    for (let p = head, k = 0; k < n; k++, p = this.i32[(p >>> 2) - 1]) this.free[cls].push(p);
+  }
+
+  trim(): void {
+    this.trims++;
+  }
+}
+
+function setup(counts = defaultRefillCounts(SIZES)) {
+  const be = new Scripted();
+  const cache = new ThreadCache({
+    i32: be.i32, heads: 16, classSizes: SIZES, bounds: SIZES.map(defaultBound), allocTag: TAG_A, freeTag: TAG_F,
+  });
+  let t = 0;
+  const engine = new RefillEngine(cache, be, { counts, now: () => (t += 10) });
+  cache.connect(engine, { allocSlow: () => 0, freeSlow: () => {} });
+  return { be, cache, engine };
+}
+
+describe('RefillEngine (Box 2)', () => {
+  it('default policy: larger classes refill fewer blocks', () => {
+    const counts = SIZES.map(defaultRefillCount);
+    expect(counts).toEqual([64, 64, 16, 1]);
+    for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeLessThanOrEqual(counts[i - 1]);
+  });
+
+  it('takes the count for the class, installs the chain, and the miss pops its first block', () => {
+    const { be, cache, engine } = setup();
+    const p = cache.alloc(64);
+    expect(be.takes).toEqual([{ cls: 1, n: 64 }]);
+    expect(cache.cached(1)).toBe(63);
+    expect(be.i32[(p >>> 2) - 2]).toBe(TAG_A | 1);
+    expect(engine.refills[1]).toBe(1);
+  });
+
+  it('reads the policy table at refill time: a count written mid-run applies to the next refill only', () => {
+    const counts = defaultRefillCounts(SIZES);
+    const { be, cache } = setup(counts);
+    cache.alloc(1024); // refill of 16
+    counts[2] = 3; // the "policy" changes between refills
+    for (let i = 0; i < 15; i++) cache.alloc(1024); // served from the cache: no refill
+    expect(be.takes.map((t) => t.n)).toEqual([16]);
+    cache.alloc(1024);
+    expect(be.takes.map((t) => t.n)).toEqual([16, 3]);
+  });
+
+  it('captures the state before each refill and keeps the miss streak until a drain', () => {
+    const { cache, engine } = setup();
+    cache.alloc(65536);
+    expect(engine.last).toMatchObject({ cls: 3, count: 1, blocksLeft: 0, missStreak: 0, sinceLastMs: -1 });
+    const ps = [cache.alloc(65536), cache.alloc(65536)];
+    expect(engine.last).toMatchObject({ cls: 3, missStreak: 2, sinceLastMs: 10 });
+    expect(engine.missStreak[3]).toBe(3);
+    for (let i = 0; i < 3; i++) ps.push(cache.alloc(65536));
+    for (const p of ps) cache.free(p); // bound 4: the 5th free drains
+    expect(engine.drains[3]).toBe(1);
+    expect(engine.missStreak[3]).toBe(0);
+  });
+
+  it('drains down to half the bound', () => {
+    const { be, cache } = setup();
+    const ps = Array.from({ length: 300 }, () => cache.alloc(16));
+    for (const p of ps) cache.free(p);
+    expect(be.returns.length).toBeGreaterThan(0);
+    const bound = defaultBound(16);
+    for (const r of be.returns) expect(r.n).toBe(bound + 1 - (bound >>> 1));
+    expect(cache.cached(0)).toBeLessThanOrEqual(bound);
+  });
+
+  it('on exhaustion flushes every cache, trims, retries once, then reports 0', () => {
+    const { be, cache, engine } = setup();
+    be.budget = 64 + 16;
+    const small = cache.alloc(16); // 64 blocks of class 0
+    cache.alloc(1024); // 16 blocks of class 2
+    // class 1 has no budget left, but flushing class 0's 63 cached blocks does not help class 1
+    expect(cache.alloc(64)).toBe(0);
+    expect(be.trims).toBe(1);
+    expect(engine.failed).toBe(1);
+    expect(cache.cached(0)).toBe(0);
+    expect(be.free[0].length).toBe(63);
+    // blocks given back serve their class again
+    cache.free(small);
+    expect(cache.alloc(16)).not.toBe(0);
+  });
+
+  it('refuses a counts table of the wrong length', () => {
+    const { be, cache } = setup();
+    expect(() => new RefillEngine(cache, be, { counts: new Int32Array(2) })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,292 @@
+/**
+ * random-mixed over every allocator, in one run: references (the JS limit, native glibc and
+ * mimalloc) measured beside the rest, so that the ratios mean something on a noisy machine.
+ */
+import { WARMUP_ROUNDS } from './runner.js';
+import { compileNative, findGcc, findPreloadLib } from '../native/toolchain.js';
+import { median } from '../report/stats.js';
+import { MIXED_ALLOCATORS, type MixedAllocator, type Reference } from './allocators.js';
+import { runJsChild } from './js.js';
+import { runNativeMixed } from './native.js';
+import { type MixedCounts, type MixedParams, prefaultCycles } from './params.js';
+import { type PatternSummary, referencePattern } from './pattern.js';
+
+export interface MixedBenchOptions {
+  params: MixedParams;
+  /** measurements per allocator; the table shows the median */
+  repeat: number;
+  /** --only: allocator names (all when absent) */
+  only?: string[];
+  /** slow allocators (O(n) free) run cycles / slowDivisor */
+  slowDivisor: number;
+  progress?: (line: string) => void;
+}
+
+export interface MixedRun {
+  opsPerSec: number;
+  seconds: number;
+}
+
+export interface MixedRow {
+  name: string;
+  label: string;
+  kind: 'js' | 'native';
+  about: string;
+  /** the parameters this row ran with */
+  params: MixedParams;
+  /** how they differ from the run's parameters, in words; '' when they do not */
+  deviation: string;
+  runs: MixedRun[];
+  /** median / min / max ops/s over the runs */
+  opsPerSec: number;
+  minOpsPerSec: number;
+  maxOpsPerSec: number;
+  /** ops/s divided by each reference's median ops/s in this run */
+  ratios: Partial<Record<Reference, number>>;
+  /** what the last run did, op for op */
+  counts: MixedCounts;
+  /** 'ok' when the counts equal the reference pattern's, else what differs */
+  fidelity: string;
+  /** allocator-specific facts after the drain (hakmem: validate, inUse): the first failed run's, else the last run's */
+  check?: Record<string, unknown>;
+  /** native: the malloc the binary saw, and the shared object preloaded for it */
+  impl?: string;
+  preload?: string;
+  /** JS: iterations of the untimed warm-up main loop */
+  warmupCycles?: number;
+}
+
+export interface Skipped {
+  name: string;
+  reason: string;
+}
+
+export interface MixedReport {
+  benchmark: 'random-mixed';
+  params: MixedParams;
+  repeat: number;
+  slowDivisor: number;
+  rows: MixedRow[];
+  skipped: Skipped[];
+  notes: string[];
+  gcc?: string;
+}
+
+interface Task {
+  a: MixedAllocator;
+  params: MixedParams;
+  deviation: string;
+  preload?: string;
+  run(): { run: MixedRun; counts: MixedCounts; check?: Record<string, unknown>; impl?: string; warmupCycles?: number };
+  results: ReturnType<Task['run']>[];
+  failed?: string;
+}
+
+const fmtInt = (n: number) => n.toLocaleString('en-US');
+
+export function runMixedBench(o: MixedBenchOptions): MixedReport {
+  const p = o.params;
+  const say = o.progress ?? (() => {});
+  const skipped: Skipped[] = [];
+  const notes: string[] = [];
+  const unknown = (o.only ?? []).filter((n) => !MIXED_ALLOCATORS.some((a) => a.name === n));
+  if (unknown.length > 0) {
+    throw new Error(`--only: unknown allocator ${unknown.join(', ')} (known: ${MIXED_ALLOCATORS.map((a) => a.name).join(', ')})`);
+  }
+  const selected = MIXED_ALLOCATORS.filter((a) => !o.only || o.only.includes(a.name));
+
+  // Native: gcc, the binary, the preload libraries.
+  let bin: string | undefined;
+  let gccVersion: string | undefined;
+  if (selected.some((a) => a.kind === 'native')) {
+    const gcc = findGcc();
+    if (!gcc) {
+      for (const a of selected) if (a.kind === 'native') skipped.push({ name: a.name, reason: 'skipped: gcc not found (apt-get install gcc)' });
+    } else {
+      gccVersion = gcc.version;
+      try {
+        bin = compileNative(gcc, 'random_mixed');
+      } catch (e) {
+        for (const a of selected) if (a.kind === 'native') skipped.push({ name: a.name, reason: `skipped: ${(e as Error).message}` });
+      }
+    }
+  }
+
+  const tasks: Task[] = [];
+  for (const a of selected) {
+    if (a.kind === 'js') {
+      const params = a.slow ? { ...p, cycles: Math.max(1, Math.floor(p.cycles / o.slowDivisor)) } : p;
+      const parts: string[] = [];
+      if (a.slow) parts.push(`cycles/${o.slowDivisor}: O(n) free`);
+      tasks.push({
+        a, params, deviation: parts.join('; '), results: [],
+        run: () => {
+          const r = runJsChild(a.name, params);
+          return { run: { opsPerSec: r.opsPerSec, seconds: r.seconds }, counts: r.counts, check: r.check, warmupCycles: r.warmupCycles };
+        },
+      });
+    } else {
+      if (!bin || skipped.some((s) => s.name === a.name)) continue;
+      let preload: string | undefined;
+      if (a.preload) {
+        preload = findPreloadLib(a.preload.lib);
+        if (!preload) {
+          skipped.push({ name: a.name, reason: `skipped: lib${a.preload.lib} not installed (apt-get install ${a.preload.debPackage})` });
+          continue;
+        }
+      }
+      const exe = bin;
+      tasks.push({
+        a, params: p, deviation: preload ? 'LD_PRELOAD' : '', preload, results: [],
+        run: () => {
+          const r = runNativeMixed(exe, p, { preload });
+          const want = a.preload?.lib ?? 'glibc';
+          if (r.impl !== want) throw new Error(`the binary's malloc is ${r.impl}, not ${want} (LD_PRELOAD did not take)`);
+          return {
+            run: { opsPerSec: r.opsPerSec ?? 0, seconds: r.seconds ?? 0 },
+            counts: { prefault: r.prefault, main: r.main, drain: r.drain },
+            impl: r.impl,
+          };
+        },
+      });
+    }
+  }
+
+  // Round-robin: every allocator once per round, the order rotated each round, so drift on this
+  // shared machine hits all of them alike.
+  for (let round = 0; round < o.repeat; round++) {
+    const live = tasks.filter((t) => !t.failed);
+    for (let k = 0; k < live.length; k++) {
+      const t = live[(k + round) % live.length];
+      say(`[round ${round + 1}/${o.repeat}] ${t.a.label} (${fmtInt(t.params.cycles)} cycles) ...`);
+      try {
+        const r = t.run();
+        t.results.push(r);
+        say(`    ${(r.run.opsPerSec / 1e6).toFixed(3)} M ops/s (${r.run.seconds.toFixed(3)} s)`);
+      } catch (e) {
+        t.failed = (e as Error).message;
+        say(`    failed: ${t.failed}`);
+      }
+    }
+  }
+
+  const refs = new Map<number, PatternSummary>();
+  const reference = (params: MixedParams) => {
+    let r = refs.get(params.cycles);
+    if (!r) refs.set(params.cycles, (r = referencePattern(params)));
+    return r;
+  };
+
+  const rows: MixedRow[] = [];
+  for (const t of tasks) {
+    if (t.results.length === 0) {
+      skipped.push({ name: t.a.name, reason: `failed: ${t.failed ?? 'no result'}` });
+      continue;
+    }
+    if (t.failed) notes.push(`${t.a.label}: a later run failed (${t.failed}); the figure is over ${t.results.length} run(s)`);
+    const ops = t.results.map((r) => r.run.opsPerSec);
+    const last = t.results[t.results.length - 1];
+    rows.push({
+      name: t.a.name,
+      label: t.a.label,
+      kind: t.a.kind,
+      about: t.a.about,
+      params: t.params,
+      deviation: t.deviation,
+      runs: t.results.map((r) => r.run),
+      opsPerSec: median(ops),
+      minOpsPerSec: Math.min(...ops),
+      maxOpsPerSec: Math.max(...ops),
+      ratios: {},
+      counts: last.counts,
+      fidelity: compareCounts(last.counts, reference(t.params)),
+      // a failed check in any run is what the row reports
+      ...(last.check ? { check: t.results.map((r) => r.check).find((c) => c && (c.validate !== 'ok' || c.inUse !== 0)) ?? last.check } : {}),
+      ...(last.impl ? { impl: last.impl } : {}),
+      ...(t.preload ? { preload: t.preload } : {}),
+      ...(last.warmupCycles !== undefined ? { warmupCycles: last.warmupCycles } : {}),
+    });
+  }
+  for (const ref of ['limit', 'glibc', 'mimalloc'] as const) {
+    const r = rows.find((row) => MIXED_ALLOCATORS.find((a) => a.name === row.name)?.reference === ref);
+    if (!r) continue;
+    for (const row of rows) row.ratios[ref] = row.opsPerSec / r.opsPerSec;
+  }
+
+  notes.push(...standardNotes(o, rows));
+  return { benchmark: 'random-mixed', params: p, repeat: o.repeat, slowDivisor: o.slowDivisor, rows, skipped, notes, ...(gccVersion ? { gcc: gccVersion } : {}) };
+}
+
+/** '' when equal, else the differences in words. Failed allocs (heap exhausted) are reported too. */
+export function compareCounts(c: MixedCounts, ref: MixedCounts): string {
+  const diffs: string[] = [];
+  for (const phase of ['prefault', 'main'] as const) {
+    for (const k of ['allocs', 'frees'] as const) {
+      if (c[phase][k] !== ref[phase][k]) diffs.push(`${phase} ${k} ${c[phase][k]} != ${ref[phase][k]}`);
+    }
+    if (c[phase].failed > 0) diffs.push(`${phase}: ${c[phase].failed} allocs failed`);
+  }
+  if (c.drain.frees !== ref.drain.frees) diffs.push(`drain frees ${c.drain.frees} != ${ref.drain.frees}`);
+  return diffs.length === 0 ? 'ok' : diffs.join('; ');
+}
+
+function standardNotes(o: MixedBenchOptions, rows: MixedRow[]): string[] {
+  const p = o.params;
+  const pow2 = (p.ws & (p.ws - 1)) === 0;
+  const notes: string[] = [];
+  notes.push(
+    `ops/s = cycles / seconds of (main loop + final drain); before it, untimed, a prefault of cycles/10 ` +
+      `iterations (seed + 0xDEADBEEF) leaves the slots partly filled (${fmtInt(prefaultCycles(p.cycles))} here).`,
+  );
+  const js = rows.filter((r) => r.kind === 'js');
+  if (js.length > 0) {
+    notes.push(
+      'JS warm-up: every JS allocator runs in a fresh child process of its own (one loop function per allocator) and first ' +
+        `runs the same protocol at a tenth of its cycles (prefault + main loop + drain) ${WARMUP_ROUNDS} times on throwaway ` +
+        'instances, untimed, then gc(); only then the measured protocol on a new instance: the figures are steady-state ' +
+        'throughput. Native runs get no warm-up (they need none).',
+    );
+  }
+  notes.push(
+    `idx = r % ws: with ws a power of two the runners (JS and C alike) compute r & (ws - 1), the same value, because V8's ` +
+      `% on a uint32 is a float modulo that halves the bare loop; otherwise they keep %. ws = ${p.ws} ${pow2 ? 'is' : 'is NOT'} ` +
+      `a power of two${pow2 ? ', so & is used' : ', so % is used (the JS figures pay the float modulo)'}.`,
+  );
+  const slow = rows.filter((r) => r.deviation.includes(`cycles/${o.slowDivisor}`));
+  if (slow.length > 0) {
+    notes.push(
+      `${slow.map((r) => r.label).join(' and ')}: free walks a list of live blocks (O(n)), three orders of magnitude slower, so ` +
+        `${slow.length > 1 ? 'they run' : 'it runs'} cycles/${o.slowDivisor} = ${fmtInt(slow[0].params.cycles)} cycles ` +
+        `(prefault ${fmtInt(prefaultCycles(slow[0].params.cycles))}), same ws, seed and sizes; ` +
+        `${slow.length > 1 ? 'their' : 'its'} ratios compare that shorter run with the references' full one.`,
+    );
+  }
+  for (const r of rows) {
+    const a = MIXED_ALLOCATORS.find((x) => x.name === r.name);
+    if (a?.kind === 'js' && a.config) notes.push(`${r.label}: ${a.config}.`);
+  }
+  const pre = rows.filter((r) => r.preload);
+  if (pre.length > 0) {
+    notes.push(`native rows: ${pre.map((r) => `${r.name} = LD_PRELOAD=${r.preload} (the binary reports ${r.impl})`).join('; ')}.`);
+  }
+  if (o.repeat > 1) {
+    notes.push(`each figure is the median of ${o.repeat} runs (spread = min..max); allocators interleaved round-robin, order rotated every round.`);
+  }
+  const bad = rows.filter((r) => r.fidelity !== 'ok');
+  if (bad.length === 0 && rows.length > 0) {
+    const full = rows.find((r) => r.params.cycles === p.cycles) ?? rows[0];
+    notes.push(
+      `fidelity: every row did exactly the reference pattern's allocs and frees, no alloc failed ` +
+        `(at ${fmtInt(full.params.cycles)} cycles the main loop is ${fmtInt(full.counts.main.allocs)} allocs + ` +
+        `${fmtInt(full.counts.main.frees)} frees, the drain ${fmtInt(full.counts.drain.frees)} frees).`,
+    );
+  } else {
+    for (const r of bad) notes.push(`FIDELITY PROBLEM, ${r.label}: ${r.fidelity}`);
+  }
+  for (const r of rows) {
+    if (r.check && (r.check.validate !== 'ok' || r.check.inUse !== 0)) {
+      notes.push(`CHECK FAILED, ${r.label} after the drain: ${JSON.stringify(r.check)}`);
+    }
+  }
+  return notes;
+}

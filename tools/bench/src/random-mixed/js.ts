@@ -1,0 +1,39 @@
+/** Runs one JavaScript runner in a child process of its own (./child.ts) and parses its result. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ChildResult } from './child.js';
+import type { MixedParams } from './params.js';
+
+const self = fileURLToPath(import.meta.url);
+/** from dist: plain node on the built child; from src (tests): the TypeScript child through tsx */
+const fromSource = self.endsWith('.ts');
+const CHILD = fileURLToPath(new URL(fromSource ? './child.ts' : './child.js', import.meta.url));
+
+export interface JsChildOptions {
+  verify?: boolean;
+  countCalls?: boolean;
+  warmup?: boolean;
+}
+
+export function runJsChild(name: string, p: MixedParams, o: JsChildOptions = {}): ChildResult {
+  const args = [
+    ...(fromSource ? ['--import', 'tsx'] : []),
+    '--expose-gc',
+    CHILD,
+    '--runner', name,
+    '--params', JSON.stringify(p),
+    ...(o.verify ? ['--verify'] : []),
+    ...(o.countCalls ? ['--count-calls'] : []),
+    ...(o.warmup === false ? ['--no-warmup'] : []),
+  ];
+  const r = spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    timeout: 900_000,
+    maxBuffer: 16 << 20,
+    cwd: fileURLToPath(new URL('../../', import.meta.url)),
+  });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`runner ${name} exited ${r.status ?? r.signal}: ${r.stderr.trim()}`);
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(line) as ChildResult;
+}

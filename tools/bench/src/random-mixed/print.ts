@@ -1,0 +1,52 @@
+/** The plain-text report of a random-mixed run. */
+import { type Machine, machineLine } from '../report/machine.js';
+import { formatInt, formatMops, formatRatio, renderTable, wrap } from '../report/table.js';
+import type { MixedReport } from './bench.js';
+import type { MixedParams } from './params.js';
+
+/** 10000000 -> 10M, 100000 -> 100k; anything else as it is. */
+export function compactCount(n: number): string {
+  if (n >= 1e6 && n % 1e6 === 0) return `${n / 1e6}M`;
+  if (n >= 1e3 && n % 1e3 === 0) return `${n / 1e3}k`;
+  return String(n);
+}
+
+export const paramString = (p: MixedParams): string =>
+  `cycles=${compactCount(p.cycles)} ws=${p.ws} seed=${p.seed} min=${p.min} max=${p.max}`;
+
+export function renderMixedReport(r: MixedReport, m: Machine): string {
+  const out: string[] = [];
+  out.push(`random-mixed (BENCHMARKS.md): cycles=${r.params.cycles} ws=${r.params.ws} seed=${r.params.seed} min=${r.params.min} max=${r.params.max}, ${r.repeat} run(s) per allocator`);
+  out.push(machineLine(m, r.gcc ? [r.gcc] : []));
+  out.push('');
+  const spread = r.repeat > 1;
+  const columns = [
+    { title: 'allocator' },
+    { title: 'parameters' },
+    { title: 'M ops/s', align: 'right' as const },
+    ...(spread ? [{ title: 'spread', align: 'right' as const }] : []),
+    { title: 'vs limit', align: 'right' as const },
+    { title: 'vs glibc', align: 'right' as const },
+    { title: 'vs mimalloc', align: 'right' as const },
+  ];
+  const rows = r.rows.map((row) => [
+    row.label,
+    paramString(row.params) + (row.deviation ? ` (${row.deviation})` : ''),
+    formatMops(row.opsPerSec),
+    ...(spread ? [`${formatMops(row.minOpsPerSec)}..${formatMops(row.maxOpsPerSec)}`] : []),
+    formatRatio(row.ratios.limit),
+    formatRatio(row.ratios.glibc),
+    formatRatio(row.ratios.mimalloc),
+  ]);
+  out.push(renderTable(columns, rows));
+  for (const s of r.skipped) out.push(`${s.name}: ${s.reason}`);
+  const absent = (['limit', 'glibc', 'mimalloc'] as const).filter((ref) => !r.rows.some((row) => row.ratios[ref] !== undefined));
+  if (absent.length > 0) out.push(`(no ${absent.join(', ')} figure in this run: its ratio column shows '-')`);
+  out.push('');
+  out.push('notes:');
+  for (const n of r.notes) out.push(wrap(`- ${n}`, 110, '  '));
+  for (const row of r.rows) {
+    if (row.check) out.push(`- ${row.label} after the drain: validate() ${row.check.validate}, stats().bytes.inUse = ${formatInt(Number(row.check.inUse))}`);
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,31 @@
+/** Helpers the runners share. None of them is a loop function: each runner has its own. */
+import { FNV_BASIS, mix } from '../params.js';
+
+/** Bytes of every fixed heap in the JS runners (hakmem, the limit, the MemPools). */
+export const HEAP_BYTES = 64 << 20;
+
+/** Live slots of an offset table (0 = empty). */
+export function liveOffsets(slots: Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < slots.length; i++) if (slots[i] !== 0) n++;
+  return n;
+}
+
+/** Hash over (idx, first byte) of every live slot of an offset table. */
+export function fingerprintOffsets(slots: Int32Array, u8: Uint8Array): number {
+  let h = FNV_BASIS;
+  for (let i = 0; i < slots.length; i++) if (slots[i] !== 0) h = mix(mix(h, i), u8[slots[i]]);
+  return h;
+}
+
+/** hakmem's own word on the heap after the drain: every invariant holds, and no byte is in use. */
+export function heapCheck(heap: { validate(): unknown; stats(): { bytes: { inUse: number } } }) {
+  let validate: string;
+  try {
+    heap.validate();
+    validate = 'ok';
+  } catch (e) {
+    validate = String(e);
+  }
+  return { validate, inUse: heap.stats().bytes.inUse };
+}

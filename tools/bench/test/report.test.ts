@@ -1,0 +1,119 @@
+/** The harness around the runners: flags, formats, counts comparison, skipped references. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseArgs } from '../src/args.js';
+import { compareCounts, runMixedBench } from '../src/random-mixed/bench.js';
+import { MIXED_DEFAULTS } from '../src/random-mixed/params.js';
+import { referencePattern } from '../src/random-mixed/pattern.js';
+import { renderMixedReport } from '../src/random-mixed/print.js';
+import { machine } from '../src/report/machine.js';
+import { median } from '../src/report/stats.js';
+import { formatMops, formatRatio, renderTable } from '../src/report/table.js';
+import { gcc } from './helpers.js';
+
+describe('flags', () => {
+  it('defaults are the seed benchmark', () => {
+    const a = parseArgs([]);
+    expect(a.params).toEqual(MIXED_DEFAULTS);
+    expect(a.repeat).toBe(3);
+    expect(a.slowDivisor).toBe(100);
+  });
+
+  it('parses every flag, with = or a separate value', () => {
+    const a = parseArgs(['--', '--cycles=2_000_000', '--ws', '1000', '--seed', '5', '--min', '32', '--max=512', '--repeat', '5', '--only', 'limit,hakmem', '--json', 'out.json']);
+    expect(a.params).toEqual({ cycles: 2_000_000, ws: 1000, seed: 5, min: 32, max: 512 });
+    expect(a.repeat).toBe(5);
+    expect(a.only).toEqual(['limit', 'hakmem']);
+    expect(a.json).toBe('out.json');
+  });
+
+  it('--quick is cycles / 10 and one run unless --repeat says otherwise', () => {
+    expect(parseArgs(['--quick'])).toMatchObject({ quick: true, repeat: 1, params: { cycles: 1_000_000 } });
+    expect(parseArgs(['--quick', '--repeat', '2']).repeat).toBe(2);
+  });
+
+  it('rejects nonsense', () => {
+    expect(() => parseArgs(['--cycles', 'many'])).toThrow(/integer/);
+    expect(() => parseArgs(['--min', '600', '--max', '500'])).toThrow(/min/);
+    expect(() => parseArgs(['--ws', '0'])).toThrow(/ws/);
+    expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown flag/);
+  });
+});
+
+describe('formats', () => {
+  it('median, ops/s, ratios, tables', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(formatMops(92_400_000)).toBe('92.4');
+    expect(formatMops(1_870_000)).toBe('1.87');
+    expect(formatMops(45_200)).toBe('0.0452');
+    expect(formatRatio(0.853)).toBe('0.85x');
+    expect(formatRatio(0.00071)).toBe('0.00071x');
+    expect(formatRatio(undefined)).toBe('-');
+    expect(renderTable([{ title: 'a' }, { title: 'n', align: 'right' }], [['xy', '1'], ['z', '100']])).toBe('a     n\n--  ---\nxy    1\nz   100');
+  });
+
+  it('compareCounts names every difference', () => {
+    const ref = referencePattern({ ...MIXED_DEFAULTS, cycles: 1000 });
+    expect(compareCounts(ref, ref)).toBe('ok');
+    const off = { ...ref, main: { ...ref.main, allocs: ref.main.allocs - 1, failed: 1 } };
+    expect(compareCounts(off, ref)).toMatch(/main allocs .* != .*; main: 1 allocs failed/);
+  });
+});
+
+describe('a whole (tiny) run', () => {
+  const saved = { CC: process.env.CC, BENCH_LIB_DIRS: process.env.BENCH_LIB_DIRS };
+  afterEach(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+  const P = { ...MIXED_DEFAULTS, cycles: 20_000 };
+
+  it('prints every row with its parameters, ratios to the references, and the notes', () => {
+    const r = runMixedBench({ params: P, repeat: 2, only: ['limit', 'hakmem', 'glibc', 'mimalloc'], slowDivisor: 100 });
+    const limit = r.rows.find((row) => row.name === 'limit');
+    expect(limit?.ratios.limit).toBe(1);
+    expect(limit?.runs).toHaveLength(2);
+    for (const row of r.rows) expect(row.fidelity).toBe('ok');
+    const text = renderMixedReport(r, machine());
+    expect(text).toContain('cycles=20000 ws=8192 seed=1234567 min=16 max=1039'); // header
+    expect(text).toMatch(/\nlimit: bare JS freelist +cycles=20k ws=8192 seed=1234567 min=16 max=1039 /); // row
+    expect(text).toMatch(/vs limit +vs glibc +vs mimalloc/);
+    expect(text).toContain('JS warm-up');
+    expect(text).toContain('r & (ws - 1)');
+    if (gcc) expect(r.rows.find((row) => row.name === 'glibc')?.ratios.glibc).toBe(1);
+  });
+
+  it('gives the slow allocators fewer cycles and says so', () => {
+    const r = runMixedBench({ params: P, repeat: 1, only: ['thi.ng'], slowDivisor: 10 });
+    expect(r.rows[0].params.cycles).toBe(2000);
+    expect(r.rows[0].deviation).toContain('cycles/10');
+    expect(renderMixedReport(r, machine())).toMatch(/cycles=2k ws=8192 seed=1234567 min=16 max=1039 \(cycles\/10: O\(n\) free\)/);
+  });
+
+  it('skips a missing preload library with a notice', () => {
+    process.env.BENCH_LIB_DIRS = mkdtempSync(join(tmpdir(), 'nolibs-'));
+    const r = runMixedBench({ params: P, repeat: 1, only: ['mimalloc', 'jemalloc'], slowDivisor: 100 });
+    expect(r.rows).toEqual([]);
+    if (gcc) {
+      expect(r.skipped).toEqual([
+        { name: 'mimalloc', reason: 'skipped: libmimalloc not installed (apt-get install libmimalloc-dev)' },
+        { name: 'jemalloc', reason: 'skipped: libjemalloc not installed (apt-get install libjemalloc-dev)' },
+      ]);
+    }
+  });
+
+  it('skips native rows with a notice when gcc is missing', () => {
+    process.env.CC = '/nonexistent/gcc';
+    const r = runMixedBench({ params: P, repeat: 1, only: ['glibc'], slowDivisor: 100 });
+    expect(r.skipped).toEqual([{ name: 'glibc', reason: 'skipped: gcc not found (apt-get install gcc)' }]);
+  });
+
+  it('rejects unknown --only names', () => {
+    expect(() => runMixedBench({ params: P, repeat: 1, only: ['tcmalloc'], slowDivisor: 100 })).toThrow(/unknown allocator tcmalloc/);
+  });
+});
