@@ -1,0 +1,61 @@
+/**
+ * Every ```js block of a README runs as it is, in the directory of its package (so the package's
+ * own name and its dependencies resolve as they would for a user), against the built packages.
+ * A `console.log(...)` line that ends in `// text` must print `text`.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../../..', import.meta.url).pathname;
+
+interface Example {
+  readme: string;
+  dir: string;
+  index: number;
+  code: string;
+}
+
+function examples(): Example[] {
+  const out: Example[] = [];
+  const add = (readme: string, dir: string) => {
+    const md = readFileSync(readme, 'utf8');
+    [...md.matchAll(/```js\n([\s\S]*?)```/g)].forEach((m, index) => out.push({ readme, dir, index, code: m[1] }));
+  };
+  for (const d of readdirSync(join(root, 'packages')).sort()) {
+    const readme = join(root, 'packages', d, 'README.md');
+    if (existsSync(readme)) add(readme, join(root, 'packages', d));
+  }
+  add(join(root, 'README.md'), join(root, 'packages', 'hakmem'));
+  return out;
+}
+
+/** The expected output: the trailing comment of each console.log line, in order. */
+function expected(code: string): string[] {
+  return code
+    .split('\n')
+    .filter((l) => /console\.log\(/.test(l) && /\/\/ (.+)$/.test(l))
+    .map((l) => /\/\/ (.+)$/.exec(l)![1].trim());
+}
+
+const all = examples();
+
+describe('README examples', () => {
+  it('there are examples to run', () => {
+    expect(all.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(all.map((e) => [`${e.readme.slice(root.length)} #${e.index + 1}`, e] as const))('%s runs and prints what it says', (_n, e) => {
+    const file = join(e.dir, `.readme-example-${e.index}.mjs`);
+    writeFileSync(file, e.code);
+    try {
+      const out = execFileSync(process.execPath, [file], { cwd: e.dir, encoding: 'utf8', timeout: 30_000 });
+      const want = expected(e.code);
+      const got = out.trim().split('\n').filter((l) => l.length > 0);
+      expect(got.slice(0, want.length)).toEqual(want);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+});
