@@ -3,12 +3,18 @@
  * cache overflows (returnBatch). Blocks of this worker's spans go back to their span; blocks of
  * other workers' spans are sorted by owner and pushed, one chain per owner, onto the owner's
  * inbox for the class (push-only CAS, the owner takes the whole list with one exchange: no ABA).
+ * Blocks of abandoned spans (their owner left) go to the abandoned-span inbox, which any refill
+ * takes; abandoned spans themselves are adopted by the next worker short of a span of their class.
+ * Every public method runs inside the slot's cold gate (cold.ts), so a reclaim sees it whole.
  */
 import { HeapError, HeapErrorCode } from './errors.js';
-import { NO_OWNER, PAGE_SIZE, slotHeads, slotPartial, SP } from './layout.js';
+import { C, NO_OWNER, NOT_LISTED, PAGE_SIZE, slotHeads, slotPartial, SP } from './layout.js';
 import type { Region } from './region.js';
+import { ColdGate } from './cold.js';
+import { allocLarge, freeLarge } from './large.js';
+import { acquire, release } from './lock.js';
 import { blockAddr, freeRun, isListed, listPush, listRemove, newRun, spanOf } from './spans.js';
-import { cacheBase, ST_REMOTE, ST_SPAN, tag } from './tags.js';
+import { cacheBase, ORPHAN_SLOT, ST_REMOTE, ST_SPAN, tag } from './tags.js';
 
 export class SlotBackend {
   readonly slotW: number;
@@ -28,6 +34,7 @@ export class SlotBackend {
   private readonly rTail: Int32Array;
   private readonly touched: Int32Array;
   private nTouched = 0;
+  readonly gate: ColdGate;
 
   constructor(
     readonly r: Region,
@@ -45,6 +52,7 @@ export class SlotBackend {
     this.rHead = new Int32Array(l.numSlots + 1);
     this.rTail = new Int32Array(l.numSlots + 1);
     this.touched = new Int32Array(l.numSlots + 1);
+    this.gate = new ColdGate(r, slot);
   }
 
   /**
@@ -52,10 +60,19 @@ export class SlotBackend {
    * block (0 when the heap has none left); out[0] = last block, out[1] = how many.
    */
   takeBatch(cls: number, n: number, out: Int32Array): number {
+    this.gate.enter();
+    try {
+      return this.take(cls, n, out);
+    } finally {
+      this.gate.exit();
+    }
+  }
+
+  private take(cls: number, n: number, out: Int32Array): number {
     this.r.sync();
     this.cHead = this.cTail = this.cN = 0;
-    this.collectInbox(cls);
-    this.takeOrphans(cls);
+    this.collect(cls);
+    this.takeOrphans(cls, true);
     while (this.cN < n) {
       let pg = this.r.i32[this.partialW + cls];
       if (pg < 0 && (pg = this.newSpan(cls)) < 0) break;
@@ -69,6 +86,15 @@ export class SlotBackend {
 
   /** Give back `n` linked blocks of class `cls` starting at `head`. */
   returnBatch(cls: number, head: number, _tail: number, n: number): void {
+    this.gate.enter();
+    try {
+      this.giveBackChain(cls, head, n);
+    } finally {
+      this.gate.exit();
+    }
+  }
+
+  private giveBackChain(cls: number, head: number, n: number): void {
     const r = this.r;
     r.sync();
     let p = head;
@@ -80,11 +106,24 @@ export class SlotBackend {
     this.flushRemote(cls);
   }
 
-  /** Release every span of this worker that holds no block out, after taking in its inboxes. */
+  /**
+   * Release every span of this worker that holds no block out, after taking in its inbox and the
+   * abandoned-span inbox (whose spans it adopts, so memory left by departed workers comes back).
+   */
   trim(): void {
+    this.gate.enter();
+    try {
+      this.trimAll();
+    } finally {
+      this.gate.exit();
+    }
+  }
+
+  private trimAll(): void {
     const i32 = this.r.i32;
     for (let cls = 0; cls < this.nc; cls++) {
-      this.collectInbox(cls);
+      this.collect(cls);
+      this.takeOrphans(cls, false);
       for (let pg = i32[this.partialW + cls]; pg >= 0; ) {
         const w = this.r.rec(pg);
         const next = i32[w + SP.NEXT];
@@ -97,8 +136,36 @@ export class SlotBackend {
     }
   }
 
+  /** A large block (a run of pages); 0 when none fits and the heap cannot grow. */
+  allocLarge(size: number): number {
+    this.gate.enter();
+    try {
+      return allocLarge(this.r, size, this.slot);
+    } finally {
+      this.gate.exit();
+    }
+  }
+
+  freeLarge(p: number): void {
+    this.gate.enter();
+    try {
+      freeLarge(this.r, p, this.slot);
+    } finally {
+      this.gate.exit();
+    }
+  }
+
   /** Take this worker's inbox for `cls`: remote frees of its blocks go back to their spans. */
   collectInbox(cls: number): void {
+    this.gate.enter();
+    try {
+      this.collect(cls);
+    } finally {
+      this.gate.exit();
+    }
+  }
+
+  private collect(cls: number): void {
     const r = this.r;
     const w = this.inboxW + cls;
     if (Atomics.load(r.i32, w) === 0) return;
@@ -112,11 +179,53 @@ export class SlotBackend {
     this.flushRemote(cls);
   }
 
+  /** A span of `cls` with blocks to give, listed: an adopted abandoned one, else a new one. */
   private newSpan(cls: number): number {
     const r = this.r;
+    for (let pg = this.adopt(cls); pg >= 0; pg = this.adopt(cls)) {
+      const w = r.rec(pg);
+      // A full adopted span is kept unlisted: its blocks come back through this slot's inbox.
+      if (r.i32[w + SP.NFREE] > 0 || r.i32[w + SP.BUMP] < r.blocks[cls]) {
+        listPush(r, this.partialW + cls, pg);
+        return pg;
+      }
+    }
     const pg = newRun(r, r.spanPages[cls], cls, this.slot, this.slot);
     if (pg >= 0) listPush(r, this.partialW + cls, pg);
     return pg;
+  }
+
+  /** Pop an abandoned span of `cls` and make it this slot's; -1 if none. */
+  private adopt(cls: number): number {
+    const headW = this.orphanW + this.nc + cls;
+    for (let pg = Atomics.load(this.r.i32, headW); pg >= 0; pg = Atomics.load(this.r.i32, headW)) {
+      if (this.adoptSpan(pg, cls)) return pg;
+    }
+    return -1;
+  }
+
+  /**
+   * Make abandoned span `pg` this slot's (under the arena lock: the abandoned list is shared).
+   * False if another worker adopted it first.
+   */
+  private adoptSpan(pg: number, cls: number): boolean {
+    const r = this.r;
+    const i32 = r.i32;
+    acquire(i32, r.ctrl + C.ARENA_LOCK, r.ctrl + C.LOCK_HOLDER, this.slot);
+    const w = r.rec(pg);
+    const ok = Atomics.load(i32, w + SP.OWNER) === NO_OWNER;
+    if (ok) {
+      const next = i32[w + SP.NEXT];
+      const prev = i32[w + SP.PREV];
+      if (prev >= 0) i32[r.rec(prev) + SP.NEXT] = next;
+      else Atomics.store(i32, this.orphanW + this.nc + cls, next);
+      if (next >= 0) i32[r.rec(next) + SP.PREV] = prev;
+      i32[w + SP.NEXT] = -1;
+      i32[w + SP.PREV] = NOT_LISTED;
+      Atomics.store(i32, w + SP.OWNER, this.slot);
+    }
+    release(i32, r.ctrl + C.ARENA_LOCK, r.ctrl + C.LOCK_HOLDER);
+    return ok;
   }
 
   /** Move up to `want` blocks from span `pg` to the chain: its free list first, then fresh blocks. */
@@ -160,8 +269,12 @@ export class SlotBackend {
     this.cN++;
   }
 
-  /** Blocks of abandoned spans (their owner left) are free blocks anyone may use. */
-  private takeOrphans(cls: number): void {
+  /**
+   * Blocks of abandoned spans (their owner left): this slot adopts their spans (so the blocks
+   * return to a span when drained, and a span can be released again), and `toCache` puts the
+   * blocks in the chain being built, else back in their spans.
+   */
+  private takeOrphans(cls: number, toCache: boolean): void {
     const r = this.r;
     const w = this.orphanW + cls;
     if (Atomics.load(r.i32, w) === 0) return;
@@ -169,9 +282,13 @@ export class SlotBackend {
     for (let n = maxBlocks(r); p !== 0; n--) {
       if (n === 0) throw damagedList(`abandoned-span inbox of class ${cls}`);
       const next = r.i32[(p >>> 2) + r.linkDelta];
-      this.append(p, cls);
+      const pg = spanOf(r, p);
+      if (Atomics.load(r.i32, r.rec(pg) + SP.OWNER) === NO_OWNER) this.adoptSpan(pg, cls);
+      if (toCache) this.append(p, cls);
+      else this.giveBack(p, cls);
       p = next;
     }
+    if (!toCache) this.flushRemote(cls);
   }
 
   private giveBack(p: number, cls: number): void {
@@ -202,7 +319,7 @@ export class SlotBackend {
   private addRemote(owner: number, p: number, cls: number): void {
     const r = this.r;
     const k = owner + 1;
-    if (r.hdr !== 0) r.i32[(p >>> 2) - 2] = tag(r.salt, ST_REMOTE, owner === NO_OWNER ? 0 : owner, cls);
+    if (r.hdr !== 0) r.i32[(p >>> 2) - 2] = tag(r.salt, ST_REMOTE, owner === NO_OWNER ? ORPHAN_SLOT : owner, cls);
     if (this.rHead[k] === 0) {
       this.touched[this.nTouched++] = k;
       this.rHead[k] = p;

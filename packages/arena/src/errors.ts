@@ -28,6 +28,10 @@ export const HeapErrorCode = {
   BAD_HANDLE: 'HAKMEM_BAD_HANDLE',
   /** every worker slot is taken */
   NO_SLOT: 'HAKMEM_NO_SLOT',
+  /** the heap could not be stopped for a reclaim, detach or check (a worker stuck in a cold path) */
+  BUSY: 'HAKMEM_BUSY',
+  /** a slot that is not in the state the call needs (reclaim of a live slot, detach twice) */
+  BAD_SLOT: 'HAKMEM_BAD_SLOT',
 } as const;
 export type HeapErrorCode = (typeof HeapErrorCode)[keyof typeof HeapErrorCode];
 

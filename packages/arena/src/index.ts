@@ -1,5 +1,8 @@
 export { Region, MAX_HEAP_END, type CreateRegionOptions } from './region.js';
 export { SlotBackend, pushChain } from './backend.js';
+export { ColdGate, stopTheWorld, resumeTheWorld, whileStopped } from './cold.js';
+export { claimSlot, markDead, slotState, slotsOfThread, slotsIn, resetSlot } from './slots.js';
+export { detachSlot, reclaimSlot, repairArena, abandonSpan, type ReclaimReport } from './reclaim.js';
 export { HeapError, HeapErrorCode, badSize } from './errors.js';
 export { classify, usableSize, LIVE_SMALL, LIVE_LARGE } from './diagnose.js';
 export { allocLarge, freeLarge, largePages } from './large.js';
@@ -11,4 +14,4 @@ export {
   C, S, SP, PAGE_SIZE, PAGE_SHIFT, LAYOUT_VERSION, SLOT_FREE, SLOT_ATTACHED, SLOT_DEAD,
   SLOT_RECLAIMING, slotHeads, slotRoom, slotBound, slotPartial, computeLayout, metadataBytes, type Layout,
 } from './layout.js';
-export { allocBase, cacheBase, tag, tagState, tagSlot, tagClass, ST_ALLOC, ST_CACHE, ST_SPAN, ST_REMOTE, ST_LARGE } from './tags.js';
+export { allocBase, cacheBase, tag, tagState, tagSlot, tagClass, ST_ALLOC, ST_CACHE, ST_SPAN, ST_REMOTE, ST_LARGE, ORPHAN_SLOT } from './tags.js';

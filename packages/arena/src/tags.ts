@@ -16,6 +16,9 @@ export const ST_SPAN = 3; // in its span's free list
 export const ST_REMOTE = 4; // on its way to, or in, an owner's inbox
 export const ST_LARGE = 5; // a large run handed to the user
 
+/** the slot field of a REMOTE tag for blocks on their way to the abandoned-span inbox */
+export const ORPHAN_SLOT = 255;
+
 export const SALT_BITS = 12;
 export const SALT_SHIFT = 20;
 

@@ -8,7 +8,7 @@ import { C, LARGE_CLASS, NO_OWNER, NOT_LISTED, S, slotBound, slotHeads, slotPart
 import { largeTag } from './large.js';
 import type { Region } from './region.js';
 import { blockAddr } from './spans.js';
-import { ST_ALLOC, ST_CACHE, ST_REMOTE, ST_SPAN, tag, tagClass, tagSalt, tagSlot, tagState } from './tags.js';
+import { ORPHAN_SLOT, ST_ALLOC, ST_CACHE, ST_REMOTE, ST_SPAN, tag, tagClass, tagSalt, tagSlot, tagState } from './tags.js';
 import { forEachRun } from './walk.js';
 import { pageInUse } from './pages.js';
 
@@ -181,7 +181,7 @@ export function validateRegion(r: Region, o: ValidateOptions = {}): ValidateRepo
         for (let p = first, k = 0; p !== 0 && k <= maxBlocks; p = i32[(p >>> 2) + r.linkDelta], k++) {
           const t = i32[(p >>> 2) - 2];
           if (tagState(t) !== ST_REMOTE) fail(`${what}: block ${p} not tagged remote`);
-          if (s >= 0 && tagSlot(t) !== s) fail(`${what}: block ${p} addressed to slot ${tagSlot(t)}`);
+          if (tagSlot(t) !== (s < 0 ? ORPHAN_SLOT : s)) fail(`${what}: block ${p} addressed to slot ${tagSlot(t)}`);
         }
       }
       rep.blocksInInboxes += walkList(first, maxBlocks, cls, null, what);

@@ -3,8 +3,9 @@
  * its cache: `heap.alloc` is the cache's own method, with no call in between (measured ~5%).
  */
 import {
-  badSize, C, classify, inboxBlocks, regionStats, usableSize, validateRegion, type RegionStats,
-  type ValidateReport,
+  badSize, C, classify, HeapError, HeapErrorCode, inboxBlocks, markDead, reclaimSlot, regionStats,
+  SLOT_ATTACHED, SLOT_DEAD, slotsIn, slotsOfThread, slotState, usableSize, validateRegion, whileStopped,
+  type ReclaimReport, type RegionStats, type ValidateReport,
 } from '@hakmem/arena';
 import type { CacheBase } from '@hakmem/pool-tls';
 import { closedError, type HeapCore } from './core.js';
@@ -28,6 +29,12 @@ export interface HeapStats extends RegionStats {
   };
 }
 
+/** What `watch` needs of a worker: Node's worker_threads.Worker has both. */
+export interface WatchableWorker {
+  threadId: number;
+  once(event: 'exit', listener: (code: number) => void): unknown;
+}
+
 // biome-ignore lint: mixin constructor signature
 type CacheClass = abstract new (...args: any[]) => CacheBase;
 
@@ -35,6 +42,8 @@ export function HeapApi<T extends CacheClass>(Base: T) {
   abstract class Api extends Base {
     /** @internal cold-path state */
     core!: HeapCore;
+    /** What watch() reclaimed so far, oldest first (workers that exited without detach). */
+    readonly reclaimed: ReclaimReport[] = [];
 
     abstract alloc(size: number): number;
     /** @internal free a pointer known to be a live block */
@@ -107,17 +116,26 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       return usableSize(r, p, classify(r, p));
     }
 
-    /** Walk the heap, check every invariant; throws a HeapError naming the first broken one. */
+    /**
+     * Walk the heap, check every invariant; throws a HeapError naming the first broken one. With
+     * other workers attached, it stops the heap meanwhile (their cold paths wait; their hot paths
+     * go on) and checks everything but their cache lists.
+     */
     validate(): ValidateReport {
       this.assertOpen();
-      return validateRegion(this.core.r);
+      const r = this.core.r;
+      return this.quiet(() => {
+        const others = new Set([...slotsIn(r, SLOT_ATTACHED), ...slotsIn(r, SLOT_DEAD)].filter((s) => s !== this.slot));
+        const slots = Array.from({ length: r.layout.numSlots }, (_, s) => s).filter((s) => !others.has(s));
+        return validateRegion(r, { slots });
+      });
     }
 
     /** Where the bytes are: totals, per class, and this worker's refill counters. */
     stats(): HeapStats {
       this.assertOpen();
       const r = this.core.r;
-      const s = regionStats(r, (cls) => inboxBlocks(r, cls));
+      const s = this.quiet(() => regionStats(r, (cls) => inboxBlocks(r, cls)));
       const e = this.core.engine;
       return {
         ...s,
@@ -137,12 +155,91 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       this.core.engine.flush();
     }
 
-    /** Return this worker's cached blocks and close the heap; later calls throw HAKMEM_CLOSED. */
-    async close(): Promise<void> {
+    /**
+     * This thread is done with the heap: its cached blocks go back, its slot is free for another
+     * worker. Later calls on this object throw HAKMEM_CLOSED. Blocks it allocated stay allocated
+     * (any worker may still free them).
+     */
+    detach(): void {
       if (this.core.closed) return;
       this.core.release();
-      Atomics.store(this.core.r.i32, this.core.r.ctrl + C.CLOSED, 1);
       this.disable();
+    }
+
+    /**
+     * Detach, and close the heap: a handle attached after this gets HAKMEM_CLOSED. Workers still
+     * attached keep working until they detach.
+     */
+    async close(): Promise<void> {
+      if (this.core.closed) return;
+      Atomics.store(this.core.r.i32, this.core.r.ctrl + C.CLOSED, 1);
+      this.detach();
+    }
+
+    /**
+     * Reclaim, when `worker` exits, any slot it left attached (it was terminated or crashed before
+     * detach()): its cached blocks and pending frees come back, its slot is reused. Node
+     * worker_threads; in a browser call reclaim(slot) after terminate().
+     */
+    watch<W extends WatchableWorker>(worker: W): W {
+      if (typeof worker?.threadId !== 'number' || typeof worker.once !== 'function') {
+        throw new HeapError(HeapErrorCode.BAD_OPTION, 'watch(worker) needs a worker_threads Worker (threadId, once("exit"))');
+      }
+      const tid = worker.threadId;
+      worker.once('exit', () => {
+        if (this.core.closed) return;
+        for (const s of slotsOfThread(this.core.r, tid)) markDead(this.core.r, s);
+        this.retryReclaim(10);
+      });
+      return worker;
+    }
+
+    /** @internal reclaim dead slots, retrying while the heap cannot be stopped */
+    retryReclaim(tries: number): void {
+      try {
+        this.reclaimed.push(...this.reclaimDead());
+      } catch (e) {
+        if ((e as HeapError).code !== HeapErrorCode.BUSY || tries <= 1) throw e;
+        setTimeout(() => this.retryReclaim(tries - 1), 50).unref?.();
+      }
+    }
+
+    /**
+     * Take back slot `slot` of a worker that is gone (terminated, crashed) without detach(). The
+     * caller vouches that no thread uses the slot any more. Returns what was recovered.
+     */
+    reclaim(slot: number): ReclaimReport | null {
+      this.assertOpen();
+      const r = this.core.r;
+      if (!Number.isInteger(slot) || slot < 0 || slot >= r.layout.numSlots || slot === this.slot) {
+        throw new HeapError(HeapErrorCode.BAD_SLOT, `slot ${slot} is not another worker's slot of this heap`);
+      }
+      markDead(r, slot);
+      if (slotState(r, slot) !== SLOT_DEAD) return null;
+      return reclaimSlot(r, this.slot, slot);
+    }
+
+    /** Reclaim every slot marked dead (by watch, or by a crashed reclaim). */
+    reclaimDead(): ReclaimReport[] {
+      this.assertOpen();
+      const out: ReclaimReport[] = [];
+      for (const s of slotsIn(this.core.r, SLOT_DEAD)) {
+        const rep = reclaimSlot(this.core.r, this.slot, s);
+        if (rep) out.push(rep);
+      }
+      return out;
+    }
+
+    /** Slots attached now, this one included. */
+    attachedSlots(): number[] {
+      return slotsIn(this.core.r, SLOT_ATTACHED);
+    }
+
+    /** @internal run f with the heap stopped, if other workers are attached */
+    quiet<T>(f: () => T): T {
+      const r = this.core.r;
+      const alone = slotsIn(r, SLOT_ATTACHED).every((s) => s === this.slot);
+      return alone ? f() : whileStopped(r, this.slot, f);
     }
 
     /** @internal every later call throws HAKMEM_CLOSED */
@@ -150,7 +247,7 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       const fail = () => {
         throw closedError();
       };
-      Object.assign(this, { alloc: fail, free: fail, calloc: fail, realloc: fail, sizeOf: fail, flush: fail });
+      Object.assign(this, { alloc: fail, free: fail, calloc: fail, realloc: fail, sizeOf: fail, flush: fail, reclaim: fail });
     }
 
     /** @internal */

@@ -3,8 +3,8 @@
  * the views. Cold paths only.
  */
 import {
-  allocBase, allocLarge, badSize, cacheBase, classify, freeLarge, HeapError, HeapErrorCode, LIVE_LARGE, LIVE_SMALL,
-  PAGE_SIZE, Region, S, SLOT_ATTACHED, SLOT_FREE, SlotBackend, usableSize,
+  allocBase, badSize, cacheBase, classify, detachSlot, HeapError, HeapErrorCode, LIVE_LARGE, LIVE_SMALL,
+  PAGE_SIZE, Region, SlotBackend, usableSize,
 } from '@hakmem/arena';
 import type { CacheBase, CacheConfig, Fallback, ThreadCache } from '@hakmem/pool-tls';
 import { defaultBounds, defaultRefillCounts, RefillEngine } from '@hakmem/pool-refill';
@@ -71,10 +71,10 @@ export class HeapCore implements Fallback {
     if (size < 0) throw badSize(size, 'negative');
     const max = this.maxAllocSize();
     if (size > max) throw badSize(size, `larger than this heap can ever hold (${max} bytes)`);
-    let p = allocLarge(this.r, size, this.slot);
+    let p = this.backend.allocLarge(size);
     if (p === 0) {
       this.engine.flush();
-      p = allocLarge(this.r, size, this.slot);
+      p = this.backend.allocLarge(size);
     }
     return p;
   }
@@ -82,7 +82,7 @@ export class HeapCore implements Fallback {
   /** Pointers the hot path refused: free(0), large blocks, misuse, a view older than the block. */
   freeSlow(p: number): void {
     if (p === 0) return;
-    if (classify(this.r, p) === LIVE_LARGE) freeLarge(this.r, p, this.slot);
+    if (classify(this.r, p) === LIVE_LARGE) this.backend.freeLarge(p);
     else if (this.r.hdr === 0) {
       const size = usableSize(this.r, p, LIVE_SMALL);
       throw new HeapError(HeapErrorCode.BAD_SIZE, `free(${p}, size): the size does not match the block (${size} usable bytes)`, p);
@@ -92,25 +92,22 @@ export class HeapCore implements Fallback {
     }
   }
 
-  /** Give this slot's cached blocks back and free the slot. */
+  /**
+   * Give this slot back: every cached block to its owner, this slot's inboxes taken in, its
+   * spans released (all blocks back) or abandoned (some still out: another worker adopts them).
+   */
   release(): void {
     this.engine.flush();
-    const r = this.r;
-    Atomics.store(r.i32, (r.layout.slots >>> 2) + this.slot * r.layout.slotWords + S.STATE, SLOT_FREE);
+    detachSlot(this.backend);
     this.closed = true;
   }
 }
 
-export const closedError = () => new HeapError(HeapErrorCode.CLOSED, 'the heap is closed');
+export const closedError = () => new HeapError(HeapErrorCode.CLOSED, 'the heap is closed (or this worker detached)');
 
-/** Claim a free slot for this thread; throws NO_SLOT when every slot is taken. */
-export function claimSlot(r: Region, preferred = -1): number {
-  const l = r.layout;
-  const stateW = (s: number) => (l.slots >>> 2) + s * l.slotWords + S.STATE;
-  const tryClaim = (s: number) => Atomics.compareExchange(r.i32, stateW(s), SLOT_FREE, SLOT_ATTACHED) === SLOT_FREE;
-  let slot = preferred >= 0 && tryClaim(preferred) ? preferred : -1;
-  for (let s = 0; slot < 0 && s < l.numSlots; s++) if (tryClaim(s)) slot = s;
-  if (slot < 0) throw new HeapError(HeapErrorCode.NO_SLOT, `all ${l.numSlots} worker slots are taken (raise maxWorkers)`);
-  Atomics.add(r.i32, (l.slots >>> 2) + slot * l.slotWords + S.EPOCH, 1);
-  return slot;
+/** This thread's id where the platform has one (Node worker_threads), else 0. */
+export function currentThreadId(): number {
+  const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process;
+  const wt = p?.getBuiltinModule?.('node:worker_threads') as { threadId?: number } | undefined;
+  return wt?.threadId ?? 0;
 }

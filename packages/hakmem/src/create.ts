@@ -1,6 +1,7 @@
-import { Region } from '@hakmem/arena';
-import { claimSlot } from './core.js';
+import { claimSlot, HeapError, HeapErrorCode, Region } from '@hakmem/arena';
+import { currentThreadId } from './core.js';
 import { HeaderlessHeap, Heap } from './heap.js';
+import type { HeapHandle } from './api.js';
 import { resolveOptions, type HeapOptions } from './options.js';
 
 /** A new heap, owned by the calling thread. */
@@ -12,7 +13,22 @@ export function createHeap(options: HeapOptions = {}): Heap | HeaderlessHeap {
     buffer: o.buffer, base: o.base, bytes: o.bytes, maxBytes: o.maxBytes,
     classSizes: o.classSizes, slots: o.slots, headerless: o.headerless,
   });
-  const slot = claimSlot(r, 0);
+  const slot = claimSlot(r, currentThreadId(), 0);
   const counts = o.refillCounts ? Int32Array.from(o.refillCounts) : undefined;
   return o.headerless ? new HeaderlessHeap(r, slot, counts) : new Heap(r, slot, counts);
+}
+
+/**
+ * This thread's own view of a heap created elsewhere (pass `heap.handle` to a Worker): a slot and
+ * a cache of its own. Call `detach()` before the thread ends (or let the creator's `watch(worker)`
+ * reclaim what it held).
+ */
+export function attachHeap(handle: HeapHandle): Heap | HeaderlessHeap {
+  if (handle === null || typeof handle !== 'object' || handle.kind !== 'hakmem-heap') {
+    throw new HeapError(HeapErrorCode.BAD_HANDLE, 'not a hakmem heap handle (pass heap.handle)');
+  }
+  if (handle.version !== 1) throw new HeapError(HeapErrorCode.BAD_HANDLE, `handle version ${String(handle.version)}, expected 1`);
+  const r = Region.attach(handle.buffer, handle.byteOffset);
+  const slot = claimSlot(r, currentThreadId());
+  return r.hdr === 0 ? new HeaderlessHeap(r, slot) : new Heap(r, slot);
 }

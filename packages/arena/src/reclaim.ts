@@ -1,0 +1,257 @@
+/**
+ * Giving a slot back. detachSlot: a worker leaving cleanly (its lists are whole). reclaimSlot: a
+ * worker that died, possibly in the middle of a cold path. Both run with the heap stopped
+ * (cold.ts), so no other worker is inside a refill, drain or arena operation meanwhile.
+ *
+ * A dead worker's state is rebuilt from the block tags, which say where each block is whatever
+ * the dead worker's list words say: CACHE(x) blocks were in its cache; REMOTE blocks that no inbox
+ * reaches were in flight in its hands; its spans' free lists are rebuilt from their tags. Then its
+ * spans are released (all blocks back) or abandoned (blocks still out: the next worker short of a
+ * span of that class adopts them), and the page bitmap is rebuilt from the run records.
+ */
+import type { SlotBackend } from './backend.js';
+import { maxBlocks, pushChain } from './backend.js';
+import { whileStopped } from './cold.js';
+import { C, LARGE_CLASS, NO_OWNER, NOT_LISTED, S, SLOT_DEAD, SLOT_RECLAIMING, slotBound, slotHeads, slotRoom, SP } from './layout.js';
+import { acquire, release } from './lock.js';
+import type { Region } from './region.js';
+import { resetSlot, slotWord } from './slots.js';
+import { blockAddr, freeRun } from './spans.js';
+import { ORPHAN_SLOT, ST_CACHE, ST_REMOTE, ST_SPAN, tag, tagSlot, tagState } from './tags.js';
+import { forEachRun } from './walk.js';
+
+export interface ReclaimReport {
+  slot: number;
+  /** the worker died inside a cold path (its list words may have been half written) */
+  torn: boolean;
+  /** blocks that were in its cache, inboxes or in flight, now back in use */
+  blocks: number;
+  spansReleased: number;
+  spansAbandoned: number;
+  /** headerless heaps cannot rebuild a torn state: blocks may be lost (counted as unknown) */
+  exact: boolean;
+}
+
+/** A worker leaving cleanly; its cache must be empty (flushed) already. */
+export function detachSlot(b: SlotBackend): void {
+  const r = b.r;
+  whileStopped(r, b.slot, () => {
+    for (let cls = 0; cls < r.layout.numClasses; cls++) b.collectInbox(cls);
+    disownSpans(r, b.slot, b.slot);
+    resetSlot(r, b.slot);
+  });
+}
+
+/** Reclaim slot `x` (marked DEAD) from thread `me`; null if someone else reclaimed it first. */
+export function reclaimSlot(r: Region, me: number, x: number): ReclaimReport | null {
+  return whileStopped(r, me, () => {
+    const stateW = slotWord(r, x, S.STATE);
+    if (Atomics.compareExchange(r.i32, stateW, SLOT_DEAD, SLOT_RECLAIMING) !== SLOT_DEAD) return null;
+    const torn = Atomics.load(r.i32, slotWord(r, x, S.COLD)) === 1;
+    const rep: ReclaimReport = { slot: x, torn, blocks: 0, spansReleased: 0, spansAbandoned: 0, exact: true };
+    if (Atomics.load(r.i32, r.ctrl + C.LOCK_HOLDER) === x + 1) {
+      // it died holding the arena lock: nobody else is inside (the heap is stopped)
+      Atomics.store(r.i32, r.ctrl + C.LOCK_HOLDER, 0);
+      Atomics.store(r.i32, r.ctrl + C.ARENA_LOCK, 0);
+    }
+    repairArena(r);
+    if (r.hdr !== 0) rep.blocks = rebuildByTags(r, x);
+    else {
+      rep.blocks = rebuildByLists(r, x);
+      rep.exact = !torn;
+    }
+    const d = disownSpans(r, x, me);
+    rep.spansReleased = d.released;
+    rep.spansAbandoned = d.abandoned;
+    resetSlot(r, x);
+    return rep;
+  });
+}
+
+/** Runs whose records are incomplete are dropped; bitmap, used-page count and hint follow the records. */
+export function repairArena(r: Region): void {
+  const i32 = r.i32;
+  const end = r.committedPages();
+  for (let pg = 0; pg < end; pg++) {
+    const hw = r.rec(pg) + SP.HEAD;
+    const h = Atomics.load(i32, hw) - 1;
+    if (h < 0) continue;
+    const ok = h <= pg && Atomics.load(i32, r.rec(h) + SP.HEAD) === h + 1 && pg < h + (Atomics.load(i32, r.rec(h) + SP.INFO) >>> 8);
+    if (!ok) Atomics.store(i32, hw, 0);
+  }
+  let used = 0;
+  let hint = -1;
+  for (let wi = 0; wi * 32 < r.layout.maxPages; wi++) {
+    let bits = 0;
+    for (let k = 0; k < 32; k++) {
+      const pg = wi * 32 + k;
+      if (pg < end && Atomics.load(i32, r.rec(pg) + SP.HEAD) !== 0) {
+        bits |= 1 << k;
+        used++;
+      } else if (hint < 0 && pg < end) hint = pg;
+    }
+    Atomics.store(i32, r.bitmapW + wi, bits);
+  }
+  Atomics.store(i32, r.ctrl + C.USED_PAGES, used);
+  Atomics.store(i32, r.ctrl + C.PAGE_HINT, hint < 0 ? end : hint);
+}
+
+/** Per-owner chains of blocks being routed back (owner + 1; 0: abandoned spans). */
+class Router {
+  private readonly head = new Map<number, number>();
+  private readonly tail = new Map<number, number>();
+  n = 0;
+
+  constructor(readonly r: Region) {}
+
+  add(owner: number, p: number, cls: number): void {
+    const r = this.r;
+    if (r.hdr !== 0) r.i32[(p >>> 2) - 2] = tag(r.salt, ST_REMOTE, owner === NO_OWNER ? ORPHAN_SLOT : owner, cls);
+    const k = owner * 256 + cls;
+    if (!this.head.has(k)) this.head.set(k, p);
+    else r.i32[(this.tail.get(k)! >>> 2) + r.linkDelta] = p;
+    this.tail.set(k, p);
+    this.n++;
+  }
+
+  flush(): void {
+    const r = this.r;
+    const l = r.layout;
+    for (const [k, h] of this.head) {
+      const owner = Math.floor(k / 256);
+      const cls = k - owner * 256;
+      const w = owner === NO_OWNER ? (l.orphan >>> 2) + cls : (l.inbox >>> 2) + owner * l.numClasses + cls;
+      pushChain(r, w, h, this.tail.get(k)!);
+    }
+    this.head.clear();
+    this.tail.clear();
+  }
+}
+
+function walk(r: Region, first: number, f: (p: number) => void): void {
+  let n = maxBlocks(r);
+  for (let p = first; p !== 0 && n-- > 0; ) {
+    const next = r.i32[(p >>> 2) + r.linkDelta];
+    f(p);
+    p = next;
+  }
+}
+
+const inboxW = (r: Region, s: number, cls: number) => (r.layout.inbox >>> 2) + s * r.layout.numClasses + cls;
+
+/** Headered heaps: every block's tag says where it is. Returns the blocks given back. */
+function rebuildByTags(r: Region, x: number): number {
+  const i32 = r.i32;
+  const l = r.layout;
+  const nc = l.numClasses;
+  const taken = new Set<number>(); // x's inbox: its remote frees, now to be given back
+  for (let cls = 0; cls < nc; cls++) walk(r, Atomics.exchange(i32, inboxW(r, x, cls), 0), (p) => taken.add(p));
+  const kept = new Set<number>(); // blocks in every other inbox stay where they are
+  for (let s = -1; s < l.numSlots; s++) {
+    if (s === x) continue;
+    for (let cls = 0; cls < nc; cls++) {
+      walk(r, Atomics.load(i32, s < 0 ? (l.orphan >>> 2) + cls : inboxW(r, s, cls)), (p) => kept.add(p));
+    }
+  }
+  const router = new Router(r);
+  let given = 0;
+  forEachRun(r, (run) => {
+    if (run.cls === LARGE_CLASS) return;
+    const { pg, cls, owner } = run;
+    const mine = owner === x;
+    let free = 0;
+    let nfree = 0;
+    for (let k = 0; k < run.bump; k++) {
+      const b = blockAddr(r, pg, cls, k);
+      const t = i32[(b >>> 2) - 2];
+      const st = tagState(t);
+      const back =
+        (st === ST_CACHE && tagSlot(t) === x) || (st === ST_REMOTE && !kept.has(b)) || taken.has(b);
+      if (back) given++;
+      if (mine && (back || st === ST_SPAN)) {
+        // x's span: its free list is rebuilt from scratch
+        i32[(b >>> 2) - 2] = tag(r.salt, ST_SPAN, 0, cls);
+        i32[(b >>> 2) - 1] = free;
+        free = b;
+        nfree++;
+      } else if (back) {
+        router.add(owner, b, cls);
+      }
+    }
+    if (mine) {
+      const w = r.rec(pg);
+      i32[w + SP.FREE] = free;
+      i32[w + SP.NFREE] = nfree;
+    }
+  });
+  router.flush();
+  return given;
+}
+
+/** Headerless heaps: follow the dead worker's list words (exact unless it died mid-cold-path). */
+function rebuildByLists(r: Region, x: number): number {
+  const i32 = r.i32;
+  const nc = r.layout.numClasses;
+  const router = new Router(r);
+  let given = 0;
+  const back = (p: number, cls: number) => {
+    given++;
+    const pg = r.headOf(r.pageOf(p));
+    const owner = Atomics.load(i32, r.rec(pg) + SP.OWNER);
+    if (owner === x) {
+      const w = r.rec(pg);
+      i32[(p >>> 2) + r.linkDelta] = i32[w + SP.FREE];
+      i32[w + SP.FREE] = p;
+      i32[w + SP.NFREE]++;
+    } else router.add(owner, p, cls);
+  };
+  const sw = slotWord(r, x, 0);
+  for (let cls = 0; cls < nc; cls++) {
+    const n = i32[sw + slotBound(nc) + cls] - i32[sw + slotRoom(nc) + cls];
+    let k = 0;
+    walk(r, i32[sw + slotHeads(nc) + cls], (p) => {
+      if (k++ < n) back(p, cls);
+    });
+    walk(r, Atomics.exchange(i32, inboxW(r, x, cls), 0), (p) => back(p, cls));
+  }
+  router.flush();
+  return given;
+}
+
+/** x's spans: released when every block is back, else abandoned. */
+function disownSpans(r: Region, x: number, me: number): { released: number; abandoned: number } {
+  const i32 = r.i32;
+  const spans: Array<[number, number]> = [];
+  forEachRun(r, (run) => {
+    if (run.cls !== LARGE_CLASS && run.owner === x) spans.push([run.pg, run.cls]);
+  });
+  let released = 0;
+  for (const [pg, cls] of spans) {
+    const w = r.rec(pg);
+    i32[w + SP.NEXT] = -1;
+    i32[w + SP.PREV] = NOT_LISTED;
+    if (i32[w + SP.NFREE] === i32[w + SP.BUMP]) {
+      freeRun(r, pg, me);
+      released++;
+    } else {
+      abandonSpan(r, pg, cls, me);
+    }
+  }
+  return { released, abandoned: spans.length - released };
+}
+
+/** No owner: blocks freed later go to the abandoned-span inbox; the span waits to be adopted. */
+export function abandonSpan(r: Region, pg: number, cls: number, me: number): void {
+  const i32 = r.i32;
+  const headW = (r.layout.orphan >>> 2) + r.layout.numClasses + cls;
+  acquire(i32, r.ctrl + C.ARENA_LOCK, r.ctrl + C.LOCK_HOLDER, me);
+  Atomics.store(i32, r.rec(pg) + SP.OWNER, NO_OWNER);
+  const first = Atomics.load(i32, headW);
+  i32[r.rec(pg) + SP.NEXT] = first;
+  i32[r.rec(pg) + SP.PREV] = -1;
+  if (first >= 0) i32[r.rec(first) + SP.PREV] = pg;
+  Atomics.store(i32, headW, pg);
+  release(i32, r.ctrl + C.ARENA_LOCK, r.ctrl + C.LOCK_HOLDER);
+}
+
+
