@@ -160,6 +160,28 @@ describe('many workers on one heap', () => {
   });
 });
 
+describe('64 workers', () => {
+  it('64 workers hold a slot each at once; one more gets HAKMEM_NO_SLOT; all give their slots back', async () => {
+    const heap = createHeap({ size: 32 << 20, maxWorkers: 64 });
+    const barrier = new SharedArrayBuffer(8);
+    const b = new Int32Array(barrier);
+    const ws = Array.from({ length: 64 }, () => spawn(heap, 'hold', { barrier }));
+    await until(() => Atomics.load(b, 0) === 64, 60_000);
+    expect(heap.attachedSlots().length).toBe(65); // the creator's and 64 workers'
+    const extra = spawn(heap, 'hold', { barrier });
+    expect(await extra.done).toEqual({ type: 'done', error: E.NO_SLOT });
+    Atomics.store(b, 1, 1);
+    Atomics.notify(b, 1);
+    const slots = (await Promise.all(ws.map((w) => w.done))).map((m) => m.slot);
+    expect(new Set(slots).size).toBe(64);
+    await Promise.all([...ws, extra].map((w) => w.exit));
+    expect(heap.attachedSlots()).toEqual([heap.slot]);
+    expect(heap.reclaimed).toEqual([]);
+    heap.validate();
+    expect(heap.stats().bytes.inUse).toBe(0);
+  });
+});
+
 describe('misuse across workers', () => {
   it('double free of a block another worker owns, pointers of other heaps: clear codes, heap intact', async () => {
     const heap = createHeap({ size: 8 << 20, maxWorkers: 4 });
