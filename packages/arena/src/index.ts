@@ -1,7 +1,7 @@
 export { Region, MAX_HEAP_END, type CreateRegionOptions } from './region.js';
 export { SlotBackend, pushChain } from './backend.js';
 export { ColdGate, stopTheWorld, resumeTheWorld, whileStopped } from './cold.js';
-export { claimSlot, markDead, slotState, slotsOfThread, slotsIn, resetSlot } from './slots.js';
+export { claimSlot, markDead, slotState, slotsOfThread, slotsIn, resetSlot, slotWord } from './slots.js';
 export { detachSlot, reclaimSlot, repairArena, abandonSpan, type ReclaimReport } from './reclaim.js';
 export { HeapError, HeapErrorCode, badSize } from './errors.js';
 export { classify, usableSize, LIVE_SMALL, LIVE_LARGE } from './diagnose.js';

@@ -44,6 +44,8 @@ export function HeapApi<T extends CacheClass>(Base: T) {
     core!: HeapCore;
     /** What watch() reclaimed so far, oldest first (workers that exited without detach). */
     readonly reclaimed: ReclaimReport[] = [];
+    /** Automatic reclaims that failed (the slots stay dead: reclaimDead() retries). */
+    readonly reclaimErrors: Error[] = [];
 
     abstract alloc(size: number): number;
     /** @internal free a pointer known to be a live block */
@@ -194,13 +196,22 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       return worker;
     }
 
-    /** @internal reclaim dead slots, retrying while the heap cannot be stopped */
+    /**
+     * @internal reclaim dead slots from an exit event, retrying while the heap cannot be stopped.
+     * Never throws (it runs from an event): a failure is kept in reclaimErrors and warned about.
+     */
     retryReclaim(tries: number): void {
+      if (this.core.closed) return;
       try {
         this.reclaimed.push(...this.reclaimDead());
       } catch (e) {
-        if ((e as HeapError).code !== HeapErrorCode.BUSY || tries <= 1) throw e;
-        setTimeout(() => this.retryReclaim(tries - 1), 50).unref?.();
+        if ((e as HeapError).code === HeapErrorCode.BUSY && tries > 1) {
+          setTimeout(() => this.retryReclaim(tries - 1), 50).unref?.();
+          return;
+        }
+        this.reclaimErrors.push(e as Error);
+        const p = (globalThis as { process?: { emitWarning?: (w: Error) => void } }).process;
+        p?.emitWarning?.(e as Error);
       }
     }
 

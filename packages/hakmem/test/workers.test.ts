@@ -216,6 +216,25 @@ describe('misuse across workers', () => {
     expect(got).toEqual({ attach: E.CLOSED });
   });
 
+  it('an automatic reclaim that cannot stop the heap is recorded and warned about, never thrown', () => {
+    const heap = createHeap({ size: 4 << 20, maxWorkers: 3 });
+    const stuck = attach(heap);
+    const gone = attach(heap);
+    const r = (heap as unknown as { core: { r: Parameters<typeof slotWord>[0] } }).core.r;
+    Atomics.store(r.i32, slotWord(r, stuck.slot, S.COLD), 1); // "inside a cold path" for ever
+    markDead(r, gone.slot);
+    const warned: unknown[] = [];
+    const onWarning = (w: unknown) => warned.push(w);
+    process.on('warning', onWarning);
+    expect(() => heap.retryReclaim(1)).not.toThrow();
+    expect(heap.reclaimErrors.map((e) => (e as { code?: string }).code)).toEqual([E.BUSY]);
+    Atomics.store(r.i32, slotWord(r, stuck.slot, S.COLD), 0);
+    expect(heap.reclaimDead().map((x) => x.slot)).toEqual([gone.slot]);
+    stuck.detach();
+    heap.validate();
+    process.off('warning', onWarning);
+  });
+
   it('slots: a clear error past the limit, and a freed slot is reused', () => {
     const heap = createHeap({ size: 4 << 20, maxWorkers: 2 });
     const a = attach(heap);
@@ -235,3 +254,4 @@ function attach(h: Heap | { kind: string }) {
   return attachHeapSync('handle' in h ? h.handle : (h as never));
 }
 import { attachHeap as attachHeapSync } from '../src/index.js';
+import { markDead, S, slotWord } from '@hakmem/arena';
