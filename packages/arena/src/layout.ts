@@ -32,6 +32,9 @@ export const C = {
   DATA: 15,
   BASE: 16,
   MAX_END: 17,
+  /** extra regions for other boxes (the event ring, the policy table...): byte offset, words */
+  EXT_AT: 20,
+  EXT_WORDS: 24,
   // Cross-worker words start on their own cache line.
   COMMITTED_PAGES: 32,
   GROW_GEN: 33,
@@ -94,7 +97,12 @@ export const NOT_LISTED = -2;
 export const LARGE_CLASS = 255;
 export const NO_OWNER = -1;
 
+/** How many extra regions a heap can carry. */
+export const MAX_EXTRA = 4;
+
 export interface LayoutParams {
+  /** words of each extra region another box asked for (at most MAX_EXTRA) */
+  extraWords?: readonly number[];
   base: number;
   /** bytes from base available now */
   initialBytes: number;
@@ -118,6 +126,9 @@ export interface Layout {
   spans: number;
   bitmap: number;
   data: number;
+  /** byte offsets and word counts of the extra regions */
+  extraAt: number[];
+  extraWords: number[];
   /** pages that fit in the initial bytes */
   initialPages: number;
 }
@@ -142,6 +153,12 @@ export function computeLayout(p: LayoutParams): Layout {
   o = align(o + p.numSlots * p.numClasses * 4, 64);
   const orphan = o;
   o = align(o + 2 * p.numClasses * 4, 64);
+  const extraWords = [...(p.extraWords ?? [])];
+  const extraAt = extraWords.map((w) => {
+    const at = o;
+    o = align(o + w * 4, 64);
+    return at;
+  });
   const spans = o;
   o += maxPages * SPAN_WORDS * 4;
   const bitmap = o;
@@ -153,7 +170,7 @@ export function computeLayout(p: LayoutParams): Layout {
   return {
     base: p.base, maxEnd, numClasses: p.numClasses, numSlots: p.numSlots, slotWords,
     maxPages: Math.min(maxPages, usablePages), classTable, slots, inbox, orphan, spans, bitmap,
-    data, initialPages,
+    data, extraAt, extraWords, initialPages,
   };
 }
 
@@ -179,6 +196,10 @@ export function writeLayout(i32: Int32Array, l: Layout, salt: number, flags: num
   i32[c + C.DATA] = l.data;
   i32[c + C.BASE] = l.base;
   i32[c + C.MAX_END] = l.maxEnd;
+  l.extraAt.forEach((at, k) => {
+    i32[c + C.EXT_AT + k] = at;
+    i32[c + C.EXT_WORDS + k] = l.extraWords[k];
+  });
   // The magic goes last and with a release store: an attacher that sees it sees the rest.
   Atomics.store(i32, c + C.MAGIC, MAGIC);
 }
@@ -191,6 +212,8 @@ export function readLayout(i32: Int32Array, base: number): Layout {
     numSlots: at(C.NUM_SLOTS), slotWords: at(C.SLOT_WORDS), maxPages: at(C.MAX_PAGES),
     classTable: at(C.CLASS_TABLE), slots: at(C.SLOTS), inbox: at(C.INBOX), orphan: at(C.ORPHAN),
     spans: at(C.SPANS), bitmap: at(C.BITMAP), data: at(C.DATA),
+    extraAt: [0, 1, 2, 3].map((k) => at(C.EXT_AT + k)).filter((x) => x !== 0),
+    extraWords: [0, 1, 2, 3].map((k) => at(C.EXT_WORDS + k)).filter((_, k) => at(C.EXT_AT + k) !== 0),
     initialPages: Atomics.load(i32, c + C.COMMITTED_PAGES),
   };
 }

@@ -1,7 +1,7 @@
 import { checkClassSizes, readClassTable, writeClassTable } from './classes.js';
 import { HeapError, HeapErrorCode } from './errors.js';
 import {
-  C, computeLayout, FLAG_HEADERLESS, LAYOUT_VERSION, MAGIC, PAGE_SHIFT, PAGE_SIZE, readLayout,
+  C, computeLayout, FLAG_HEADERLESS, LAYOUT_VERSION, MAGIC, MAX_EXTRA, PAGE_SHIFT, PAGE_SIZE, readLayout,
   slotPartial, SP, SPAN_WORDS, writeLayout, type Layout,
 } from './layout.js';
 import { newSalt } from './tags.js';
@@ -20,6 +20,12 @@ export interface CreateRegionOptions {
   slots: number;
   /** no block headers: free needs the size, misuse goes undetected */
   headerless?: boolean;
+  /**
+   * Words of up to 4 regions other boxes need in the shared memory (an event ring, a policy
+   * table...): placed in the metadata, zeroed, their offsets recorded for attachers. The arena
+   * does not know what they hold.
+   */
+  extraWords?: readonly number[];
 }
 
 /** Pointers must stay positive int32 (links are stored in an Int32Array). */
@@ -85,8 +91,12 @@ export class Region {
     if (maxBytes < bytes) throw bad(`maxBytes ${maxBytes} is below bytes ${bytes}`);
     checkClassSizes(o.classSizes);
     if (!Number.isInteger(o.slots) || o.slots < 1 || o.slots > 255) throw bad('slots must be 1..255');
+    const extra = o.extraWords ?? [];
+    if (extra.length > MAX_EXTRA || extra.some((w) => !Number.isInteger(w) || w < 1)) {
+      throw bad(`at most ${MAX_EXTRA} extra regions of a positive number of words`);
+    }
     const layout = computeLayout({
-      base, initialBytes: bytes, maxBytes, numClasses: o.classSizes.length, numSlots: o.slots,
+      base, initialBytes: bytes, maxBytes, numClasses: o.classSizes.length, numSlots: o.slots, extraWords: extra,
     });
     if (layout.initialPages < 1) {
       const need = layout.data - base + PAGE_SIZE;
@@ -160,6 +170,11 @@ export class Region {
   /** first page of the run holding page `pg`, or -1 for a free page */
   headOf(pg: number): number {
     return Atomics.load(this.i32, this.rec(pg) + SP.HEAD) - 1;
+  }
+
+  /** word index of extra region `k` (see CreateRegionOptions.extraWords), -1 if there is none */
+  extraW(k: number): number {
+    return k < this.layout.extraAt.length ? this.layout.extraAt[k] >>> 2 : -1;
   }
 
   isClosed(): boolean {

@@ -175,7 +175,10 @@ export function HeapApi<T extends CacheClass>(Base: T) {
     async close(): Promise<void> {
       if (this.core.closed) return;
       Atomics.store(this.core.r.i32, this.core.r.ctrl + C.CLOSED, 1);
+      const learner = this.core.learner;
+      this.core.learner = null;
       this.detach();
+      await learner?.stop();
     }
 
     /**

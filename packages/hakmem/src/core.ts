@@ -9,6 +9,7 @@ import {
 import type { CacheBase, CacheConfig, Fallback, ThreadCache } from '@hakmem/pool-tls';
 import { defaultBounds, defaultRefillCounts, RefillEngine } from '@hakmem/pool-refill';
 import { Views } from './views.js';
+import { learningWords, type LearnerHandle } from './learning.js';
 
 /** The cache's Fallback: sizes it does not serve, pointers it refuses. */
 export class HeapCore implements Fallback {
@@ -17,6 +18,8 @@ export class HeapCore implements Fallback {
   engine!: RefillEngine;
   cache!: CacheBase;
   closed = false;
+  /** the learner this heap's creator started (null: none, or not the creator) */
+  learner: LearnerHandle | null = null;
 
   constructor(
     readonly r: Region,
@@ -44,8 +47,10 @@ export class HeapCore implements Fallback {
   wire(cache: CacheBase, counts: Int32Array | undefined): void {
     const r = this.r;
     this.cache = cache;
+    const lw = learningWords(r);
     this.engine = new RefillEngine(cache, this.backend, {
       counts: counts ?? defaultRefillCounts(Array.from(r.sizes)),
+      learning: lw ? { policy: lw.policy, ring: lw.ring, worker: this.slot } : undefined,
     });
     cache.connect(this.engine, this);
     r.onViews.push((i32) => {

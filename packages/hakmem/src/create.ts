@@ -1,5 +1,6 @@
 import { claimSlot, HeapError, HeapErrorCode, Region } from '@hakmem/arena';
 import { currentThreadId } from './core.js';
+import { learningRegions, setUpLearning } from './learning.js';
 import { HeaderlessHeap, Heap } from './heap.js';
 import type { HeapHandle } from './api.js';
 import { resolveOptions, type HeapOptions } from './options.js';
@@ -12,10 +13,13 @@ export function createHeap(options: HeapOptions = {}): Heap | HeaderlessHeap {
   const r = Region.create({
     buffer: o.buffer, base: o.base, bytes: o.bytes, maxBytes: o.maxBytes,
     classSizes: o.classSizes, slots: o.slots, headerless: o.headerless,
+    extraWords: o.learning ? learningRegions(o.classSizes.length, o.learning.ringCapacity) : [],
   });
   const slot = claimSlot(r, currentThreadId(), 0);
   const counts = o.refillCounts ? Int32Array.from(o.refillCounts) : undefined;
-  return o.headerless ? new HeaderlessHeap(r, slot, counts) : new Heap(r, slot, counts);
+  const heap = o.headerless ? new HeaderlessHeap(r, slot, counts) : new Heap(r, slot, counts);
+  if (o.learning) heap.core.learner = setUpLearning(r, heap.core.engine.counts, o.learning);
+  return heap;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { HeapError, HeapErrorCode } from '@hakmem/arena';
+import { DEFAULT_CAPACITY } from '@hakmem/ace-learning';
 import { defaultClassSizes } from '@hakmem/pool-tls';
 
 export interface HeapOptions {
@@ -18,8 +19,20 @@ export interface HeapOptions {
   headerless?: boolean;
   /** usable bytes per size class (advanced; default 16 B .. 64 KiB, see @hakmem/pool-tls) */
   classSizes?: number[];
-  /** blocks per refill, per class (advanced; default: ~16 KiB a refill, 1..64 blocks) */
+  /** blocks per refill, per class, while the learner has chosen none (advanced; default: ~16 KiB a refill, 1..64 blocks) */
   refillCounts?: number[];
+  /**
+   * The learner (Box 3) that tunes refill counts from refill events, in a Worker of its own
+   * (default: on). `false`: fixed counts, no event ring in the heap. An object: { mode, ringCapacity }.
+   */
+  learning?: boolean | LearningOptions;
+}
+
+export interface LearningOptions {
+  /** 'auto' (default): a Worker where one can start, else inline on this thread's event loop */
+  mode?: 'auto' | 'worker' | 'inline';
+  /** events the ring holds (a power of two; default 4096) */
+  ringCapacity?: number;
 }
 
 export interface ResolvedOptions {
@@ -31,6 +44,7 @@ export interface ResolvedOptions {
   headerless: boolean;
   classSizes: number[];
   refillCounts: number[] | undefined;
+  learning: Required<LearningOptions> | null;
 }
 
 export const DEFAULT_SIZE = 64 << 20;
@@ -54,16 +68,23 @@ export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
     throw bad(`refillCounts has ${o.refillCounts.length} entries for ${classSizes.length} classes`);
   }
   o.refillCounts?.forEach((n, i) => int(`refillCounts[${i}]`, n, 1, 1 << 16));
+  const l = o.learning ?? true;
+  const learning = l === false ? null : { mode: 'auto' as const, ringCapacity: DEFAULT_CAPACITY, ...(l === true ? {} : l) };
+  if (learning) {
+    if (!['auto', 'worker', 'inline'].includes(learning.mode)) throw bad(`learning.mode must be auto, worker or inline`);
+    const c = learning.ringCapacity;
+    if (!Number.isInteger(c) || c < 2 || c > 1 << 20 || (c & (c - 1)) !== 0) throw bad(`learning.ringCapacity ${c} must be a power of two in [2, 2^20]`);
+  }
   if (o.buffer !== undefined) {
     if (!(o.buffer instanceof SharedArrayBuffer)) throw bad('buffer must be a SharedArrayBuffer');
     const base = int('byteOffset', o.byteOffset ?? 0, 0, o.buffer.byteLength);
     const bytes = int('byteLength', o.byteLength ?? o.buffer.byteLength - base, 1, o.buffer.byteLength - base);
     const limit = (o.buffer.growable ? o.buffer.maxByteLength : o.buffer.byteLength) - base;
     const maxBytes = o.byteLength !== undefined && !o.buffer.growable ? bytes : limit;
-    return { buffer: o.buffer, base, bytes, maxBytes, slots: maxWorkers + 1, headerless, classSizes, refillCounts: o.refillCounts };
+    return { buffer: o.buffer, base, bytes, maxBytes, slots: maxWorkers + 1, headerless, classSizes, refillCounts: o.refillCounts, learning };
   }
   const size = int('size', o.size ?? DEFAULT_SIZE, 1, 2 ** 31 - 4096);
   const maxSize = int('maxSize', o.maxSize ?? size, size, 2 ** 31 - 4096);
   const buffer = maxSize > size ? new SharedArrayBuffer(size, { maxByteLength: maxSize }) : new SharedArrayBuffer(size);
-  return { buffer, base: 0, bytes: size, maxBytes: maxSize, slots: maxWorkers + 1, headerless, classSizes, refillCounts: o.refillCounts };
+  return { buffer, base: 0, bytes: size, maxBytes: maxSize, slots: maxWorkers + 1, headerless, classSizes, refillCounts: o.refillCounts, learning };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createHeap, HeapError, HeapErrorCode as E, type Heap } from '../src/index.js';
 
 function withLiveBlocks() {
-  const h = createHeap({ size: 8 << 20, maxWorkers: 1 });
+  const h = createHeap({ size: 8 << 20, maxWorkers: 1, learning: false });
   const live = [16, 100, 1000, 5000, 70000, 300000].map((n, i) => {
     const p = h.alloc(n);
     h.u8.fill(i + 1, p, p + n);
@@ -111,7 +111,7 @@ describe('bad pointers', () => {
 
 describe('a closed heap', () => {
   it('refuses every call with HAKMEM_CLOSED', async () => {
-    const h = createHeap({ size: 1 << 20, maxWorkers: 1 });
+    const h = createHeap({ size: 1 << 20, maxWorkers: 1, learning: false });
     const p = h.alloc(10);
     await h.close();
     await h.close(); // idempotent

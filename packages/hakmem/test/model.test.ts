@@ -99,7 +99,7 @@ describe('model: random sequences over all class sizes and large sizes', () => {
   it('live blocks never overlap, keep their bytes, validate() passes, nothing left in use', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 300 }), (ops) => {
-        const h = createHeap({ size: 4 << 20, maxWorkers: 2 });
+        const h = createHeap({ size: 4 << 20, maxWorkers: 2, learning: false });
         run(h, ops as never);
         h.flush();
         expect(h.stats().bytes.reserved).toBeLessThanOrEqual(h.stats().bytes.committed);
@@ -111,7 +111,7 @@ describe('model: random sequences over all class sizes and large sizes', () => {
   it('holds on a growable heap that has to grow', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 50, maxLength: 300 }), (ops) => {
-        const h = createHeap({ size: 1 << 20, maxSize: 16 << 20, maxWorkers: 1 });
+        const h = createHeap({ size: 1 << 20, maxSize: 16 << 20, maxWorkers: 1, learning: false });
         run(h, ops as never);
       }),
       { numRuns: 40 },

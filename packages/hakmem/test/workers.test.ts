@@ -131,8 +131,14 @@ describe('many workers on one heap', () => {
     settle(heap, table);
   });
 
-  it('producer/consumer: reserved bytes stop growing after warm-up, and blocks come back to the producer', async () => {
-    const heap = createHeap({ size: 64 << 20, maxWorkers: 4 });
+  // Fixed counts: flat after warm-up (within a span or so). The learner on: it keeps adjusting the
+  // counts (and the cache bounds with them), so reserved bytes move, but within a band: measured
+  // 2.7 to 3.9 MiB over 2M blocks (~2 GiB of traffic), never growing with the traffic.
+  it.each([
+    ['fixed refill counts', false, 0.25, 256 << 10, 1],
+    ['the learner on', true, 0.5, 0, 1.5],
+  ] as const)('producer/consumer (%s): reserved bytes stop growing after warm-up; blocks come back to the producer', async (_n, learning, warmShare, slack, band) => {
+    const heap = createHeap({ size: 64 << 20, maxWorkers: 4, learning });
     const ring = new SharedArrayBuffer(4 * (2 + 256));
     const r = new Int32Array(ring);
     const total = 400_000;
@@ -148,15 +154,16 @@ describe('many workers on one heap', () => {
       await new Promise((ok) => setTimeout(ok, 1));
     }
     await Promise.all([prod.done, cons.done, prod.exit, cons.exit]);
-    const warm = samples.filter(([i]) => i <= total / 4).map(([, b]) => b);
-    const later = samples.filter(([i]) => i > total / 4).map(([, b]) => b);
+    const warm = samples.filter(([i]) => i <= total * warmShare).map(([, b]) => b);
+    const later = samples.filter(([i]) => i > total * warmShare).map(([, b]) => b);
     expect(warm.length).toBeGreaterThan(0);
     expect(later.length).toBeGreaterThan(5);
     // 400k blocks of up to 2 KiB went through (~400 MiB): without reuse reserved would be that
-    expect(Math.max(...later)).toBeLessThanOrEqual(Math.max(...warm) + (256 << 10));
+    expect(Math.max(...later)).toBeLessThanOrEqual(Math.max(...warm) * band + slack);
     expect(Math.max(...later)).toBeLessThan(16 << 20);
     heap.validate();
     expect(heap.stats().bytes.inUse).toBe(0);
+    await heap.close();
   });
 });
 

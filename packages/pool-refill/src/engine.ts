@@ -4,15 +4,22 @@
  * head; when a list overflows it gives half of it back. It keeps per-class state a learner needs
  * (refills, drains, miss streak, time of the last refill), captured before each refill.
  */
+import { pushEvent, readPolicy } from '@hakmem/ace-learning/producer';
 import type { CacheBase, Refiller } from '@hakmem/pool-tls';
 import { installChain, takeChain } from '@hakmem/pool-tls/chain';
 import type { RefillBackend } from './backend.js';
+import { boundFor } from './policy.js';
 
 export interface RefillOptions {
-  /** blocks per refill, per class (the policy table; phase 1: fixed defaults) */
+  /** blocks per refill, per class: the fixed defaults, used while the policy table has no value */
   counts: Int32Array;
   /** clock for the time since a class's last refill (ms); default performance.now */
   now?: () => number;
+  /**
+   * Box 3 (ace-learning): word offsets, in the cache's buffer, of the policy table the learner
+   * writes and of the event ring each refill reports to; `worker` is this cache's slot.
+   */
+  learning?: { policy: number; ring: number; worker: number };
 }
 
 /** What the engine saw just before a refill (read by whoever reports refill events). */
@@ -28,6 +35,9 @@ export interface RefillSnapshot {
 }
 
 /** The cache's Refiller: connect it with cache.connect(engine, fallback). */
+/** A policy value above this is clamped (a refill of more blocks helps nobody). */
+const MAX_COUNT = 1 << 16;
+
 export class RefillEngine implements Refiller {
   readonly counts: Int32Array;
   readonly refills: Float64Array;
@@ -40,6 +50,13 @@ export class RefillEngine implements Refiller {
   readonly last: RefillSnapshot = { cls: -1, count: 0, blocksLeft: 0, missStreak: 0, sinceLastMs: 0, at: 0 };
   private readonly out = new Int32Array(2);
   private readonly now: () => number;
+  private readonly policyW: number;
+  private readonly ringW: number;
+  private readonly worker: number;
+  /** the count each class's bound was last set for */
+  private readonly applied: Int32Array;
+  /** refill events the ring refused (full): the drop count is the ring's, this is ours */
+  dropped = 0;
 
   constructor(
     readonly cache: CacheBase,
@@ -54,12 +71,16 @@ export class RefillEngine implements Refiller {
     this.missStreak = new Int32Array(n);
     this.lastRefillAt = new Float64Array(n);
     this.now = o.now ?? (() => performance.now());
+    this.policyW = o.learning?.policy ?? -1;
+    this.ringW = o.learning?.ring ?? -1;
+    this.worker = o.learning?.worker ?? 0;
+    this.applied = Int32Array.from(o.counts);
   }
 
   /** Fill the list of `cls`; returns its new head, 0 when the backend has nothing even after a flush. */
   refill(cls: number): number {
-    this.capture(cls);
     const n = this.countFor(cls);
+    this.capture(cls, n);
     let head = this.backend.takeBatch(cls, n, this.out);
     if (head === 0) {
       this.flush();
@@ -73,6 +94,7 @@ export class RefillEngine implements Refiller {
     this.refills[cls]++;
     this.missStreak[cls]++;
     this.lastRefillAt[cls] = this.last.at;
+    if (this.ringW >= 0) this.notify();
     return head;
   }
 
@@ -96,17 +118,41 @@ export class RefillEngine implements Refiller {
     if (head !== 0) this.backend.returnBatch(cls, head, this.out[0], this.out[1]);
   }
 
-  /** The count in force for the next refill (a policy table may change it between refills). */
+  /**
+   * The count in force for this refill: the policy table's (one atomic load, at refill time
+   * only: a change applies to the next refill, never to one under way), else the default. The
+   * cache's bound follows the count (four refills' worth, as the defaults).
+   */
   private countFor(cls: number): number {
-    const n = this.counts[cls];
-    return n > 0 ? n : 1;
+    let n = this.counts[cls];
+    if (this.policyW >= 0) {
+      const p = readPolicy(this.cache.words, this.policyW, cls);
+      if (p > 0) n = p > MAX_COUNT ? MAX_COUNT : p;
+    }
+    if (n < 1) n = 1;
+    if (n !== this.applied[cls]) {
+      this.applied[cls] = n;
+      this.cache.setBound(cls, boundFor(n));
+    }
+    return n;
   }
 
-  private capture(cls: number): void {
+  /** Report the refill to the learner: plain numbers into the ring; dropped (counted) when full. */
+  private notify(): void {
+    const s = this.last;
+    const since = s.sinceLastMs < 0 ? -1 : Math.min(2147483647, Math.round(s.sinceLastMs * 1000));
+    const ok = pushEvent(
+      this.cache.words, this.ringW, s.cls, this.worker, s.count, s.blocksLeft, s.missStreak, since,
+      this.cache.cached(s.cls),
+    );
+    if (!ok) this.dropped++;
+  }
+
+  private capture(cls: number, n: number): void {
     const s = this.last;
     const t = this.now();
     s.cls = cls;
-    s.count = this.countFor(cls);
+    s.count = n;
     s.blocksLeft = this.cache.cached(cls);
     s.missStreak = this.missStreak[cls];
     s.sinceLastMs = this.refills[cls] === 0 ? -1 : t - this.lastRefillAt[cls];

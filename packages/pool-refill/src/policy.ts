@@ -11,8 +11,13 @@ export function defaultRefillCount(size: number): number {
   return Math.max(1, Math.min(MAX_REFILL, Math.floor(REFILL_BYTES / size)));
 }
 
+/** A cache drains once it holds more than four refills' worth (at least 4 blocks). */
+export function boundFor(count: number): number {
+  return Math.max(4, 4 * count);
+}
+
 export function defaultBound(size: number): number {
-  return Math.max(4, 4 * defaultRefillCount(size));
+  return boundFor(defaultRefillCount(size));
 }
 
 export function defaultRefillCounts(sizes: readonly number[]): Int32Array {

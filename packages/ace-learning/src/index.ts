@@ -1,0 +1,13 @@
+export { pushEvent, readPolicy } from './producer.js';
+export { consume, hasEvent, type RefillEvent } from './consumer.js';
+export { initRing, ringWords, checkCapacity, ringCounters, DEFAULT_CAPACITY, REC_WORDS, type RingCounters } from './ring.js';
+export {
+  initLearnerState, learnerStateWords, learnerSnapshot, DEFAULT_ARMS, type LearnerSnapshot, type ClassLearning,
+} from './state.js';
+export { Learner, type LearnerConfig } from './learner.js';
+export { reward, DEFAULT_REWARD, type RewardModel } from './reward.js';
+export { startLearner, type LearnerHandle, type StartOptions, type WorkerConfig } from './start.js';
+export { threadCpuMs } from './cpu.js';
+
+/** Words of the policy table: one per class. */
+export const policyWords = (numClasses: number): number => numClasses;

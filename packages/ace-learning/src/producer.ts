@@ -1,0 +1,48 @@
+/**
+ * The producer entry (`@hakmem/ace-learning/producer`): all the refill engine may use of Box 3.
+ * Both functions take plain numbers and an Int32Array: no object is created, nothing waits.
+ */
+import { F, R, REC_WORDS } from './ring.js';
+
+/** How often a producer retries a claim that another producer won before it drops the event. */
+const ATTEMPTS = 4;
+
+/**
+ * Push one refill event. Never blocks, waits, allocates or throws (Contract A): when the ring is
+ * full, or keeps losing the claim to other producers, the event is dropped and counted.
+ * Returns whether it was queued.
+ */
+export function pushEvent(
+  i32: Int32Array, ring: number, cls: number, worker: number, count: number, left: number,
+  streak: number, sinceUs: number, cached: number,
+): boolean {
+  const mask = i32[ring + R.CAPACITY] - 1;
+  for (let a = 0; a < ATTEMPTS; a++) {
+    const pos = Atomics.load(i32, ring + R.TAIL);
+    const rec = ring + R.RECORDS + (pos & mask) * REC_WORDS;
+    const dif = (Atomics.load(i32, rec) - pos) | 0;
+    if (dif < 0) {
+      Atomics.add(i32, ring + R.DROPPED_FULL, 1); // the slot still holds last lap's record
+      return false;
+    }
+    if (dif === 0 && Atomics.compareExchange(i32, ring + R.TAIL, pos, (pos + 1) | 0) === pos) {
+      i32[rec + F.CLS] = cls;
+      i32[rec + F.WORKER] = worker;
+      i32[rec + F.COUNT] = count;
+      i32[rec + F.LEFT] = left;
+      i32[rec + F.STREAK] = streak;
+      i32[rec + F.SINCE_US] = sinceUs;
+      i32[rec + F.CACHED] = cached;
+      Atomics.store(i32, rec, (pos + 1) | 0); // publish: the fields above are visible with it
+      Atomics.add(i32, ring + R.PUSHED, 1);
+      return true;
+    }
+  }
+  Atomics.add(i32, ring + R.DROPPED_RACE, 1);
+  return false;
+}
+
+/** The refill count the policy table holds for `cls` (0: no value yet). One atomic load. */
+export function readPolicy(i32: Int32Array, policy: number, cls: number): number {
+  return Atomics.load(i32, policy + cls);
+}

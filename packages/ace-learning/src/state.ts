@@ -1,0 +1,84 @@
+/**
+ * The learner's state region: written by the learner only (Contract B: besides the policy table,
+ * this is all it writes), read by anyone for diagnostics. Layout, 32-bit words from its start:
+ *   0 STOP       the owner asks the learner to stop        owner: Atomics.store; learner: load
+ *   1 HEARTBEAT  +1 each time the learner wakes             learner: Atomics.add
+ *   2 DECISIONS  policy changes made                        learner: Atomics.store
+ *   3 EVENTS     events learned from                        learner: Atomics.store
+ *   4 CPU_MS     the learner thread's own CPU time (-1: not measurable here)
+ *   5 MODE       1 worker, 2 inline
+ *   6 NUM_CLASSES, 7 NUM_ARMS                               written once at creation
+ *   16 + a: the refill count of arm a
+ *   CLASSES + c * classWords: class c = arm in force, its count, changes, events, hold (events
+ *            left before it may change again), then per arm: discounted pulls * 1000,
+ *            mean reward * 1e6
+ * Every word is read and written with Atomics (the learner is another thread).
+ */
+
+export const ST = { STOP: 0, HEARTBEAT: 1, DECISIONS: 2, EVENTS: 3, CPU_MS: 4, MODE: 5, NUM_CLASSES: 6, NUM_ARMS: 7, ARMS: 16 } as const;
+export const CL = { ARM: 0, COUNT: 1, CHANGES: 2, EVENTS: 3, HOLD: 4, PER_ARM: 8 } as const;
+export const MODE_WORKER = 1;
+export const MODE_INLINE = 2;
+
+/** Candidate refill counts (the arms of every class, capped per class by its size). */
+export const DEFAULT_ARMS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+
+export const classWords = (arms: number) => CL.PER_ARM + 2 * arms;
+export const classesAt = (arms: number) => ST.ARMS + ((arms + 15) & ~15);
+
+export function learnerStateWords(numClasses: number, arms = DEFAULT_ARMS.length): number {
+  return classesAt(arms) + numClasses * classWords(arms);
+}
+
+export function initLearnerState(i32: Int32Array, at: number, numClasses: number, arms: readonly number[] = DEFAULT_ARMS): void {
+  i32.fill(0, at, at + learnerStateWords(numClasses, arms.length));
+  i32[at + ST.NUM_CLASSES] = numClasses;
+  i32[at + ST.NUM_ARMS] = arms.length;
+  i32[at + ST.CPU_MS] = -1;
+  arms.forEach((n, a) => {
+    i32[at + ST.ARMS + a] = n;
+  });
+}
+
+export interface ClassLearning {
+  cls: number;
+  /** the refill count in force (0: none chosen yet, the default applies) */
+  count: number;
+  changes: number;
+  events: number;
+  arms: Array<{ count: number; pulls: number; meanReward: number }>;
+}
+
+export interface LearnerSnapshot {
+  mode: 'worker' | 'inline' | 'stopped';
+  heartbeat: number;
+  decisions: number;
+  events: number;
+  /** the learner thread's CPU time, ms; null where it cannot be measured */
+  cpuMs: number | null;
+  classes: ClassLearning[];
+}
+
+export function learnerSnapshot(i32: Int32Array, at: number): LearnerSnapshot {
+  const ld = (k: number) => Atomics.load(i32, at + k);
+  const nc = ld(ST.NUM_CLASSES);
+  const na = ld(ST.NUM_ARMS);
+  const counts = Array.from({ length: na }, (_, a) => ld(ST.ARMS + a));
+  const classes: ClassLearning[] = [];
+  for (let c = 0; c < nc; c++) {
+    const w = classesAt(na) + c * classWords(na);
+    classes.push({
+      cls: c, count: ld(w + CL.COUNT), changes: ld(w + CL.CHANGES), events: ld(w + CL.EVENTS),
+      arms: counts.map((count, a) => ({
+        count, pulls: ld(w + CL.PER_ARM + 2 * a) / 1000, meanReward: ld(w + CL.PER_ARM + 2 * a + 1) / 1e6,
+      })),
+    });
+  }
+  const mode = ld(ST.MODE);
+  const cpu = ld(ST.CPU_MS);
+  return {
+    mode: mode === 1 ? 'worker' : mode === 2 ? 'inline' : 'stopped',
+    heartbeat: ld(ST.HEARTBEAT), decisions: ld(ST.DECISIONS), events: ld(ST.EVENTS),
+    cpuMs: cpu < 0 ? null : cpu, classes,
+  };
+}

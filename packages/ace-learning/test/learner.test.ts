@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { Learner } from '../src/learner.js';
+import { pushEvent } from '../src/producer.js';
+import { initRing } from '../src/ring.js';
+import { initLearnerState, learnerStateWords } from '../src/state.js';
+import { bestCount, expectedCost, region, simulate, type SimClass } from './sim.js';
+
+const CLASSES: SimClass[] = [
+  { size: 64, rate: 0.05 }, // a hot small class: 50k blocks per second
+  { size: 64, rate: 0.0002 }, // a cold small class
+  { size: 4096, rate: 0.002 }, // a medium-hot large class
+  { size: 1024, rate: 0.0005 },
+];
+const DEFAULTS = [64, 64, 4, 16];
+const SEEDS = [1, 2, 3, 4, 5];
+
+/** How far the chosen count's expected cost is above the best count's (1 = the best). */
+const regret = (c: SimClass, count: number) => expectedCost(c, count) / expectedCost(c, bestCount(c));
+
+describe('the learner', () => {
+  it('the synthetic classes have different best counts, and the defaults are far from them', () => {
+    const best = CLASSES.map((c) => bestCount(c));
+    expect(new Set(best).size).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...CLASSES.map((c, k) => regret(c, DEFAULTS[k])))).toBeGreaterThan(2);
+  });
+
+  it.each(SEEDS)('converges near the best count of each class on a stationary stream (seed %i)', (seed) => {
+    const r = region(CLASSES.map((c) => c.size));
+    const l = new Learner({ ...r, classSizes: CLASSES.map((c) => c.size), defaults: DEFAULTS });
+    simulate(r, CLASSES, DEFAULTS, 40_000, () => l.step(), seed);
+    CLASSES.forEach((c, k) => expect(regret(c, l.countOf(k)), `class ${k} at ${l.countOf(k)}`).toBeLessThan(1.15));
+    // and it settled: few policy changes for 40k events
+    expect(l.decisions).toBeLessThan(100);
+  });
+
+  it.each(SEEDS)('follows a shift: the rates change, the counts follow (seed %i)', (seed) => {
+    const r = region([64, 64]);
+    const l = new Learner({ ...r, classSizes: [64, 64], defaults: [64, 64] });
+    const a: SimClass[] = [{ size: 64, rate: 0.05 }, { size: 64, rate: 0.0002 }];
+    const b: SimClass[] = [{ size: 64, rate: 0.0002 }, { size: 64, rate: 0.05 }];
+    simulate(r, a, [64, 64], 20_000, () => l.step(), seed);
+    a.forEach((c, k) => expect(regret(c, l.countOf(k))).toBeLessThan(1.15));
+    simulate(r, b, [64, 64], 40_000, () => l.step(), seed + 100);
+    b.forEach((c, k) => expect(regret(c, l.countOf(k)), `class ${k} at ${l.countOf(k)}`).toBeLessThan(1.15));
+    expect(l.restarts).toBeGreaterThan(0);
+  });
+
+  it('writes nothing but the policy table, its own state and the consumer words of the ring (Contract B)', () => {
+    const sizes = CLASSES.map((c) => c.size);
+    const guard = 1024; // words of "heap" before and after the regions
+    const inner = region(sizes, 256);
+    const words = inner.state + learnerStateWords(sizes.length);
+    const i32 = new Int32Array(new SharedArrayBuffer(4 * (words + 2 * guard)));
+    i32.fill(0x5a5a5a5a);
+    const r = { i32, ring: guard, policy: guard + inner.policy, state: guard + inner.state };
+    initRing(i32, r.ring, 256);
+    initLearnerState(i32, r.state, sizes.length);
+    const l = new Learner({ ...r, classSizes: sizes, defaults: DEFAULTS });
+    for (let round = 0; round < 20; round++) {
+      for (let k = 0; k < 200; k++) pushEvent(i32, r.ring, k % 4, 0, DEFAULTS[k % 4], 0, 1, 50 + (k % 7) * 100, 10);
+      const before = i32.slice();
+      l.step();
+      for (let w = 0; w < i32.length; w++) {
+        if (i32[w] === before[w]) continue;
+        const policy = w >= r.policy && w < r.policy + sizes.length;
+        const state = w >= r.state && w < r.state + learnerStateWords(sizes.length);
+        const ringConsumer = w === r.ring + 32 || w === r.ring + 51 || (w >= r.ring + 64 && w < r.policy && (w - r.ring - 64) % 8 === 0);
+        if (!policy && !state && !ringConsumer) throw new Error(`the learner wrote word ${w} (${w - guard} into the regions)`);
+      }
+    }
+    expect(l.events).toBe(20 * 200);
+  });
+});
