@@ -25,6 +25,8 @@ export interface LearnerConfig {
   arms?: readonly number[];
   /** largest refill, bytes (caps each class's arms) */
   maxRefillBytes?: number;
+  /** largest count per class the refill engine accepts (caps each class's arms) */
+  maxCounts?: readonly number[];
   reward?: Partial<RewardModel>;
   /** events of a class between two decisions */
   decideEvery?: number;
@@ -51,6 +53,7 @@ export class Learner {
   /** arms played at least once per class (an arm whose pulls faded is not "untried") */
   private readonly tried: Uint8Array;
   private readonly since: Int32Array;
+  private readonly published: Int32Array;
   private readonly hold: Int32Array;
   private readonly lastLeft: Int32Array;
   private readonly holdLen: Int32Array;
@@ -76,9 +79,10 @@ export class Learner {
     this.nc = c.classSizes.length;
     const na = this.arms.length;
     const maxBytes = c.maxRefillBytes ?? 256 << 10;
-    this.maxArm = Int32Array.from(c.classSizes, (size) => {
+    this.maxArm = Int32Array.from(c.classSizes, (size, cls) => {
+      const most = c.maxCounts?.[cls] ?? Infinity;
       let a = 0;
-      while (a + 1 < na && this.arms[a + 1] * size <= maxBytes) a++;
+      while (a + 1 < na && this.arms[a + 1] * size <= maxBytes && this.arms[a + 1] <= most) a++;
       return a;
     });
     this.cur = Int32Array.from(c.defaults, (d, cls) => Math.min(this.maxArm[cls], nearest(this.arms, d)));
@@ -87,6 +91,7 @@ export class Learner {
     this.sums = new Float64Array(this.nc * na);
     this.tried = new Uint8Array(this.nc * na);
     this.since = new Int32Array(this.nc);
+    this.published = new Int32Array(this.nc);
     this.hold = new Int32Array(this.nc);
     this.lastLeft = new Int32Array(this.nc).fill(-1);
     this.holdLen = new Int32Array(this.nc).fill(MIN_HOLD);
@@ -132,7 +137,8 @@ export class Learner {
     if (++this.since[cls] >= this.every) {
       this.since[cls] = 0;
       this.decide(cls);
-      this.publishArms(cls); // for diagnostics, at decisions only: per event it would cost more
+      // arm statistics for diagnostics: every 8th decision (~64 events of the class) is plenty
+      if ((++this.published[cls] & 7) === 0) this.publishArms(cls);
     }
   }
 
@@ -161,26 +167,12 @@ export class Learner {
     const cur = this.cur[cls];
     let total = 0;
     for (let k = 0; k < na; k++) total += this.pulls[base + k];
-    const valid = (k: number) => k >= 0 && k <= this.maxArm[cls];
-    const known = (k: number) => valid(k) && this.tried[base + k] === 1;
-    const mean = (k: number) => this.sums[base + k] / Math.max(this.pulls[base + k], 1e-3);
-    const index = (k: number) => {
-      if (!known(k)) {
-        // The cost is convex in log(count): explore an untried neighbour only uphill, i.e. when
-        // the arm on the other side is known to be worse (or at the start, upward first).
-        const other = 2 * cur - k;
-        const downhill = known(other) && mean(other) < mean(cur);
-        const start = !known(cur - 1) && !known(cur + 1) && k === cur + 1;
-        return downhill || start || (!valid(other) && !known(k)) ? Infinity : -Infinity;
-      }
-      const p = Math.max(this.pulls[base + k], 1e-3);
-      return mean(k) + EXPLORE * Math.sqrt(Math.log(total + 1) / p);
-    };
+    const lnTotal = Math.log(total + 1);
     let best = cur;
-    let bestIdx = index(cur);
-    for (const k of [cur - 1, cur + 1]) {
-      if (!valid(k)) continue;
-      const idx = index(k);
+    let bestIdx = this.index(cls, base, cur, cur, lnTotal);
+    for (let k = cur - 1; k <= cur + 1; k += 2) {
+      if (!this.valid(cls, k)) continue;
+      const idx = this.index(cls, base, cur, k, lnTotal);
       if (idx > bestIdx + MARGIN) {
         best = k;
         bestIdx = idx;
@@ -198,6 +190,32 @@ export class Learner {
     Atomics.add(this.i32, this.classW(cls) + CL.CHANGES, 1);
   }
 
+  private valid(cls: number, k: number): boolean {
+    return k >= 0 && k <= this.maxArm[cls];
+  }
+
+  private known(cls: number, base: number, k: number): boolean {
+    return this.valid(cls, k) && this.tried[base + k] === 1;
+  }
+
+  private mean(base: number, k: number): number {
+    return this.sums[base + k] / Math.max(this.pulls[base + k], 1e-3);
+  }
+
+  /** UCB1 index of arm k of the class, the arm in force being `cur`. */
+  private index(cls: number, base: number, cur: number, k: number, lnTotal: number): number {
+    if (!this.known(cls, base, k)) {
+      // The cost is convex in log(count): explore an untried neighbour only uphill, i.e. when
+      // the arm on the other side is known to be worse (or at the start, upward first).
+      const other = 2 * cur - k;
+      const downhill = this.known(cls, base, other) && this.mean(base, other) < this.mean(base, cur);
+      const start = !this.known(cls, base, cur - 1) && !this.known(cls, base, cur + 1) && k === cur + 1;
+      return downhill || start || !this.valid(cls, other) ? Infinity : -Infinity;
+    }
+    const p = Math.max(this.pulls[base + k], 1e-3);
+    return this.mean(base, k) + EXPLORE * Math.sqrt(lnTotal / p);
+  }
+
   private classW(cls: number): number {
     return this.c.state + classesAt(this.arms.length) + cls * classWords(this.arms.length);
   }
@@ -213,7 +231,7 @@ export class Learner {
   private publishArms(cls: number): void {
     const w = this.classW(cls);
     const na = this.arms.length;
-    Atomics.add(this.i32, w + CL.EVENTS, this.every);
+    Atomics.add(this.i32, w + CL.EVENTS, 8 * this.every);
     Atomics.store(this.i32, w + CL.HOLD, this.hold[cls]);
     for (let k = 0; k < na; k++) {
       const p = this.pulls[cls * na + k];

@@ -18,6 +18,7 @@ export interface WorkerConfig {
   defaults: number[];
   arms?: number[];
   maxRefillBytes?: number;
+  maxCounts?: number[];
   reward?: Partial<RewardModel>;
   decideEvery?: number;
   gamma?: number;

@@ -8,7 +8,9 @@ import {
   type ReclaimReport, type RegionStats, type ValidateReport,
 } from '@hakmem/arena';
 import type { CacheBase } from '@hakmem/pool-tls';
+import { learnerSnapshot, ringCounters, type LearnerSnapshot, type RingCounters } from '@hakmem/ace-learning/stats';
 import { closedError, type HeapCore } from './core.js';
+import { learningWords } from './learning.js';
 
 /** What a worker needs to attach: structured-clonable. */
 export interface HeapHandle {
@@ -18,7 +20,16 @@ export interface HeapHandle {
   byteOffset: number;
 }
 
+export interface LearningStats {
+  /** the event ring: pushed, dropped (full / lost races), consumed, pending, drop rate */
+  ring: RingCounters;
+  /** the learner: its policy per class with arm statistics, decisions, events, CPU time */
+  learner: LearnerSnapshot;
+}
+
 export interface HeapStats extends RegionStats {
+  /** Box 3, when the heap was created with learning (the default); null otherwise */
+  learning: LearningStats | null;
   worker: {
     slot: number;
     refills: number[];
@@ -138,9 +149,12 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       this.assertOpen();
       const r = this.core.r;
       const s = this.quiet(() => regionStats(r, (cls) => inboxBlocks(r, cls)));
+      const lw = learningWords(r);
+      const learning = lw ? { ring: ringCounters(r.i32, lw.ring), learner: learnerSnapshot(r.i32, lw.state) } : null;
       const e = this.core.engine;
       return {
         ...s,
+        learning,
         worker: {
           slot: this.core.slot,
           refills: Array.from(e.refills),

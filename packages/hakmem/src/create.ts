@@ -18,7 +18,7 @@ export function createHeap(options: HeapOptions = {}): Heap | HeaderlessHeap {
   const slot = claimSlot(r, currentThreadId(), 0);
   const counts = o.refillCounts ? Int32Array.from(o.refillCounts) : undefined;
   const heap = o.headerless ? new HeaderlessHeap(r, slot, counts) : new Heap(r, slot, counts);
-  if (o.learning) heap.core.learner = setUpLearning(r, heap.core.engine.counts, o.learning);
+  if (o.learning) heap.core.learner = setUpLearning(r, heap.core.engine.counts, heap.core.engine.maxCounts, o.learning);
   return heap;
 }
 

@@ -24,13 +24,13 @@ export function learningWords(r: Region): { ring: number; policy: number; state:
 }
 
 /** Write the empty ring and state (the heap's creator, before any refill), start the learner. */
-export function setUpLearning(r: Region, defaults: Int32Array, o: Required<LearningOptions>): LearnerHandle {
+export function setUpLearning(r: Region, defaults: Int32Array, maxCounts: Int32Array, o: Required<LearningOptions>): LearnerHandle {
   const w = learningWords(r)!;
   initRing(r.i32, w.ring, o.ringCapacity);
   initLearnerState(r.i32, w.state, r.layout.numClasses);
   return startLearner({
     mode: o.mode, buffer: r.buffer, ring: w.ring, policy: w.policy, state: w.state,
-    classSizes: Array.from(r.sizes), defaults: Array.from(defaults),
+    classSizes: Array.from(r.sizes), defaults: Array.from(defaults), maxCounts: Array.from(maxCounts),
   });
 }
 

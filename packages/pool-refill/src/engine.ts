@@ -8,7 +8,7 @@ import { pushEvent, readPolicy } from '@hakmem/ace-learning/producer';
 import type { CacheBase, Refiller } from '@hakmem/pool-tls';
 import { installChain, takeChain } from '@hakmem/pool-tls/chain';
 import type { RefillBackend } from './backend.js';
-import { boundFor } from './policy.js';
+import { boundFor, maxCount } from './policy.js';
 
 export interface RefillOptions {
   /** blocks per refill, per class: the fixed defaults, used while the policy table has no value */
@@ -35,9 +35,6 @@ export interface RefillSnapshot {
 }
 
 /** The cache's Refiller: connect it with cache.connect(engine, fallback). */
-/** A policy value above this is clamped (a refill of more blocks helps nobody). */
-const MAX_COUNT = 1 << 16;
-
 export class RefillEngine implements Refiller {
   readonly counts: Int32Array;
   readonly refills: Float64Array;
@@ -55,6 +52,8 @@ export class RefillEngine implements Refiller {
   private readonly worker: number;
   /** the count each class's bound was last set for */
   private readonly applied: Int32Array;
+  /** the largest count a policy may set, per class (maxCount) */
+  readonly maxCounts: Int32Array;
   /** refill events the ring refused (full): the drop count is the ring's, this is ours */
   dropped = 0;
 
@@ -75,6 +74,7 @@ export class RefillEngine implements Refiller {
     this.ringW = o.learning?.ring ?? -1;
     this.worker = o.learning?.worker ?? 0;
     this.applied = Int32Array.from(o.counts);
+    this.maxCounts = Int32Array.from(cache.sizes, (size, cls) => Math.max(maxCount(size), o.counts[cls]));
   }
 
   /** Fill the list of `cls`; returns its new head, 0 when the backend has nothing even after a flush. */
@@ -120,19 +120,19 @@ export class RefillEngine implements Refiller {
 
   /**
    * The count in force for this refill: the policy table's (one atomic load, at refill time
-   * only: a change applies to the next refill, never to one under way), else the default. The
-   * cache's bound follows the count (four refills' worth, as the defaults).
+   * only: a change applies to the next refill, never to one under way), capped at maxCount, else
+   * the default. The cache's bound follows the count downwards (boundFor).
    */
   private countFor(cls: number): number {
     let n = this.counts[cls];
     if (this.policyW >= 0) {
       const p = readPolicy(this.cache.words, this.policyW, cls);
-      if (p > 0) n = p > MAX_COUNT ? MAX_COUNT : p;
+      if (p > 0) n = Math.min(p, this.maxCounts[cls]);
     }
     if (n < 1) n = 1;
     if (n !== this.applied[cls]) {
       this.applied[cls] = n;
-      this.cache.setBound(cls, boundFor(n));
+      this.cache.setBound(cls, boundFor(n, this.cache.sizes[cls]));
     }
     return n;
   }
