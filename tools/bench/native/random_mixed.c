@@ -15,12 +15,15 @@
  *   --pattern   a null allocator: no malloc at all; print a checksum over every op
  *               (idx, size or free) and the per-phase counts, to compare with the JS generator
  *   --verify    like the default, plus the slot fingerprints after prefault and main loop
+ *   --start-at-ms T   after the prefault, wait until CLOCK_REALTIME reaches T (ms since the epoch)
+ *               before the timed region, and print wallStart / wallEnd (CLOCK_REALTIME seconds):
+ *               the scaling bench starts several processes on one start line this way
  *
  * Counts cost nothing in the hot loop: each iteration does exactly one of free / alloc / failed
  * alloc, so allocs and frees follow from the iteration count, the failed allocs (counted on the
  * rare path) and the number of live slots before and after (counted outside the loop).
  */
-#define _POSIX_C_SOURCE 199309L
+#define _POSIX_C_SOURCE 200112L
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -155,6 +158,19 @@ static double now_s(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static double wall_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Sleep until CLOCK_REALTIME reaches `ms` milliseconds since the epoch (at once if it has). */
+static void wait_until_ms(uint64_t ms) {
+  struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+  while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL) != 0) {
+  }
+}
+
 /* Which malloc answers: LD_PRELOAD puts mimalloc's or jemalloc's symbols in the global scope. */
 static const char *malloc_impl(void) {
   if (dlsym(RTLD_DEFAULT, "mi_version") != NULL) return "mimalloc";
@@ -175,6 +191,7 @@ static uint64_t parse_u64(const char *flag, const char *s) {
 int main(int argc, char **argv) {
   params_t p = {10000000ull, 8192, 1234567, 16, 1039};
   int pattern = 0, verify = 0;
+  uint64_t start_at_ms = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -188,6 +205,7 @@ int main(int argc, char **argv) {
     else if (strcmp(a, "--seed") == 0) p.seed = (uint32_t)parse_u64(a, v), i++;
     else if (strcmp(a, "--min") == 0) p.min = (uint32_t)parse_u64(a, v), i++;
     else if (strcmp(a, "--max") == 0) p.max = (uint32_t)parse_u64(a, v), i++;
+    else if (strcmp(a, "--start-at-ms") == 0) start_at_ms = parse_u64(a, v), i++;
     else {
       fprintf(stderr, "random_mixed: unknown argument '%s'\n", a);
       return 2;
@@ -240,6 +258,8 @@ int main(int argc, char **argv) {
   uint32_t fp_main = 0;
   uint64_t live1 = 0, mfailed, drained;
   double t0, t1;
+  if (start_at_ms) wait_until_ms(start_at_ms);
+  const double w0 = wall_s();
   if (verify) {
     t0 = now_s();
     mfailed = loop_malloc(slots, &p, p.seed, p.cycles);
@@ -254,6 +274,7 @@ int main(int argc, char **argv) {
     t1 = now_s();
     live1 = drained;
   }
+  const double w1 = wall_s();
   const double secs = t1 - t0;
   /* allocs - frees = live change, allocs + frees + failed = iterations */
   const uint64_t pallocs = (pcycles - pfailed + live0) / 2, pfrees = pcycles - pfailed - pallocs;
@@ -262,11 +283,11 @@ int main(int argc, char **argv) {
          "\"seconds\":%.9f,\"opsPerSec\":%.1f,"
          "\"prefault\":{\"allocs\":%llu,\"frees\":%llu,\"failed\":%llu,\"fingerprint\":%u},"
          "\"main\":{\"allocs\":%llu,\"frees\":%llu,\"failed\":%llu,\"fingerprint\":%u},"
-         "\"drain\":{\"frees\":%llu}}\n",
+         "\"drain\":{\"frees\":%llu},\"wallStart\":%.6f,\"wallEnd\":%.6f}\n",
          verify ? "verify" : "bench", malloc_impl(), (unsigned long long)p.cycles, p.ws, p.seed, p.min, p.max,
          secs, (double)p.cycles / secs, (unsigned long long)pallocs, (unsigned long long)pfrees,
          (unsigned long long)pfailed, fp_pre, (unsigned long long)mallocs, (unsigned long long)mfrees,
-         (unsigned long long)mfailed, fp_main, (unsigned long long)drained);
+         (unsigned long long)mfailed, fp_main, (unsigned long long)drained, w0, w1);
   free(slots);
   return 0;
 }

@@ -1,30 +1,48 @@
 /** Command-line flags of `pnpm bench`. */
 import { MIXED_DEFAULTS, type MixedParams, checkParams } from './random-mixed/params.js';
 
+export const BENCHES = ['random-mixed', 'larson', 'scaling'] as const;
+export type BenchName = (typeof BENCHES)[number];
+
 export interface BenchArgs {
-  bench: 'random-mixed';
+  /** the benchmarks to run, in this order */
+  benches: BenchName[];
+  /** random-mixed's parameters (scaling runs them in every worker) */
   params: MixedParams;
   repeat: number;
   only?: string[];
   json?: string;
   quick: boolean;
   slowDivisor: number;
+  /** larson: --sleep, --threads overrides */
+  sleep?: number;
+  threads?: number;
   help: boolean;
 }
 
 export const USAGE = `usage: pnpm bench [-- flags]   (or: node tools/bench/dist/cli.js flags)
 
-  --bench random-mixed   the benchmark (random-mixed is the only one so far; larson comes later)
+  --bench NAME           random-mixed, larson, scaling or all (default all; a comma list works too)
+  --repeat N             runs per row, interleaved round-robin; the table shows the median (default 3)
+  --only a,b,...         run only these rows, in every benchmark that has them:
+                           random-mixed: limit, hakmem, hakmem-headerless, thi.ng, smo, uint8array,
+                                         glibc, mimalloc, jemalloc
+                           larson:       hakmem, smo, glibc, mimalloc, jemalloc (JS rows: both variants)
+                           scaling:      limit, hakmem, glibc, mimalloc
+  --json FILE            also write every result machine-readably to FILE
+  --quick                smoke test: cycles / 10, larson sleep 0.5 s, and --repeat 1 unless given
+
+ random-mixed (and scaling, in every worker):
   --cycles N             main-loop iterations (default ${MIXED_DEFAULTS.cycles})
   --ws N                 working-set slots (default ${MIXED_DEFAULTS.ws})
   --seed N               xorshift32 seed (default ${MIXED_DEFAULTS.seed})
   --min N / --max N      size clamp (default ${MIXED_DEFAULTS.min} / ${MIXED_DEFAULTS.max})
-  --repeat N             runs per allocator, interleaved round-robin; the table shows the median (default 3)
-  --only a,b,...         run only these: limit, hakmem, hakmem-headerless, thi.ng, smo, uint8array,
-                         glibc, mimalloc, jemalloc
-  --json FILE            also write every result machine-readably to FILE
-  --quick                smoke test: cycles / 10, and --repeat 1 unless given
   --slow-divisor N       the O(n)-free allocators (thi.ng, smo) run cycles / N (default 100)
+
+ larson:
+  --sleep S              seconds before the stop flag, fractions allowed (default 2; mimalloc-bench uses 5)
+  --threads N            every parameter set at N threads (default: mimalloc-bench's at nprocs,
+                         hakmem's at 1 and 4)
   --help
 `;
 
@@ -42,6 +60,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let quick = false;
   let help = false;
   let slowDivisor = 100;
+  let benches: BenchName[] = [...BENCHES];
+  let sleep: number | undefined;
+  let threads: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     if (raw === '--') continue; // `pnpm bench -- --quick` passes the separator through
@@ -50,8 +71,13 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     const value = () => (raw.startsWith('--') && eq > 0 ? raw.slice(eq + 1) : argv[++i]);
     switch (flag) {
       case '--bench': {
-        const b = value();
-        if (b !== 'random-mixed') throw new Error(`--bench: unknown benchmark ${b} (known: random-mixed)`);
+        const names = (value() ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        if (names.length === 0) throw new Error(`--bench needs a name (${BENCHES.join(', ')} or all)`);
+        if (names.includes('all')) benches = [...BENCHES];
+        else {
+          for (const b of names) if (!(BENCHES as readonly string[]).includes(b)) throw new Error(`--bench: unknown benchmark ${b} (known: ${BENCHES.join(', ')}, all)`);
+          benches = BENCHES.filter((b) => names.includes(b));
+        }
         break;
       }
       case '--cycles': p.cycles = int(flag, value()); break;
@@ -63,11 +89,22 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--slow-divisor': slowDivisor = Math.max(1, int(flag, value())); break;
       case '--only': only = (value() ?? '').split(',').map((s) => s.trim()).filter(Boolean); break;
       case '--json': json = value(); if (!json) throw new Error('--json needs a file name'); break;
+      case '--sleep': {
+        const v = value();
+        const s = Number(v);
+        if (v === undefined || v === '' || !Number.isFinite(s) || s < 0 || s > 3600) throw new Error(`--sleep needs a number of seconds in [0, 3600], got ${v ?? 'nothing'}`);
+        sleep = s;
+        break;
+      }
+      case '--threads': threads = int(flag, value()); if (threads < 1 || threads > 64) throw new Error(`--threads must be in [1, 64], got ${threads}`); break;
       case '--quick': quick = true; break;
       case '--help': case '-h': help = true; break;
       default: throw new Error(`unknown flag ${raw}\n\n${USAGE}`);
     }
   }
   if (quick) p.cycles = Math.floor(p.cycles / 10);
-  return { bench: 'random-mixed', params: checkParams(p), repeat: repeat ?? (quick ? 1 : 3), only, json, quick, slowDivisor, help };
+  return {
+    benches, params: checkParams(p), repeat: repeat ?? (quick ? 1 : 3), only, json, quick, slowDivisor,
+    ...(sleep !== undefined ? { sleep } : {}), ...(threads !== undefined ? { threads } : {}), help,
+  };
 }

@@ -1,10 +1,24 @@
-/** `pnpm bench`: runs a benchmark over every allocator and prints the table (see ../README.md). */
+/** `pnpm bench`: runs the benchmarks and prints their tables (see ../README.md). */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { parseArgs, USAGE } from './args.js';
+import { type BenchName, parseArgs, USAGE } from './args.js';
+import { LARSON_NAMES } from './larson/allocators.js';
+import { runLarsonBench } from './larson/bench.js';
+import { larsonSets } from './larson/params.js';
+import { renderLarsonReport } from './larson/print.js';
+import { MIXED_ALLOCATORS } from './random-mixed/allocators.js';
 import { runMixedBench } from './random-mixed/bench.js';
 import { renderMixedReport } from './random-mixed/print.js';
 import { machine } from './report/machine.js';
+import { runScalingBench, SCALING_NAMES } from './scaling/bench.js';
+import { renderScalingReport } from './scaling/print.js';
+
+const NAMES: Record<BenchName, readonly string[]> = {
+  'random-mixed': MIXED_ALLOCATORS.map((a) => a.name),
+  larson: LARSON_NAMES,
+  scaling: SCALING_NAMES,
+};
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
@@ -12,20 +26,44 @@ function main(): void {
     process.stdout.write(USAGE);
     return;
   }
+  // --only: every name must belong to one of the selected benchmarks; each runs the names it has
+  if (args.only) {
+    const known = new Set(args.benches.flatMap((b) => NAMES[b]));
+    const unknown = args.only.filter((n) => !known.has(n));
+    if (unknown.length > 0) throw new Error(`--only: unknown ${unknown.join(', ')} (known in ${args.benches.join(', ')}: ${[...known].join(', ')})`);
+  }
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+  const reports: Record<string, unknown> = {};
   const m = machine();
-  const report = runMixedBench({
-    params: args.params,
-    repeat: args.repeat,
-    only: args.only,
-    slowDivisor: args.slowDivisor,
-    progress: (line) => process.stderr.write(`${line}\n`),
-  });
-  process.stdout.write(`\n${renderMixedReport(report, m)}\n`);
+  for (const b of args.benches) {
+    const only = args.only?.filter((n) => NAMES[b].includes(n));
+    if (args.only && only?.length === 0) {
+      process.stdout.write(`\n${b}: skipped (none of --only ${args.only.join(',')} is one of its rows)\n`);
+      continue;
+    }
+    const t0 = Date.now();
+    let text: string;
+    if (b === 'random-mixed') {
+      const r = runMixedBench({ params: args.params, repeat: args.repeat, only, slowDivisor: args.slowDivisor, progress });
+      reports[b] = r;
+      text = renderMixedReport(r, machine());
+    } else if (b === 'larson') {
+      const sets = larsonSets({ cores: availableParallelism(), sleep: args.sleep, threads: args.threads, quick: args.quick });
+      const r = runLarsonBench({ sets, repeat: args.repeat, only, progress });
+      reports[b] = r;
+      text = renderLarsonReport(r, machine());
+    } else {
+      const r = runScalingBench({ params: args.params, counts: [1, 2], repeat: args.repeat, only, progress });
+      reports[b] = r;
+      text = renderScalingReport(r, machine());
+    }
+    process.stdout.write(`\n${text}\n(${b}: ${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+  }
   if (args.json) {
     // pnpm runs the script in tools/bench: a relative path is taken from where pnpm was started
     const file = resolve(process.env.INIT_CWD ?? process.cwd(), args.json);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ machine: m, quick: args.quick, ...report }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ machine: m, quick: args.quick, reports }, null, 2)}\n`);
     process.stdout.write(`\nJSON: ${file}\n`);
   }
 }

@@ -11,6 +11,11 @@ import { renderMixedReport } from '../src/random-mixed/print.js';
 import { machine } from '../src/report/machine.js';
 import { median } from '../src/report/stats.js';
 import { formatMops, formatRatio, renderTable } from '../src/report/table.js';
+import { runLarsonBench } from '../src/larson/bench.js';
+import { larsonSets } from '../src/larson/params.js';
+import { renderLarsonReport } from '../src/larson/print.js';
+import { runScalingBench } from '../src/scaling/bench.js';
+import { renderScalingReport } from '../src/scaling/print.js';
 import { gcc } from './helpers.js';
 
 describe('flags', () => {
@@ -115,5 +120,55 @@ describe('a whole (tiny) run', () => {
 
   it('rejects unknown --only names', () => {
     expect(() => runMixedBench({ params: P, repeat: 1, only: ['tcmalloc'], slowDivisor: 100 })).toThrow(/unknown allocator tcmalloc/);
+  });
+});
+
+describe('flags for larson, scaling and --bench', () => {
+  it('runs every benchmark by default, or the ones named', () => {
+    expect(parseArgs([]).benches).toEqual(['random-mixed', 'larson', 'scaling']);
+    expect(parseArgs(['--bench', 'larson']).benches).toEqual(['larson']);
+    expect(parseArgs(['--bench=scaling,random-mixed']).benches).toEqual(['random-mixed', 'scaling']);
+    expect(parseArgs(['--bench', 'all']).benches).toEqual(['random-mixed', 'larson', 'scaling']);
+    expect(() => parseArgs(['--bench', 'cfrac'])).toThrow(/unknown benchmark cfrac/);
+  });
+
+  it('--sleep (fractions) and --threads', () => {
+    expect(parseArgs(['--sleep', '0.5', '--threads', '2'])).toMatchObject({ sleep: 0.5, threads: 2 });
+    expect(parseArgs([]).sleep).toBeUndefined();
+    expect(() => parseArgs(['--sleep', 'long'])).toThrow(/--sleep/);
+    expect(() => parseArgs(['--threads', '0'])).toThrow(/--threads/);
+  });
+});
+
+describe('a whole (tiny) larson and scaling run', () => {
+  it('larson: one table per set, native ratios, the replay and the notes', () => {
+    const sets = larsonSets({ cores: 2, sleep: 0.2, threads: 2 }).map((s) => ({ ...s, params: { ...s.params, chunks: 200 } }));
+    const r = runLarsonBench({ sets, repeat: 1, only: ['limit', 'hakmem', 'glibc'] });
+    const text = renderLarsonReport(r, machine());
+    expect(text).toContain("mimalloc-bench's set `5 8 1000 5000 100 4141 <nprocs>`, run as `0.2 8 1000 200 100 4141 2`");
+    expect(text).toMatch(/vs limit +vs glibc +vs mimalloc +x-gen frees +x-worker frees/);
+    expect(r.rows.find((row) => row.name === 'limit')?.ratios.limit).toBe(1);
+    expect(text).toMatch(/\nhakmem +handoff +0\.2 8 1000 200 100 4141 2 \(heap [\d.]+ MiB; W=2\)/);
+    expect(text).toMatch(/\nhakmem +respawn /);
+    for (const row of r.rows) {
+      expect(row.fidelity).toBe('ok');
+      if (row.kind === 'js') expect(row.check).toBe('ok');
+    }
+    expect(text).toMatch(/hakmem: check ok after every run \(handoff mimalloc-bench's set threads 2, respawn/);
+    if (gcc) {
+      expect(r.rows.find((row) => row.name === 'glibc')?.ratios.glibc).toBe(1);
+      expect(text).toMatch(/target \(hakmem handoff at 2 workers >= native glibc larson at 2 threads/);
+    }
+  });
+
+  it('scaling: 1 and 2 workers per row and the ratio between them', () => {
+    const r = runScalingBench({ params: { ...MIXED_DEFAULTS, cycles: 20_000 }, counts: [1, 2], repeat: 1, only: ['limit', 'hakmem'] });
+    expect(r.rows.map((row) => [row.name, row.workers])).toEqual([['limit', 1], ['limit', 2], ['hakmem', 1], ['hakmem', 2]]);
+    for (const row of r.rows) expect(row.fidelity).toBe('ok');
+    expect(r.rows[0].vsOne).toBe(1);
+    const text = renderScalingReport(r, machine());
+    expect(text).toMatch(/total M ops\/s +per worker +vs 1 worker/);
+    expect(text).toContain('target (hakmem, 2 workers >= 1.7x one worker)');
+    expect(text).toContain('hakmem x2: check ok');
   });
 });

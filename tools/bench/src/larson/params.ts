@@ -54,7 +54,7 @@ export function larsonSets(o: SetOptions): LarsonSet[] {
   const sleep = o.sleep ?? (o.quick ? QUICK_SLEEP : DEFAULT_SLEEP);
   const sets: LarsonSet[] = [];
   const say = (parts: string[]) => parts.filter(Boolean).join('; ');
-  const sleepNote = (published: number) => (sleep !== published ? `sleep ${sleep} s, published ${published}` : '');
+  const sleepNote = (published: number) => (sleep !== published ? `sleep ${sleep} s instead of ${published}` : '');
   {
     const threads = o.threads ?? o.cores;
     sets.push({
@@ -63,7 +63,7 @@ export function larsonSets(o: SetOptions): LarsonSet[] {
       params: checkLarsonParams({ sleep, min: 8, max: 1000, chunks: 5000, rounds: 100, seed: 4141, threads }),
       deviation: say([
         sleepNote(5),
-        o.threads !== undefined ? `threads ${threads} (--threads)` : `threads = ${threads} = nprocs of this machine`,
+        o.threads !== undefined ? `threads ${threads} (--threads)` : `threads = nprocs = ${threads} on this machine`,
       ]),
     });
   }

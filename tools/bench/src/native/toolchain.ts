@@ -27,15 +27,16 @@ export function findGcc(): Gcc | undefined {
 }
 
 /**
- * Compile native/<name>.c with `gcc -O2` into native/build/<name>; returns the binary's path.
+ * Compile native/<name>.c with `gcc -O2` (and extraFlags, e.g. -pthread) into native/build/<name>;
+ * returns the binary's path.
  * Written to a temporary file and renamed, so a concurrent run never sees half a binary.
  */
-export function compileNative(gcc: Gcc, name: string): string {
+export function compileNative(gcc: Gcc, name: string, extraFlags: readonly string[] = []): string {
   mkdirSync(NATIVE_BUILD_DIR, { recursive: true });
   const out = join(NATIVE_BUILD_DIR, name);
   const tmp = `${out}.${process.pid}.tmp`;
   try {
-    execFileSync(gcc.path, ['-O2', '-std=c11', '-Wall', '-o', tmp, join(NATIVE_DIR, `${name}.c`), '-ldl'], {
+    execFileSync(gcc.path, ['-O2', '-std=c11', '-Wall', ...extraFlags, '-o', tmp, join(NATIVE_DIR, `${name}.c`), '-ldl'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     renameSync(tmp, out);

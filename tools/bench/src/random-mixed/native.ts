@@ -15,6 +15,9 @@ export interface NativeMixedResult extends MixedCounts {
   opsPerSec?: number;
   /** pattern mode: the checksum over every op */
   checksum?: number;
+  /** bench / verify: the timed region in CLOCK_REALTIME seconds (the scaling bench lines processes up with --start-at-ms) */
+  wallStart?: number;
+  wallEnd?: number;
 }
 
 export function nativeArgs(p: MixedParams): string[] {

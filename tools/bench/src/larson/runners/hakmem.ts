@@ -1,0 +1,122 @@
+/**
+ * hakmem in larson: the main thread's createHeap({ size, maxWorkers }) does the warm-up; every
+ * worker attachHeap(handle)s its own slot and cache, frees whatever block its victim holds (the
+ * warm-up's, a predecessor's or its own) and detach()es when it ends.
+ */
+import { attachHeap, createHeap, type Heap } from 'hakmem';
+import { heapCheck } from '../../random-mixed/runners/common.js';
+import { type LarsonParams, slotCount } from '../params.js';
+import { C_STOP, type LarsonShared } from '../shared.js';
+import { type LarsonRunner, type LoopState, loopState, type MainOps, taggedOps, type Tags } from '../runner.js';
+
+type HeapOps = Pick<Heap, 'alloc' | 'free'>;
+
+/** The largest heap hakmem allows is 2^31 - 4096 bytes; the bench stays a 64 KiB page below it. */
+export const MAX_HEAP_BYTES = 2 ** 31 - (64 << 10);
+
+/**
+ * Room for every slot holding a block of the largest size, half as much again, plus 64 MiB;
+ * capped at the largest heap (the parameters column says so when the cap applies).
+ */
+export function larsonHeapBytes(p: LarsonParams): number {
+  const want = (64 << 20) + 1.5 * slotCount(p) * p.max;
+  return Math.min(MAX_HEAP_BYTES, Math.ceil(want / 65536) * 65536);
+}
+
+interface HakmemState extends LoopState {
+  heap: Heap;
+  ops: HeapOps;
+}
+
+function generation(s: HakmemState, base: number, n: number): number {
+  const heap = s.ops;
+  const u8 = s.u8;
+  const array = s.array;
+  const blksize = s.blksize;
+  const ctrl = s.ctrl;
+  const v = s.v;
+  const asize = s.asize;
+  const min = s.min;
+  const span = s.span;
+  let x = s.x;
+  let y = s.y;
+  let failed = 0;
+  let i = 0;
+  while (i < n) {
+    // victim = lran2() % asize
+    let j = y % 97;
+    y = v[j];
+    x = (1366 * x + 150889) % 714025;
+    v[j] = x;
+    const victim = base + (y % asize);
+    heap.free(array[victim]);
+    let size = min;
+    if (span !== 0) {
+      j = y % 97;
+      y = v[j];
+      x = (1366 * x + 150889) % 714025;
+      v[j] = x;
+      size = min + (y % span);
+    }
+    const p = heap.alloc(size);
+    array[victim] = p;
+    blksize[victim] = size;
+    i++;
+    if (p === 0) failed++;
+    else {
+      u8[p] = 97; // 'a'
+      u8[p + 1] = 98; // 'b'
+    }
+    if (ctrl[C_STOP] !== 0) break; // the stop flag: a plain read, see runner.ts
+  }
+  s.x = x;
+  s.y = y;
+  s.failed = failed;
+  return i;
+}
+
+export const runner: LarsonRunner<Heap, HakmemState> = {
+  createMain(p, o) {
+    const heapBytes = larsonHeapBytes(p);
+    const heap = createHeap({ size: heapBytes, maxWorkers: Math.min(254, 2 * o.workers + 2) });
+    return { main: heap, share: heap.handle, heapBytes };
+  },
+  mainOps(heap): MainOps {
+    return {
+      alloc: (size) => heap.alloc(size),
+      free: (p) => heap.free(p),
+      // a fixed-size heap: the views never change
+      i32: heap.i32,
+      u8: heap.u8,
+    };
+  },
+  watch(heap, worker) {
+    heap.watch(worker);
+  },
+  attach(share: unknown, shared: LarsonShared, p: LarsonParams): HakmemState {
+    // the heap is headered (createMain above), so attachHeap gives a Heap
+    const heap = attachHeap(share as Heap['handle']) as Heap;
+    return { ...loopState(shared, p, heap.u8), heap, ops: heap };
+  },
+  generation,
+  instrument(s: HakmemState, tags: Tags) {
+    const heap = s.heap;
+    s.ops = taggedOps((size) => heap.alloc(size), (p) => heap.free(p), () => heap.i32, () => heap.u8, tags);
+  },
+  detach(s) {
+    s.heap.detach();
+  },
+  finish(heap) {
+    const c = heapCheck(heap);
+    const reclaimed = heap.reclaimed.length;
+    const errors = heap.reclaimErrors.map(String);
+    const ok = c.validate === 'ok' && c.inUse === 0 && reclaimed === 0 && errors.length === 0;
+    const why = [
+      c.validate !== 'ok' ? `validate() ${c.validate}` : '',
+      c.inUse !== 0 ? `stats().bytes.inUse = ${c.inUse}` : '',
+      reclaimed ? `watch() reclaimed ${reclaimed} slot(s) of workers that exited without detach()` : '',
+      errors.length ? `reclaim errors: ${errors.join('; ')}` : '',
+    ].filter(Boolean);
+    return { check: ok ? 'ok' : why.join('; '), facts: { ...c, reclaimed, reclaimErrors: errors } };
+  },
+};

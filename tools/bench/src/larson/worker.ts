@@ -1,0 +1,142 @@
+/**
+ * A larson worker (node:worker_threads), started by ./child.ts on the BUILT file (dist/larson/
+ * worker.js; a Worker cannot start on .ts under Node 20). It attaches to the allocator, says it is
+ * ready, waits for the start, then runs generations:
+ *   respawn: exactly one generation on its range (a new Worker per generation, as larson starts a
+ *            new thread per generation);
+ *   handoff: long-lived; at step k it runs range (index + k) mod workers, once that range's step
+ *            k - 1 is done (by the next worker in the ring), so the ranges rotate between workers
+ *            at every generation boundary.
+ * Then it reports that it finished and gives its share of the allocator back (detach).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { generationIters, type LarsonParams } from './params.js';
+import { generationId } from './reference.js';
+import { loadLarsonRunner } from './load.js';
+import { newTags } from './runner.js';
+import {
+  C_GO, C_NEXT_ID, C_RUNNING, F_FAILED, F_GENERATIONS, F_ITERS, F_V_ALLOCS, F_V_BAD, F_V_CROSS, F_V_FREES, F_V_OLDER,
+  LarsonShared,
+} from './shared.js';
+
+export interface WorkerInit {
+  runner: string;
+  share: unknown;
+  sab: SharedArrayBuffer;
+  params: LarsonParams;
+  variant: 'respawn' | 'handoff';
+  /** respawn: the range */
+  range: number;
+  /** handoff: this worker's place in the ring, and the ring's size */
+  index: number;
+  workers: number;
+  /** fixed mode: generations per range (0: until the stop flag) */
+  generations: number;
+  verify: boolean;
+}
+
+export interface WorkerDone {
+  type: 'done';
+  range: number;
+  stopped: boolean;
+  /** smo: frees the allocator refused */
+  refused: number;
+}
+
+const d = workerData as WorkerInit;
+const p = d.params;
+const L = new LarsonShared(d.sab, p);
+const ctrl = L.ctrl;
+let counted = true; // this worker is in C_RUNNING until it says otherwise
+try {
+  await run();
+} finally {
+  if (counted) {
+    Atomics.sub(ctrl, C_RUNNING, 1);
+    Atomics.notify(ctrl, C_RUNNING);
+  }
+}
+
+async function run(): Promise<void> {
+  const runner = await loadLarsonRunner(d.runner);
+  const s = await runner.attach(d.share, L, p);
+  const tags = newTags(d.variant === 'handoff' ? 1 + d.index : Atomics.add(ctrl, C_NEXT_ID, 1));
+  if (d.verify) runner.instrument(s, tags);
+  let refused = 0;
+
+  /** One generation on range r; returns whether the stop flag was set when it ended. */
+  const runGeneration = (r: number): boolean => {
+    const gi = L.f(r, F_GENERATIONS);
+    const k = L.f64[gi];
+    const at = L.rngIndex(r);
+    s.v.set(ctrl.subarray(at, at + 97));
+    s.x = ctrl[at + 97];
+    s.y = ctrl[at + 98];
+    tags.gen = generationId(p, r, k);
+    const done = runner.generation(s, r * p.chunks, generationIters(p));
+    ctrl.set(s.v, at);
+    ctrl[at + 97] = s.x;
+    ctrl[at + 98] = s.y;
+    const f = L.f64;
+    f[L.f(r, F_ITERS)] += done;
+    f[L.f(r, F_FAILED)] += s.failed;
+    f[gi] = k + 1;
+    refused += s.refused;
+    if (d.verify) {
+      f[L.f(r, F_V_ALLOCS)] += tags.allocs;
+      f[L.f(r, F_V_FREES)] += tags.frees;
+      f[L.f(r, F_V_OLDER)] += tags.older;
+      f[L.f(r, F_V_CROSS)] += tags.cross;
+      f[L.f(r, F_V_BAD)] += tags.bad;
+      tags.allocs = tags.frees = tags.older = tags.cross = tags.bad = 0;
+    }
+    return L.stopped();
+  };
+
+  /** handoff: wait until range r has completed `k` generations; false when stopped meanwhile. */
+  const waitFor = (r: number, k: number): boolean => {
+    const gi = L.genIndex(r);
+    for (let spins = 0; ; spins++) {
+      const g = Atomics.load(ctrl, gi);
+      if (g === k) return !L.stopped();
+      if (L.stopped()) return false;
+      if (spins > 2000) Atomics.wait(ctrl, gi, g, 5);
+    }
+  };
+
+  parentPort?.postMessage({ type: 'ready' });
+  while (Atomics.load(ctrl, C_GO) === 0) Atomics.wait(ctrl, C_GO, 0);
+
+  let stopped = false;
+  if (d.variant === 'respawn') {
+    // larson.cpp: a thread that starts after the stop flag returns at once
+    stopped = L.stopped() || runGeneration(d.range);
+  } else {
+    const W = d.workers;
+    for (let k = 0; d.generations === 0 || k < d.generations; k++) {
+      const r = (d.index + k) % W;
+      if (r >= p.threads) {
+        // more workers than ranges (1 thread: 2 workers alternate): nothing this step
+        if (L.stopped()) break;
+        continue;
+      }
+      if (!waitFor(r, k)) break;
+      stopped = runGeneration(r);
+      Atomics.store(ctrl, L.genIndex(r), k + 1);
+      Atomics.notify(ctrl, L.genIndex(r));
+      if (stopped) break;
+    }
+    stopped = stopped || L.stopped();
+  }
+
+  // Finished (larson.cpp's `finished = TRUE`): the main thread's clock may stop, and respawn's
+  // successor may start. Then the worker gives its share of the allocator back, untimed, as a
+  // native thread's allocator cleanup runs at thread exit after `finished`.
+  counted = false;
+  Atomics.sub(ctrl, C_RUNNING, 1);
+  Atomics.notify(ctrl, C_RUNNING);
+  const done: WorkerDone = { type: 'done', range: d.range, stopped, refused };
+  parentPort?.postMessage(done);
+  runner.detach(s);
+  parentPort?.postMessage({ type: 'detached' });
+}

@@ -1,0 +1,118 @@
+/**
+ * One scaling measurement in a process of its own:
+ *   node --expose-gc dist/scaling/child.js --runner hakmem|limit --workers N --params '{...}' [--verify]
+ * prints one JSON line (a ScalingChildResult).
+ *
+ * The main thread starts N workers (hakmem: on one heap, createHeap here and attachHeap there),
+ * waits until every one has warmed up and prefaulted, then releases them together and starts the
+ * clock; the clock stops when the last one has drained. Total ops/s = N * cycles / that time.
+ */
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { createHeap, type Heap } from 'hakmem';
+import { checkParams, type MixedCounts, type MixedParams } from '../random-mixed/params.js';
+import { HEAP_BYTES, heapCheck } from '../random-mixed/runners/common.js';
+import { S_DONE, S_GO, S_READY, workerParams } from './params.js';
+import type { ScalingWorkerInit, ScalingWorkerResult } from './worker.js';
+
+export interface ScalingChildResult {
+  runner: 'hakmem' | 'limit';
+  workers: number;
+  params: MixedParams;
+  /** from the release to the last worker's end of drain */
+  seconds: number;
+  /** workers * cycles / seconds */
+  opsPerSec: number;
+  perWorker: { index: number; seed: number; seconds: number; opsPerSec: number; counts: MixedCounts }[];
+  /** hakmem: after every worker detached, validate() and stats().bytes.inUse */
+  check?: { validate: string; inUse: number };
+}
+
+const WORKER = new URL('./worker.js', import.meta.url);
+
+async function main(argv: string[]): Promise<void> {
+  let name: 'hakmem' | 'limit' = 'hakmem';
+  let n = 1;
+  let params: MixedParams | undefined;
+  let verify = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--runner') {
+      const r = argv[++i];
+      if (r !== 'hakmem' && r !== 'limit') throw new Error(`scaling child: --runner ${r} (hakmem or limit)`);
+      name = r;
+    } else if (a === '--workers') n = Number(argv[++i]);
+    else if (a === '--params') params = checkParams(JSON.parse(argv[++i] ?? '{}') as MixedParams);
+    else if (a === '--verify') verify = true;
+    else throw new Error(`scaling child: unknown argument ${a}`);
+  }
+  if (!params) throw new Error('scaling child: --params is required');
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`scaling child: --workers ${n}`);
+  const p = params;
+  const ctrlSab = new SharedArrayBuffer(64);
+  const ctrl = new Int32Array(ctrlSab);
+  let heap: Heap | undefined;
+  if (name === 'hakmem') heap = createHeap({ size: HEAP_BYTES, maxWorkers: n + 1 });
+
+  const results: ScalingWorkerResult[] = [];
+  let failure: Error | undefined;
+  let ready = 0;
+  let exited = 0;
+  let onReady: () => void = () => {};
+  let onExit: () => void = () => {};
+  const readyP = new Promise<void>((res) => (onReady = res));
+  const exitP = new Promise<void>((res) => (onExit = res));
+  for (let i = 0; i < n; i++) {
+    const init: ScalingWorkerInit = { runner: name, params: workerParams(p, i), index: i, ctrl: ctrlSab, handle: heap?.handle, verify };
+    const w = new Worker(WORKER, { workerData: init });
+    heap?.watch(w);
+    w.on('message', (m: ScalingWorkerResult) => results.push(m));
+    w.on('error', (e) => {
+      failure ??= e instanceof Error ? e : new Error(String(e));
+      onReady();
+    });
+    w.on('exit', () => {
+      if (++exited === n) onExit();
+    });
+  }
+  // every worker bumps S_READY after its warm-up and prefault
+  const readyWait = async () => {
+    for (;;) {
+      const r = Atomics.load(ctrl, S_READY);
+      if (r >= n || failure) return;
+      await Atomics.waitAsync(ctrl, S_READY, r, 1000).value;
+    }
+  };
+  await Promise.race([readyWait(), readyP]);
+  if (failure) throw failure;
+  ready = n;
+
+  const t0 = performance.now();
+  Atomics.store(ctrl, S_GO, 1);
+  Atomics.notify(ctrl, S_GO);
+  for (let done = Atomics.load(ctrl, S_DONE); done < ready; done = Atomics.load(ctrl, S_DONE)) Atomics.wait(ctrl, S_DONE, done, 1000);
+  const t1 = performance.now();
+  await exitP;
+  if (failure) throw failure;
+  if (results.length !== n) throw new Error(`scaling: ${results.length} of ${n} workers reported`);
+  results.sort((a, b) => a.index - b.index);
+  const seconds = (t1 - t0) / 1000;
+  const out: ScalingChildResult = {
+    runner: name,
+    workers: n,
+    params: p,
+    seconds,
+    opsPerSec: (n * p.cycles) / seconds,
+    perWorker: results.map((r) => ({ index: r.index, seed: r.seed, seconds: r.seconds, opsPerSec: p.cycles / r.seconds, counts: r.counts })),
+    ...(heap ? { check: heapCheck(heap) } : {}),
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
