@@ -8,7 +8,7 @@
  * Every public method runs inside the slot's cold gate (cold.ts), so a reclaim sees it whole.
  */
 import { HeapError, HeapErrorCode } from './errors.js';
-import { C, NO_OWNER, NOT_LISTED, PAGE_SIZE, slotHeads, slotPartial, SP } from './layout.js';
+import { C, NO_OWNER, NOT_LISTED, PAGE_SIZE, slotHead, slotPartial, SP } from './layout.js';
 import type { Region } from './region.js';
 import { ColdGate } from './cold.js';
 import { allocLarge, freeLarge } from './large.js';
@@ -43,7 +43,7 @@ export class SlotBackend {
     const l = r.layout;
     this.nc = l.numClasses;
     this.slotW = (l.slots >>> 2) + slot * l.slotWords;
-    this.headsW = this.slotW + slotHeads(this.nc);
+    this.headsW = this.slotW + slotHead(0);
     this.partialW = this.slotW + slotPartial(this.nc);
     this.inboxW = (l.inbox >>> 2) + slot * this.nc;
     this.orphanW = l.orphan >>> 2;

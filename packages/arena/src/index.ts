@@ -12,6 +12,6 @@ export { classGeometry, type ClassGeometry } from './classes.js';
 export { forEachRun, type RunInfo } from './walk.js';
 export {
   C, S, SP, PAGE_SIZE, PAGE_SHIFT, LAYOUT_VERSION, SLOT_FREE, SLOT_ATTACHED, SLOT_DEAD,
-  SLOT_RECLAIMING, slotHeads, slotRoom, slotBound, slotPartial, computeLayout, metadataBytes, type Layout,
+  SLOT_RECLAIMING, slotHead, slotRoom, slotBound, slotPartial, computeLayout, metadataBytes, type Layout,
 } from './layout.js';
 export { allocBase, cacheBase, tag, tagState, tagSlot, tagClass, ST_ALLOC, ST_CACHE, ST_SPAN, ST_REMOTE, ST_LARGE, ORPHAN_SLOT } from './tags.js';

@@ -62,11 +62,14 @@ export const S = {
   THREAD: 3,
   HEADS: 16,
 } as const;
-/** Per-class arrays of a slot, word offsets from the slot's start (nc = number of classes). */
-export const slotHeads = (_nc: number) => S.HEADS;
-/** room = bound - blocks cached (the cache drains when it goes below 0) */
-export const slotRoom = (nc: number) => S.HEADS + nc;
-export const slotBound = (nc: number) => S.HEADS + 2 * nc;
+/**
+ * Per-class words of a slot, offsets from the slot's start (nc = number of classes): a [head,
+ * room] pair per class (adjacent: a pop or push touches one cache line), then bound[nc], then
+ * partial[nc]. room = bound - blocks cached (the cache drains when it goes below 0).
+ */
+export const slotHead = (cls: number) => S.HEADS + 2 * cls;
+export const slotRoom = (cls: number) => S.HEADS + 2 * cls + 1;
+export const slotBound = (nc: number, cls: number) => S.HEADS + 2 * nc + cls;
 /** head of the owner's list of spans with blocks to give, per class (-1: none) */
 export const slotPartial = (nc: number) => S.HEADS + 3 * nc;
 export const SLOT_FREE = 0;

@@ -12,7 +12,7 @@
 import type { SlotBackend } from './backend.js';
 import { maxBlocks, pushChain } from './backend.js';
 import { whileStopped } from './cold.js';
-import { C, LARGE_CLASS, NO_OWNER, NOT_LISTED, S, SLOT_DEAD, SLOT_RECLAIMING, slotBound, slotHeads, slotRoom, SP } from './layout.js';
+import { C, LARGE_CLASS, NO_OWNER, NOT_LISTED, S, SLOT_DEAD, SLOT_RECLAIMING, slotBound, slotHead, slotRoom, SP } from './layout.js';
 import { acquire, release } from './lock.js';
 import type { Region } from './region.js';
 import { resetSlot, slotWord } from './slots.js';
@@ -207,9 +207,9 @@ function rebuildByLists(r: Region, x: number): number {
   };
   const sw = slotWord(r, x, 0);
   for (let cls = 0; cls < nc; cls++) {
-    const n = i32[sw + slotBound(nc) + cls] - i32[sw + slotRoom(nc) + cls];
+    const n = i32[sw + slotBound(nc, cls)] - i32[sw + slotRoom(cls)];
     let k = 0;
-    walk(r, i32[sw + slotHeads(nc) + cls], (p) => {
+    walk(r, i32[sw + slotHead(cls)], (p) => {
       if (k++ < n) back(p, cls);
     });
     walk(r, Atomics.exchange(i32, inboxW(r, x, cls), 0), (p) => back(p, cls));

@@ -68,7 +68,7 @@ export function regionStats(r: Region, inboxBlocks: (cls: number) => number): Re
   for (const c of classes) {
     for (let s = 0; s < l.numSlots; s++) {
       const sw = (l.slots >>> 2) + s * l.slotWords;
-      c.cached += Atomics.load(i32, sw + slotBound(nc) + c.cls) - Atomics.load(i32, sw + slotRoom(nc) + c.cls);
+      c.cached += Atomics.load(i32, sw + slotBound(nc, c.cls)) - Atomics.load(i32, sw + slotRoom(c.cls));
     }
     c.inUse = c.carved - c.inSpans - c.cached - inboxBlocks(c.cls);
     inUse += c.inUse * c.size;

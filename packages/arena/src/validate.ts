@@ -4,7 +4,7 @@
  * cold path (one worker, or all others quiet).
  */
 import { HeapError, HeapErrorCode } from './errors.js';
-import { C, LARGE_CLASS, NO_OWNER, NOT_LISTED, S, slotBound, slotHeads, slotPartial, slotRoom, SP } from './layout.js';
+import { C, LARGE_CLASS, NO_OWNER, NOT_LISTED, S, slotBound, slotHead, slotPartial, slotRoom, SP } from './layout.js';
 import { largeTag } from './large.js';
 import type { Region } from './region.js';
 import { blockAddr } from './spans.js';
@@ -161,8 +161,8 @@ export function validateRegion(r: Region, o: ValidateOptions = {}): ValidateRepo
     const sw = (l.slots >>> 2) + s * l.slotWords;
     for (let cls = 0; cls < nc; cls++) {
       const want = r.hdr !== 0 ? tag(r.salt, ST_CACHE, s, 0) : null;
-      const n = walkList(i32[sw + slotHeads(nc) + cls], maxBlocks, cls, want, `slot ${s} cache of class ${cls}`);
-      const counted = i32[sw + slotBound(nc) + cls] - i32[sw + slotRoom(nc) + cls];
+      const n = walkList(i32[sw + slotHead(cls)], maxBlocks, cls, want, `slot ${s} cache of class ${cls}`);
+      const counted = i32[sw + slotBound(nc, cls)] - i32[sw + slotRoom(cls)];
       if (n !== counted) fail(`slot ${s} class ${cls}: ${n} blocks listed, bound - room says ${counted}`);
       rep.blocksCached += n;
       if (r.hdr !== 0 && n !== (stateCount.get(want! | cls) ?? 0)) {

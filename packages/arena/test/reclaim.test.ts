@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { C, S, SLOT_FREE, SP } from '../src/layout.js';
+import { C, S, SLOT_FREE, slotBound, slotHead, slotRoom, SP } from '../src/layout.js';
 import { allocPages } from '../src/pages.js';
 import { reclaimSlot } from '../src/reclaim.js';
 import { markDead, slotState, slotWord } from '../src/slots.js';
@@ -60,9 +60,9 @@ describe('reclaim of a dead slot', () => {
     const nc = r.layout.numClasses;
     // a consistent cache of 6 blocks in its lists (as pool-tls leaves them)
     const got = take(dead, 1, 6);
-    r.i32[sw + S.HEADS + 1] = got[0];
-    r.i32[sw + S.HEADS + 2 * nc + 1] = 10; // bound
-    r.i32[sw + S.HEADS + nc + 1] = 4; // room: 6 cached
+    r.i32[sw + slotHead(1)] = got[0];
+    r.i32[sw + slotBound(nc, 1)] = 10;
+    r.i32[sw + slotRoom(1)] = 4; // room: 6 cached
     markDead(r, 1);
     const rep = reclaimSlot(r, 0, 1)!;
     expect(rep).toMatchObject({ torn: false, exact: true, blocks: 6, spansReleased: 1 });

@@ -1,6 +1,6 @@
 /** validate() must catch each kind of damage, naming it (a check that cannot fail is worth nothing). */
 import { describe, expect, it } from 'vitest';
-import { C, slotBound, slotHeads, slotRoom, SP } from '../src/layout.js';
+import { C, slotBound, slotHead, slotRoom, SP } from '../src/layout.js';
 import type { Region } from '../src/region.js';
 import { tag, ST_ALLOC, ST_SPAN } from '../src/tags.js';
 import { validateRegion } from '../src/validate.js';
@@ -16,9 +16,9 @@ function scene() {
   const cached = take(b, 2, 3);
   const sw = b.slotW;
   const nc = r.layout.numClasses;
-  r.i32[sw + slotHeads(nc) + 2] = cached[0];
-  r.i32[sw + slotBound(nc) + 2] = 10;
-  r.i32[sw + slotRoom(nc) + 2] = 7;
+  r.i32[sw + slotHead(2)] = cached[0];
+  r.i32[sw + slotBound(nc, 2)] = 10;
+  r.i32[sw + slotRoom(2)] = 7;
   return { r, b, live, cached, sw, nc };
 }
 
@@ -65,7 +65,7 @@ describe('validate', () => {
 
   it('a cache count that disagrees with its list', () => {
     const { r, sw, nc } = scene();
-    r.i32[sw + slotRoom(nc) + 2]++;
+    r.i32[sw + slotRoom(2)]++;
     broken(r, /blocks listed, bound - room says/);
   });
 

@@ -65,7 +65,7 @@ function setup(counts = defaultRefillCounts(SIZES)) {
 describe('RefillEngine (Box 2)', () => {
   it('default policy: larger classes refill fewer blocks', () => {
     const counts = SIZES.map(defaultRefillCount);
-    expect(counts).toEqual([64, 64, 16, 1]);
+    expect(counts).toEqual([64, 64, 32, 4]);
     for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeLessThanOrEqual(counts[i - 1]);
   });
 
@@ -81,23 +81,23 @@ describe('RefillEngine (Box 2)', () => {
   it('reads the policy table at refill time: a count written mid-run applies to the next refill only', () => {
     const counts = defaultRefillCounts(SIZES);
     const { be, cache } = setup(counts);
-    cache.alloc(1024); // refill of 16
+    cache.alloc(1024); // refill of 32
     counts[2] = 3; // the "policy" changes between refills
-    for (let i = 0; i < 15; i++) cache.alloc(1024); // served from the cache: no refill
-    expect(be.takes.map((t) => t.n)).toEqual([16]);
+    for (let i = 0; i < 31; i++) cache.alloc(1024); // served from the cache: no refill
+    expect(be.takes.map((t) => t.n)).toEqual([32]);
     cache.alloc(1024);
-    expect(be.takes.map((t) => t.n)).toEqual([16, 3]);
+    expect(be.takes.map((t) => t.n)).toEqual([32, 3]);
   });
 
   it('captures the state before each refill and keeps the miss streak until a drain', () => {
     const { cache, engine } = setup();
-    cache.alloc(65536);
-    expect(engine.last).toMatchObject({ cls: 3, count: 1, blocksLeft: 0, missStreak: 0, sinceLastMs: -1 });
-    const ps = [cache.alloc(65536), cache.alloc(65536)];
+    const ps = [cache.alloc(65536)]; // refill 1 of 4 blocks
+    expect(engine.last).toMatchObject({ cls: 3, count: 4, blocksLeft: 0, missStreak: 0, sinceLastMs: -1 });
+    for (let i = 0; i < 8; i++) ps.push(cache.alloc(65536)); // refills 2 and 3
     expect(engine.last).toMatchObject({ cls: 3, missStreak: 2, sinceLastMs: 10 });
     expect(engine.missStreak[3]).toBe(3);
-    for (let i = 0; i < 3; i++) ps.push(cache.alloc(65536));
-    for (const p of ps) cache.free(p); // bound 4: the 5th free drains
+    for (let i = 0; i < 11; i++) ps.push(cache.alloc(65536)); // 20 blocks, 5 refills
+    for (const p of ps) cache.free(p); // bound 16: the 17th free drains
     expect(engine.drains[3]).toBe(1);
     expect(engine.missStreak[3]).toBe(0);
   });

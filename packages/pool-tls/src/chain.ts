@@ -7,9 +7,10 @@ import type { CacheBase } from './cache.js';
 /** Put `n` linked blocks `head`..`tail` in front of the list of `cls`. */
 export function installChain(c: CacheBase, cls: number, head: number, tail: number, n: number): void {
   const i32 = c.words;
-  i32[(tail >>> 2) + c.linkDelta] = i32[c.heads + cls];
-  i32[c.heads + cls] = head;
-  i32[c.room + cls] -= n;
+  const h = c.heads + 2 * cls;
+  i32[(tail >>> 2) + c.linkDelta] = i32[h];
+  i32[h] = head;
+  i32[h + 1] -= n;
 }
 
 /**
@@ -19,15 +20,16 @@ export function installChain(c: CacheBase, cls: number, head: number, tail: numb
 export function takeChain(c: CacheBase, cls: number, n: number, out: Int32Array): number {
   const i32 = c.words;
   const ld = c.linkDelta;
-  const head = i32[c.heads + cls];
+  const h = c.heads + 2 * cls;
+  const head = i32[h];
   let tail = 0;
   let k = 0;
   for (let p = head; p !== 0 && k < n; p = i32[(p >>> 2) + ld]) {
     tail = p;
     k++;
   }
-  i32[c.heads + cls] = k === 0 ? head : i32[(tail >>> 2) + ld];
-  i32[c.room + cls] += k;
+  i32[h] = k === 0 ? head : i32[(tail >>> 2) + ld];
+  i32[h + 1] += k;
   out[0] = tail;
   out[1] = k;
   return k === 0 ? 0 : head;

@@ -59,6 +59,17 @@ export interface LarsonRow {
   workersStarted?: number;
   impl?: string;
   preload?: string;
+  learning?: LearningFacts;
+}
+
+/** What the learner did and cost in a hakmem run (runners/hakmem.ts learningFacts). */
+export interface LearningFacts {
+  events: number;
+  dropped: number;
+  dropRate: number;
+  decisions: number;
+  learnerCpuMs: number | null;
+  processCpuMs: number;
 }
 
 export interface LarsonSkipped {
@@ -88,6 +99,7 @@ interface Result {
   workers?: number;
   workersStarted?: number;
   impl?: string;
+  learning?: LearningFacts | null;
 }
 
 interface Task {
@@ -158,6 +170,7 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
               iters: r.iters, checksum: r.checksum, generations: r.generations, problems,
               check: r.allDetached ? r.check : `${r.check}; not every worker detached`,
               heapBytes: r.heapBytes, workers: r.workers, workersStarted: r.workersStarted,
+              learning: (r.checkFacts?.learning as LearningFacts | null | undefined) ?? null,
             };
           },
         };
@@ -243,6 +256,7 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
       ...(last.workersStarted !== undefined ? { workersStarted: last.workersStarted } : {}),
       ...(last.impl ? { impl: last.impl } : {}),
       ...(t.preload ? { preload: t.preload } : {}),
+      ...(last.learning ? { learning: last.learning } : {}),
     });
   }
   // ratios within a set at the same thread count
@@ -251,6 +265,16 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
       const r = rows.find((x) => LARSON_ALLOCATORS.find((a) => a.name === x.name)?.reference === ref && x.set === row.set && x.params.threads === row.params.threads);
       if (r) row.ratios[ref] = row.opsPerSec / r.opsPerSec;
     }
+  }
+  for (const r of rows) {
+    const l = r.learning;
+    if (!l) continue;
+    const cpu = l.learnerCpuMs === null ? 'not measurable here' : `${l.learnerCpuMs} ms of the process's ${Math.round(l.processCpuMs)} ms (${((100 * l.learnerCpuMs) / l.processCpuMs).toFixed(2)} %)`;
+    notes.push(
+      `${r.label} ${r.variant} (${r.set}'s set, threads ${r.params.threads}), learning on (the default), last run: ` +
+        `${fmtInt(l.events)} refill events, ${fmtInt(l.dropped)} dropped (${(100 * l.dropRate).toFixed(3)} %), ` +
+        `${fmtInt(l.decisions)} policy changes; learner CPU ${cpu}.`,
+    );
   }
   notes.push(...standardNotes(o, rows));
   return { benchmark: 'larson', sets: o.sets, repeat: o.repeat, rows, skipped, notes, ...(gccVersion ? { gcc: gccVersion } : {}) };
