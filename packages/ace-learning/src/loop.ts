@@ -17,7 +17,7 @@ export function runLearnerLoop(cfg: LearnerConfig): void {
   const { i32, ring, state } = cfg;
   const learner = new Learner(cfg);
   Atomics.store(i32, state + ST.MODE, MODE_WORKER);
-  let cpuAt = 0;
+  let cpuAt = -Infinity;
   while (Atomics.load(i32, state + ST.STOP) === 0) {
     Atomics.add(i32, state + ST.HEARTBEAT, 1);
     if (learner.step() === 0) {

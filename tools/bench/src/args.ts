@@ -1,7 +1,7 @@
 /** Command-line flags of `pnpm bench`. */
 import { MIXED_DEFAULTS, type MixedParams, checkParams } from './random-mixed/params.js';
 
-export const BENCHES = ['random-mixed', 'larson', 'scaling'] as const;
+export const BENCHES = ['random-mixed', 'larson', 'scaling', 'learning'] as const;
 export type BenchName = (typeof BENCHES)[number];
 
 export interface BenchArgs {
@@ -22,7 +22,7 @@ export interface BenchArgs {
 
 export const USAGE = `usage: pnpm bench [-- flags]   (or: node tools/bench/dist/cli.js flags)
 
-  --bench NAME           random-mixed, larson, scaling or all (default all; a comma list works too)
+  --bench NAME           random-mixed, larson, scaling, learning or all (default all; a comma list works too)
   --repeat N             runs per row, interleaved round-robin; the table shows the median (default 3)
   --only a,b,...         run only these rows, in every benchmark that has them:
                            random-mixed: limit, hakmem, hakmem-headerless, thi.ng, smo, uint8array,

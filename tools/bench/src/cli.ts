@@ -11,6 +11,8 @@ import { MIXED_ALLOCATORS } from './random-mixed/allocators.js';
 import { runMixedBench } from './random-mixed/bench.js';
 import { renderMixedReport } from './random-mixed/print.js';
 import { machine } from './report/machine.js';
+import { runLearningBench } from './learning/bench.js';
+import { renderLearningReport } from './learning/print.js';
 import { runScalingBench, SCALING_NAMES } from './scaling/bench.js';
 import { renderScalingReport } from './scaling/print.js';
 
@@ -18,6 +20,7 @@ const NAMES: Record<BenchName, readonly string[]> = {
   'random-mixed': MIXED_ALLOCATORS.map((a) => a.name),
   larson: LARSON_NAMES,
   scaling: SCALING_NAMES,
+  learning: ['hakmem'],
 };
 
 function main(): void {
@@ -52,10 +55,14 @@ function main(): void {
       const r = runLarsonBench({ sets, repeat: args.repeat, only, progress });
       reports[b] = r;
       text = renderLarsonReport(r, machine());
-    } else {
+    } else if (b === 'scaling') {
       const r = runScalingBench({ params: args.params, counts: [1, 2], repeat: args.repeat, only, progress });
       reports[b] = r;
       text = renderScalingReport(r, machine());
+    } else {
+      const r = runLearningBench({ repeat: args.repeat, quick: args.quick, progress });
+      reports[b] = r;
+      text = renderLearningReport(r);
     }
     process.stdout.write(`\n${text}\n(${b}: ${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
   }

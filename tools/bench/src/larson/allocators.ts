@@ -36,7 +36,11 @@ export const LARSON_ALLOCATORS: readonly LarsonAllocator[] = [
   },
   {
     kind: 'js', name: 'hakmem', variant: 'handoff', label: 'hakmem',
-    about: 'createHeap({ size, maxWorkers }) on the main thread, attachHeap(handle) per worker; workers live on, ranges rotate at every generation boundary',
+    about: 'createHeap({ size, maxWorkers }) on the main thread (the learner on, the default), attachHeap(handle) per worker; workers live on, ranges rotate at every generation boundary',
+  },
+  {
+    kind: 'js', name: 'hakmem-fixed', variant: 'handoff', label: 'hakmem fixed counts',
+    about: 'the same, createHeap({ ..., learning: false }): the learner off, fixed default refill counts',
   },
   {
     kind: 'js', name: 'hakmem', variant: 'respawn', label: 'hakmem',

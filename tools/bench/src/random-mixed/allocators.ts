@@ -45,8 +45,13 @@ export const MIXED_ALLOCATORS: readonly MixedAllocator[] = [
   },
   {
     name: 'hakmem', kind: 'js', label: 'hakmem',
-    about: 'createHeap({ size: 64 MiB }): alloc(size), free(p)',
+    about: 'createHeap({ size: 64 MiB }): alloc(size), free(p); the learner on (the default)',
     load: () => load(import('./runners/hakmem.js')),
+  },
+  {
+    name: 'hakmem-fixed', kind: 'js', label: 'hakmem fixed counts',
+    about: 'createHeap({ size: 64 MiB, learning: false }): the learner off, fixed default refill counts',
+    load: () => load(import('./runners/hakmem-fixed.js')),
   },
   {
     name: 'hakmem-headerless', kind: 'js', label: 'hakmem headerless',

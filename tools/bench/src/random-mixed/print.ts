@@ -46,7 +46,20 @@ export function renderMixedReport(r: MixedReport, m: Machine): string {
   out.push('notes:');
   for (const n of r.notes) out.push(wrap(`- ${n}`, 110, '  '));
   for (const row of r.rows) {
-    if (row.check) out.push(`- ${row.label} after the drain: validate() ${row.check.validate}, stats().bytes.inUse = ${formatInt(Number(row.check.inUse))}`);
+    const c = row.check;
+    if (!c) continue;
+    // refills and drains over the heap's life: prefault, main loop and drain of the measured run
+    const ops = row.counts.prefault.allocs + row.counts.prefault.frees + row.counts.main.allocs + row.counts.main.frees + row.counts.drain.frees;
+    const perM = (n: unknown) => ((Number(n) / ops) * 1e6).toFixed(1);
+    let line = `- ${row.label} after the drain: validate() ${c.validate}, stats().bytes.inUse = ${formatInt(Number(c.inUse))}`;
+    if (c.refills !== undefined) {
+      line += `; ${perM(c.refills)} refills and ${perM(c.drains)} drains per million ops, ${formatInt(Number(c.cachedBytes))} bytes cached`;
+    }
+    const l = c.learning as null | { events: number; dropped: number; dropRate: number; decisions: number; learnerCpuMs: number | null };
+    if (l) {
+      line += `; learner: ${formatInt(l.events)} events, ${formatInt(l.dropped)} dropped (${(100 * l.dropRate).toFixed(3)} %), ${formatInt(l.decisions)} policy changes, ${l.learnerCpuMs ?? '?'} ms CPU`;
+    }
+    out.push(wrap(line, 110, '  '));
   }
   return out.join('\n');
 }

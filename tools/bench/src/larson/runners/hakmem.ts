@@ -75,6 +75,9 @@ function generation(s: HakmemState, base: number, n: number): number {
   return i;
 }
 
+/** The learner on (the default), or off (fixed refill counts): the hakmem-fixed row. */
+export const LEARNING = { on: true };
+
 /** What the learner did and cost (issue 4: its CPU under 1% of the process's, drops under 0.1%). */
 export function learningFacts(heap: Heap) {
   const l = heap.stats().learning;
@@ -93,7 +96,7 @@ export function learningFacts(heap: Heap) {
 export const runner: LarsonRunner<Heap, HakmemState> = {
   createMain(p, o) {
     const heapBytes = larsonHeapBytes(p);
-    const heap = createHeap({ size: heapBytes, maxWorkers: Math.min(254, 2 * o.workers + 2), learning: process.env.HAKMEM_BENCH_LEARNING !== '0' });
+    const heap = createHeap({ size: heapBytes, maxWorkers: Math.min(254, 2 * o.workers + 2), learning: LEARNING.on });
     return { main: heap, share: heap.handle, heapBytes };
   },
   mainOps(heap): MainOps {

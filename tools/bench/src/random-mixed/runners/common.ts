@@ -18,8 +18,24 @@ export function fingerprintOffsets(slots: Int32Array, u8: Uint8Array): number {
   return h;
 }
 
-/** hakmem's own word on the heap after the drain: every invariant holds, and no byte is in use. */
-export function heapCheck(heap: { validate(): unknown; stats(): { bytes: { inUse: number } } }) {
+interface CheckedHeap {
+  validate(): unknown;
+  stats(): {
+    bytes: { inUse: number };
+    classes: Array<{ cached: number; size: number }>;
+    worker: { refills: number[]; drains: number[] };
+    learning: null | {
+      ring: { pushed: number; dropped: number; dropRate: number };
+      learner: { decisions: number; cpuMs: number | null };
+    };
+  };
+}
+
+/**
+ * hakmem's own word on the heap after the drain: every invariant holds, and no byte is in use;
+ * with what the refill path did (refills, drains, bytes held in caches) and what the learner did.
+ */
+export function heapCheck(heap: CheckedHeap) {
   let validate: string;
   try {
     heap.validate();
@@ -27,5 +43,15 @@ export function heapCheck(heap: { validate(): unknown; stats(): { bytes: { inUse
   } catch (e) {
     validate = String(e);
   }
-  return { validate, inUse: heap.stats().bytes.inUse };
+  const s = heap.stats();
+  const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+  const l = s.learning;
+  return {
+    validate,
+    inUse: s.bytes.inUse,
+    refills: sum(s.worker.refills),
+    drains: sum(s.worker.drains),
+    cachedBytes: s.classes.reduce((a, c) => a + c.cached * c.size, 0),
+    learning: l ? { events: l.ring.pushed, dropped: l.ring.dropped, dropRate: l.ring.dropRate, decisions: l.learner.decisions, learnerCpuMs: l.learner.cpuMs } : null,
+  };
 }

@@ -18,8 +18,11 @@ export interface HakmemInst {
   max: number;
 }
 
+/** The learner on (the default), or off (fixed refill counts): the hakmem-fixed row. */
+export const LEARNING = { on: true };
+
 function create(p: MixedParams): HakmemInst {
-  const heap = createHeap({ size: HEAP_BYTES });
+  const heap = createHeap({ size: HEAP_BYTES, learning: LEARNING.on });
   return { heap, ops: heap, u8: heap.u8, slots: new Int32Array(p.ws), ws: p.ws, min: p.min, max: p.max };
 }
 

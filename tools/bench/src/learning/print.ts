@@ -1,0 +1,44 @@
+/** The learning benchmark's table and notes. */
+import { median } from '../report/stats.js';
+import { formatInt, renderTable } from '../report/table.js';
+import { SHIFT_DEFAULTS, type ShiftResult } from './shifting.js';
+import type { LearningReport } from './bench.js';
+
+export function renderLearningReport(r: LearningReport): string {
+  const row = (name: string, rs: ShiftResult[]) => {
+    const m = (f: (x: ShiftResult) => number) => median(rs.map(f));
+    const learner = rs.some((x) => x.learnerCpuMs !== null)
+      ? `${((100 * m((x) => x.learnerCpuMs ?? 0)) / m((x) => x.processCpuMs)).toFixed(2)} %`
+      : '-';
+    return [
+      name,
+      (m((x) => x.opsPerSec) / 1e6).toFixed(1),
+      m((x) => x.refillsPerMop).toFixed(0),
+      ((m((x) => x.drains) / m((x) => x.ops)) * 1e6).toFixed(0),
+      formatInt(Math.round(m((x) => x.cachedBytesMean) / 1024)),
+      formatInt(Math.round(m((x) => x.cachedBytesMax) / 1024)),
+      rs[0].learning ? `${(100 * m((x) => x.dropRate)).toFixed(3)} %` : '-',
+      learner,
+      rs[0].learning ? Object.entries(rs[rs.length - 1].finalCounts).map(([k, v]) => `${k}: ${v}`).join(', ') : 'defaults',
+    ];
+  };
+  const cols = ['refill counts', 'M ops/s', 'refills/M ops', 'drains/M ops', 'cached KiB (mean)', 'cached KiB (max)', 'events dropped', 'learner CPU', 'counts at the end']
+    .map((title, i) => ({ title, align: i === 0 || i === 8 ? ('left' as const) : ('right' as const) }));
+  const pct = (x: number) => `${x < 1 ? '-' : '+'}${Math.abs(100 * (x - 1)).toFixed(0)} %`;
+  const out = [
+    `learning: the shifting workload, ${r.cycles} cycles of (a burst of ${formatInt(SHIFT_DEFAULTS.burst)} 64 B blocks, ` +
+      `${formatInt(SHIFT_DEFAULTS.light)} ops over many classes lightly, a burst of ${formatInt(SHIFT_DEFAULTS.burst / 4)} 2 KiB blocks); ` +
+      `${r.repeat} run(s) each, medians`,
+    '',
+    renderTable(cols, [row('fixed defaults', r.fixed), row('learner on', r.learning)]),
+    '',
+    'notes:',
+    `- learner on vs fixed defaults: refills per million ops ${pct(r.refillsRatio)} (target: at least -30 %: ${r.targets.refillsCut ? 'met' : 'NOT met'}), ` +
+      `cached bytes ${pct(r.cachedRatio)} (target: at most +10 %: ${r.targets.cachedHeld ? 'met' : 'NOT met'}), ops/s ${pct(r.opsRatio)}.`,
+    '- cached bytes: bytes held in the worker cache, read from heap.stats() after every phase (mean and max over the run).',
+    '- a burst favours larger refills (fewer slow paths); the light phase favours smaller ones (less memory idle): the learner ' +
+      'may raise a count to twice its default and lower it to 1; a cache bound follows a count down, never up (pool-refill policy.ts).',
+    '- learner CPU: the learner thread\'s own CPU time (/proc/thread-self/stat) over the process\'s (process.cpuUsage()), both over the measured run\'s process.',
+  ];
+  return out.join('\n');
+}

@@ -1,0 +1,21 @@
+/** The shifting workload runs, with the learner on and off, and leaves a valid, empty heap (never timings). */
+import { describe, expect, it } from 'vitest';
+import { runShifting, SHIFT_DEFAULTS } from '../src/learning/shifting.js';
+
+describe('shifting workload', () => {
+  it.each([false, true])('learning %s: does its ops, reports refills, cached bytes and (on) the learner', async (learning) => {
+    const p = { ...SHIFT_DEFAULTS, cycles: 2 };
+    const r = await runShifting(learning, p);
+    // per cycle: a burst of 64 B (alloc + free), the light phase, a burst of 2 KiB
+    expect(r.ops).toBe(p.cycles * (2 * p.burst + p.light + 2 * (p.burst / 4)));
+    expect(r.refills).toBeGreaterThan(0);
+    expect(r.cachedBytesMax).toBeGreaterThanOrEqual(r.cachedBytesMean);
+    if (learning) {
+      expect(r.events + r.dropped).toBe(r.refills);
+      expect(Object.keys(r.finalCounts)).toEqual(['64 B', '2 KiB']);
+    } else {
+      expect(r.events).toBe(0);
+      expect(r.learnerCpuMs).toBeNull();
+    }
+  });
+});
