@@ -34,7 +34,6 @@ export function pushEvent(
       i32[rec + F.SINCE_US] = sinceUs;
       i32[rec + F.CACHED] = cached;
       Atomics.store(i32, rec, (pos + 1) | 0); // publish: the fields above are visible with it
-      Atomics.add(i32, ring + R.PUSHED, 1);
       // Every quarter ring, wake the learner if it sleeps (a notify never waits): a burst of
       // events then does not outrun its 10 ms naps.
       if ((pos & (mask >>> 2)) === 0) Atomics.notify(i32, ring + R.TAIL, 1);

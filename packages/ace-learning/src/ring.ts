@@ -9,7 +9,7 @@
  *   0 CAPACITY (power of two), 1 REC_WORDS         written once at creation
  *   16 TAIL      next position to claim            producers: compareExchange
  *   32 HEAD      next position to read             the consumer: Atomics.store
- *   48 PUSHED, 49 DROPPED_FULL, 50 DROPPED_RACE    producers: Atomics.add
+ *   49 DROPPED_FULL, 50 DROPPED_RACE               producers: Atomics.add (only when dropping)
  *   51 CONSUMED                                    the consumer: Atomics.store
  *   64 + i * REC_WORDS: record i = seq, class, worker, count, blocks left, miss streak,
  *                       µs since the class's last refill in that worker, blocks cached
@@ -20,7 +20,6 @@ export const R = {
   REC_WORDS: 1,
   TAIL: 16,
   HEAD: 32,
-  PUSHED: 48,
   DROPPED_FULL: 49,
   DROPPED_RACE: 50,
   CONSUMED: 51,
@@ -65,7 +64,9 @@ export interface RingCounters {
 }
 
 export function ringCounters(i32: Int32Array, at: number): RingCounters {
-  const pushed = Atomics.load(i32, at + R.PUSHED);
+  // every successful push moves TAIL by one, so TAIL is the count (mod 2^32): no shared counter
+  // written per push (it was a second cache line bouncing between producers on every refill)
+  const pushed = Atomics.load(i32, at + R.TAIL) >>> 0;
   const full = Atomics.load(i32, at + R.DROPPED_FULL);
   const race = Atomics.load(i32, at + R.DROPPED_RACE);
   const consumed = Atomics.load(i32, at + R.CONSUMED);

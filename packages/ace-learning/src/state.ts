@@ -7,6 +7,7 @@
  *   3 EVENTS     events learned from                        learner: Atomics.store
  *   4 CPU_MS     the learner thread's own CPU time (-1: not measurable here)
  *   5 MODE       1 worker, 2 inline
+ *   8 START_CPU_MS  its CPU time when its loop started (the cost of starting its Worker)
  *   6 NUM_CLASSES, 7 NUM_ARMS                               written once at creation
  *   16 + a: the refill count of arm a
  *   CLASSES + c * classWords: class c = arm in force, its count, changes, events, hold (events
@@ -15,7 +16,7 @@
  * Every word is read and written with Atomics (the learner is another thread).
  */
 
-export const ST = { STOP: 0, HEARTBEAT: 1, DECISIONS: 2, EVENTS: 3, CPU_MS: 4, MODE: 5, NUM_CLASSES: 6, NUM_ARMS: 7, ARMS: 16 } as const;
+export const ST = { STOP: 0, HEARTBEAT: 1, DECISIONS: 2, EVENTS: 3, CPU_MS: 4, MODE: 5, NUM_CLASSES: 6, NUM_ARMS: 7, START_CPU_MS: 8, ARMS: 16 } as const;
 export const CL = { ARM: 0, COUNT: 1, CHANGES: 2, EVENTS: 3, HOLD: 4, PER_ARM: 8 } as const;
 export const MODE_WORKER = 1;
 export const MODE_INLINE = 2;
@@ -35,6 +36,7 @@ export function initLearnerState(i32: Int32Array, at: number, numClasses: number
   i32[at + ST.NUM_CLASSES] = numClasses;
   i32[at + ST.NUM_ARMS] = arms.length;
   i32[at + ST.CPU_MS] = -1;
+  i32[at + ST.START_CPU_MS] = -1;
   arms.forEach((n, a) => {
     i32[at + ST.ARMS + a] = n;
   });
@@ -56,6 +58,8 @@ export interface LearnerSnapshot {
   events: number;
   /** the learner thread's CPU time, ms; null where it cannot be measured */
   cpuMs: number | null;
+  /** of which starting its Worker (isolate, modules) took, ms; null where not measured */
+  startupCpuMs: number | null;
   classes: ClassLearning[];
 }
 
@@ -76,9 +80,10 @@ export function learnerSnapshot(i32: Int32Array, at: number): LearnerSnapshot {
   }
   const mode = ld(ST.MODE);
   const cpu = ld(ST.CPU_MS);
+  const start = ld(ST.START_CPU_MS);
   return {
     mode: mode === 1 ? 'worker' : mode === 2 ? 'inline' : 'stopped',
     heartbeat: ld(ST.HEARTBEAT), decisions: ld(ST.DECISIONS), events: ld(ST.EVENTS),
-    cpuMs: cpu < 0 ? null : cpu, classes,
+    cpuMs: cpu < 0 ? null : cpu, startupCpuMs: cpu < 0 || start < 0 ? null : start, classes,
   };
 }

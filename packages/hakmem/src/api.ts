@@ -37,6 +37,9 @@ export interface HeapStats extends RegionStats {
     cached: number[];
     /** refills that found the heap exhausted even after flushing this worker's caches */
     exhausted: number;
+    /** refill events this worker pushed to the learner, and those dropped (ring full) */
+    events: number;
+    dropped: number;
   };
 }
 
@@ -161,6 +164,8 @@ export function HeapApi<T extends CacheClass>(Base: T) {
           drains: Array.from(e.drains),
           cached: s.classes.map((c) => this.cached(c.cls)),
           exhausted: e.failed,
+          events: e.events,
+          dropped: e.dropped,
         },
       };
     }

@@ -28,9 +28,11 @@ describe('Contract A: the queue never blocks', () => {
     const made = refills(h) - before;
     expect(made).toBeGreaterThanOrEqual(5000);
     expect(ring.pushed).toBe(16); // the ring filled, nobody consumed
-    expect(ring.pushed + ring.dropped).toBe(refills(h)); // every event was pushed or counted dropped
-    expect(inside(h).engine.dropped).toBe(ring.dropped);
-    expect(ring.dropRate).toBeGreaterThan(0.99);
+    const w = h.stats().worker;
+    expect(w.events).toBeGreaterThan(made / 16); // hot classes report one refill in eight
+    expect(ring.pushed + ring.dropped).toBe(w.events); // every event was pushed or counted dropped
+    expect(w.dropped).toBe(ring.dropped);
+    expect(ring.dropRate).toBeCloseTo((w.events - 16) / w.events, 12);
     for (const p of ps) h.free(p);
     h.validate();
     expect(h.stats().bytes.inUse).toBe(0);
@@ -95,8 +97,8 @@ describe('Contract C: memory ownership is clear', () => {
     const out = execFileSync(process.execPath, ['--expose-gc', script.pathname], { encoding: 'utf8', cwd: new URL('.', import.meta.url).pathname });
     const r = JSON.parse(out.trim().split('\n').pop()!);
     expect(r.events1).toBeGreaterThanOrEqual(1_000_000);
-    expect(r.events2).toBeGreaterThanOrEqual(5 * r.events1);
-    // 5x the events must not cost 5x the heap: growth stays under 256 KiB whatever the count
+    expect(r.events2).toBeGreaterThanOrEqual(4 * r.events1);
+    // 5x the work (~4-5x the events) must not cost more heap: growth stays under 256 KiB whatever the count
     expect(r.growth2 - r.growth1).toBeLessThan(256 << 10);
     expect(r.growth2).toBeLessThan(512 << 10);
   });

@@ -35,6 +35,15 @@ export interface RefillSnapshot {
 }
 
 /** The cache's Refiller: connect it with cache.connect(engine, fallback). */
+/**
+ * A class that refills more often than every SAMPLE_MS reports one refill in SAMPLE_EVERY: its
+ * events carry the same information (the interval and the count of the refill reported), and the
+ * ring and the learner's work stay small when a class refills hundreds of thousands of times a
+ * second (larson with 2-32 KiB blocks: 1.3 M events in 2 s before, ~8x fewer after).
+ */
+const SAMPLE_MS = 0.1;
+const SAMPLE_EVERY = 8;
+
 export class RefillEngine implements Refiller {
   readonly counts: Int32Array;
   readonly refills: Float64Array;
@@ -54,7 +63,8 @@ export class RefillEngine implements Refiller {
   private readonly applied: Int32Array;
   /** the largest count a policy may set, per class (maxCount) */
   readonly maxCounts: Int32Array;
-  /** refill events the ring refused (full): the drop count is the ring's, this is ours */
+  /** refill events this engine tried to push, and those the ring refused (full or contended) */
+  events = 0;
   dropped = 0;
 
   constructor(
@@ -94,7 +104,7 @@ export class RefillEngine implements Refiller {
     this.refills[cls]++;
     this.missStreak[cls]++;
     this.lastRefillAt[cls] = this.last.at;
-    if (this.ringW >= 0) this.notify();
+    if (this.ringW >= 0 && (this.last.sinceLastMs >= SAMPLE_MS || this.last.sinceLastMs < 0 || (this.refills[cls] & (SAMPLE_EVERY - 1)) === 0)) this.notify();
     return head;
   }
 
@@ -141,6 +151,7 @@ export class RefillEngine implements Refiller {
   private notify(): void {
     const s = this.last;
     const since = s.sinceLastMs < 0 ? -1 : Math.min(2147483647, Math.round(s.sinceLastMs * 1000));
+    this.events++;
     const ok = pushEvent(
       this.cache.words, this.ringW, s.cls, this.worker, s.count, s.blocksLeft, s.missStreak, since,
       this.cache.cached(s.cls),

@@ -69,6 +69,7 @@ export interface LearningFacts {
   dropRate: number;
   decisions: number;
   learnerCpuMs: number | null;
+  learnerStartupCpuMs: number | null;
   processCpuMs: number;
 }
 
@@ -269,7 +270,12 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
   for (const r of rows) {
     const l = r.learning;
     if (!l) continue;
-    const cpu = l.learnerCpuMs === null ? 'not measurable here' : `${l.learnerCpuMs} ms of the process's ${Math.round(l.processCpuMs)} ms (${((100 * l.learnerCpuMs) / l.processCpuMs).toFixed(2)} %)`;
+    const share = (ms: number) => `${((100 * ms) / l.processCpuMs).toFixed(2)} %`;
+    const steady = l.learnerCpuMs !== null && l.learnerStartupCpuMs !== null ? l.learnerCpuMs - l.learnerStartupCpuMs : null;
+    const cpu = l.learnerCpuMs === null
+      ? 'not measurable here'
+      : `${l.learnerCpuMs} ms of the process's ${Math.round(l.processCpuMs)} ms (${share(l.learnerCpuMs)})` +
+        (steady !== null ? `, of which ${l.learnerStartupCpuMs} ms starting its Worker: ${steady} ms (${share(steady)}) learning` : '');
     notes.push(
       `${r.label} ${r.variant} (${r.set}'s set, threads ${r.params.threads}), learning on (the default), last run: ` +
         `${fmtInt(l.events)} refill events, ${fmtInt(l.dropped)} dropped (${(100 * l.dropRate).toFixed(3)} %), ` +

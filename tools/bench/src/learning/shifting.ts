@@ -32,6 +32,8 @@ export interface ShiftResult {
   cachedBytesMean: number;
   cachedBytesMax: number;
   /** learner: events, drops, decisions, its thread's CPU time, the process CPU time */
+  /** events the refill engine tried to push, pushed, dropped */
+  attempted: number;
   events: number;
   dropped: number;
   dropRate: number;
@@ -105,6 +107,7 @@ export async function runShifting(learning: boolean, p: ShiftParams = SHIFT_DEFA
   const st = h.stats();
   const refills = st.worker.refills.reduce((a, b) => a + b, 0);
   const drains = st.worker.drains.reduce((a, b) => a + b, 0);
+  const attempted = st.worker.events;
   let events = 0;
   let dropped = 0;
   let dropRate = 0;
@@ -127,6 +130,6 @@ export async function runShifting(learning: boolean, p: ShiftParams = SHIFT_DEFA
   return {
     learning, ops, seconds, opsPerSec: ops / seconds, refills, refillsPerMop: (refills / ops) * 1e6, drains,
     cachedBytesMean: samples.reduce((a, b) => a + b, 0) / samples.length, cachedBytesMax: Math.max(...samples),
-    events, dropped, dropRate, decisions, learnerCpuMs, processCpuMs: (cpu.user + cpu.system) / 1000, finalCounts,
+    attempted, events, dropped, dropRate, decisions, learnerCpuMs, processCpuMs: (cpu.user + cpu.system) / 1000, finalCounts,
   };
 }

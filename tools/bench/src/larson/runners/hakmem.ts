@@ -89,6 +89,7 @@ export function learningFacts(heap: Heap) {
     dropRate: l.ring.dropRate,
     decisions: l.learner.decisions,
     learnerCpuMs: l.learner.cpuMs,
+    learnerStartupCpuMs: l.learner.startupCpuMs,
     processCpuMs: (cpu.user + cpu.system) / 1000,
   };
 }
