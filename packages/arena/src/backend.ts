@@ -8,7 +8,7 @@
  * Every public method runs inside the slot's cold gate (cold.ts), so a reclaim sees it whole.
  */
 import { HeapError, HeapErrorCode } from './errors.js';
-import { C, NO_OWNER, NOT_LISTED, PAGE_SIZE, slotHead, slotPartial, SP } from './layout.js';
+import { C, DEBUG_CONTRACTS, EV, NO_OWNER, NOT_LISTED, PAGE_SIZE, S, slotHead, slotPartial, SP } from './layout.js';
 import type { Region } from './region.js';
 import { ColdGate } from './cold.js';
 import { allocLarge, freeLarge } from './large.js';
@@ -35,6 +35,7 @@ export class SlotBackend {
   private readonly touched: Int32Array;
   private nTouched = 0;
   readonly gate: ColdGate;
+  private readonly contracts: boolean;
 
   constructor(
     readonly r: Region,
@@ -53,6 +54,7 @@ export class SlotBackend {
     this.rTail = new Int32Array(l.numSlots + 1);
     this.touched = new Int32Array(l.numSlots + 1);
     this.gate = new ColdGate(r, slot);
+    this.contracts = (Atomics.load(r.i32, r.ctrl + C.DEBUG) & DEBUG_CONTRACTS) !== 0;
   }
 
   /**
@@ -60,11 +62,14 @@ export class SlotBackend {
    * block (0 when the heap has none left); out[0] = last block, out[1] = how many.
    */
   takeBatch(cls: number, n: number, out: Int32Array): number {
+    const waits = this.r.waits;
     this.gate.enter();
     try {
       return this.take(cls, n, out);
     } finally {
       this.gate.exit();
+      // Contract validation: a refill that had to wait (the heap stopped, the arena lock held)
+      if (this.contracts && this.r.waits !== waits) this.r.i32[this.slotW + S.MISC + EV.V_REFILL_WAITED]++;
     }
   }
 
@@ -211,7 +216,7 @@ export class SlotBackend {
   private adoptSpan(pg: number, cls: number): boolean {
     const r = this.r;
     const i32 = r.i32;
-    acquire(i32, r.ctrl + C.ARENA_LOCK, r.ctrl + C.LOCK_HOLDER, this.slot);
+    if (acquire(i32, r.ctrl + C.ARENA_LOCK, r.ctrl + C.LOCK_HOLDER, this.slot)) r.waits++;
     const w = r.rec(pg);
     const ok = Atomics.load(i32, w + SP.OWNER) === NO_OWNER;
     if (ok) {

@@ -40,6 +40,7 @@ export class ColdGate {
       if (stw === 0 || stw === this.slot + 1) return; // nobody stopping, or we are
       Atomics.store(i32, this.coldW, 0);
       Atomics.notify(i32, this.coldW);
+      this.r.waits++;
       waitForWorld(this.r, stw);
     }
   }
@@ -57,7 +58,7 @@ function waitForWorld(r: Region, stw: number): void {
   const i32 = r.i32;
   const w = r.ctrl + C.STW;
   while (Atomics.load(i32, w) === stw) {
-    if (Atomics.load(i32, slotW(r, stw - 1) + S.STATE) === SLOT_DEAD) {
+    if (stw - 1 < r.layout.numSlots && Atomics.load(i32, slotW(r, stw - 1) + S.STATE) === SLOT_DEAD) {
       // the holder died inside a reclaim or detach: release it; the next stopper repairs
       Atomics.compareExchange(i32, w, stw, 0);
       Atomics.notify(i32, w);
@@ -94,6 +95,9 @@ export function stopTheWorld(r: Region, me: number, timeoutMs = 2000): void {
     }
   }
 }
+
+/** The stopper id of a reader that holds no slot (diagnostics): never a slot index (slots < 255). */
+export const OBSERVER = 255;
 
 export function resumeTheWorld(r: Region): void {
   Atomics.store(r.i32, r.ctrl + C.STW, 0);

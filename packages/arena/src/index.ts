@@ -1,7 +1,7 @@
 export { Region, MAX_HEAP_END, type CreateRegionOptions } from './region.js';
 export { SlotBackend, pushChain } from './backend.js';
-export { ColdGate, stopTheWorld, resumeTheWorld, whileStopped } from './cold.js';
-export { claimSlot, markDead, slotState, slotsOfThread, slotsIn, resetSlot, slotWord } from './slots.js';
+export { ColdGate, stopTheWorld, resumeTheWorld, whileStopped, OBSERVER } from './cold.js';
+export { claimSlot, markDead, slotState, slotsOfThread, slotsIn, resetSlot, slotWord, foldCounters } from './slots.js';
 export { detachSlot, reclaimSlot, repairArena, abandonSpan, type ReclaimReport } from './reclaim.js';
 export { HeapError, HeapErrorCode, badSize } from './errors.js';
 export { classify, usableSize, LIVE_SMALL, LIVE_LARGE } from './diagnose.js';
@@ -12,6 +12,7 @@ export { classGeometry, type ClassGeometry } from './classes.js';
 export { forEachRun, type RunInfo } from './walk.js';
 export {
   C, S, SP, PAGE_SIZE, PAGE_SHIFT, LAYOUT_VERSION, SLOT_FREE, SLOT_ATTACHED, SLOT_DEAD,
-  SLOT_RECLAIMING, slotHead, slotRoom, slotBound, slotPartial, computeLayout, metadataBytes, type Layout,
+  SLOT_RECLAIMING, slotHead, slotRoom, slotAllocs, slotMaxRoom, slotBound, slotPartial, slotCounters, computeLayout,
+  metadataBytes, type Layout, EV, MISC_WORDS, CN, CN_WORDS, Q, Q_WORDS, TOT, TOT_WORDS, DEBUG_CONTRACTS, DEBUG_LOG_DROPS,
 } from './layout.js';
 export { allocBase, cacheBase, tag, tagState, tagSlot, tagClass, ST_ALLOC, ST_CACHE, ST_SPAN, ST_REMOTE, ST_LARGE, ORPHAN_SLOT } from './tags.js';

@@ -7,7 +7,7 @@
  */
 
 export const MAGIC = 0x484b4d4d; // "HKMM"
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
@@ -28,6 +28,7 @@ export const C = {
   INBOX: 11,
   ORPHAN: 12,
   SPANS: 13,
+  TOTALS: 18,
   BITMAP: 14,
   DATA: 15,
   BASE: 16,
@@ -45,7 +46,18 @@ export const C = {
   PAGE_HINT: 38,
   GROW_COUNT: 39,
   USED_PAGES: 40,
+  /** debug flags (DEBUG_*): set at creation, read by every worker at attach */
+  DEBUG: 41,
+  /** counting flavour on (hot-path counters): set at creation */
+  COUNTERS: 42,
+  /** diagnostics interval: bumped by a reader; an owner resets its low-water marks when it moves */
+  DIAG_EPOCH: 43,
+  /** counters of slots given back (detach, reclaim), per heap: EV_* (6 words) */
+  TOTAL_MISC: 48,
 } as const;
+
+export const DEBUG_CONTRACTS = 1;
+export const DEBUG_LOG_DROPS = 2;
 export const CONTROL_WORDS = 64;
 
 export const FLAG_HEADERLESS = 1;
@@ -60,18 +72,37 @@ export const S = {
   EPOCH: 1,
   COLD: 2,
   THREAD: 3,
+  /** the refill engine's counters of this slot (MISC_WORDS words, order: EV_*) */
+  MISC: 4,
   HEADS: 16,
 } as const;
+/** The refill engine's per-slot counters (written by the owner on its cold path). */
+export const EV = { EVENTS: 0, DROPPED: 1, EXHAUSTED: 2, V_RING_FULL: 3, V_POLICY_OUTSIDE: 4, V_REFILL_WAITED: 5 } as const;
+export const MISC_WORDS = 6;
+/** Per class, the refill engine's counters (order: CN_*): refills, blocks refilled, drains, blocks drained. */
+export const CN = { REFILLS: 0, BLOCKS_IN: 1, DRAINS: 2, BLOCKS_OUT: 3 } as const;
+export const CN_WORDS = 4;
+/** Per class, the cache's words: [head, room, allocs, maxRoom] (one cache line; allocs and maxRoom counted only by the counting flavour). */
+export const Q = { HEAD: 0, ROOM: 1, ALLOCS: 2, MAX_ROOM: 3 } as const;
+export const Q_WORDS = 4;
+/** Heap-wide totals per class of slots given back: allocs, frees, then the CN_* counters. */
+export const TOT = { ALLOCS: 0, FREES: 1, REFILLS: 2, BLOCKS_IN: 3, DRAINS: 4, BLOCKS_OUT: 5 } as const;
+export const TOT_WORDS = 6;
 /**
  * Per-class words of a slot, offsets from the slot's start (nc = number of classes): a [head,
- * room] pair per class (adjacent: a pop or push touches one cache line), then bound[nc], then
- * partial[nc]. room = bound - blocks cached (the cache drains when it goes below 0).
+ * room, allocs, maxRoom] quad per class (one cache line: a pop or push touches only it), then
+ * bound[nc], partial[nc], and the refill engine's counters (CN_WORDS per class).
+ * room = bound - blocks cached (the cache drains when it goes below 0).
  */
-export const slotHead = (cls: number) => S.HEADS + 2 * cls;
-export const slotRoom = (cls: number) => S.HEADS + 2 * cls + 1;
-export const slotBound = (nc: number, cls: number) => S.HEADS + 2 * nc + cls;
+export const slotHead = (cls: number) => S.HEADS + Q_WORDS * cls;
+export const slotRoom = (cls: number) => S.HEADS + Q_WORDS * cls + Q.ROOM;
+export const slotAllocs = (cls: number) => S.HEADS + Q_WORDS * cls + Q.ALLOCS;
+export const slotMaxRoom = (cls: number) => S.HEADS + Q_WORDS * cls + Q.MAX_ROOM;
+export const slotBound = (nc: number, cls: number) => S.HEADS + Q_WORDS * nc + cls;
 /** head of the owner's list of spans with blocks to give, per class (-1: none) */
-export const slotPartial = (nc: number) => S.HEADS + 3 * nc;
+export const slotPartial = (nc: number) => S.HEADS + (Q_WORDS + 1) * nc;
+/** the refill engine's counters of class `cls` (CN_*) */
+export const slotCounters = (nc: number, cls: number) => S.HEADS + (Q_WORDS + 2) * nc + CN_WORDS * cls;
 export const SLOT_FREE = 0;
 export const SLOT_ATTACHED = 1;
 export const SLOT_DEAD = 2;
@@ -126,6 +157,8 @@ export interface Layout {
   slots: number;
   inbox: number;
   orphan: number;
+  /** heap-wide counters of slots given back: TOT_WORDS per class */
+  totals: number;
   spans: number;
   bitmap: number;
   data: number;
@@ -139,8 +172,8 @@ export interface Layout {
 const align = (n: number, a: number) => Math.ceil(n / a) * a;
 
 export function slotWordsFor(numClasses: number): number {
-  // heads, room, bound and partial-span list heads per class, rounded to 64 bytes.
-  return align(S.HEADS + 4 * numClasses, 16);
+  // quads, bound, partial, counters per class, rounded to 64 bytes.
+  return align(S.HEADS + (Q_WORDS + 2 + CN_WORDS) * numClasses, 16);
 }
 
 export function computeLayout(p: LayoutParams): Layout {
@@ -156,6 +189,8 @@ export function computeLayout(p: LayoutParams): Layout {
   o = align(o + p.numSlots * p.numClasses * 4, 64);
   const orphan = o;
   o = align(o + 2 * p.numClasses * 4, 64);
+  const totals = o;
+  o = align(o + TOT_WORDS * p.numClasses * 4, 64);
   const extraWords = [...(p.extraWords ?? [])];
   const extraAt = extraWords.map((w) => {
     const at = o;
@@ -172,7 +207,7 @@ export function computeLayout(p: LayoutParams): Layout {
   const usablePages = Math.max(0, Math.floor((maxEnd - data) / PAGE_SIZE));
   return {
     base: p.base, maxEnd, numClasses: p.numClasses, numSlots: p.numSlots, slotWords,
-    maxPages: Math.min(maxPages, usablePages), classTable, slots, inbox, orphan, spans, bitmap,
+    maxPages: Math.min(maxPages, usablePages), classTable, slots, inbox, orphan, totals, spans, bitmap,
     data, extraAt, extraWords, initialPages,
   };
 }
@@ -194,6 +229,7 @@ export function writeLayout(i32: Int32Array, l: Layout, salt: number, flags: num
   i32[c + C.SLOTS] = l.slots;
   i32[c + C.INBOX] = l.inbox;
   i32[c + C.ORPHAN] = l.orphan;
+  i32[c + C.TOTALS] = l.totals;
   i32[c + C.SPANS] = l.spans;
   i32[c + C.BITMAP] = l.bitmap;
   i32[c + C.DATA] = l.data;
@@ -213,7 +249,7 @@ export function readLayout(i32: Int32Array, base: number): Layout {
   return {
     base: at(C.BASE), maxEnd: at(C.MAX_END), numClasses: at(C.NUM_CLASSES),
     numSlots: at(C.NUM_SLOTS), slotWords: at(C.SLOT_WORDS), maxPages: at(C.MAX_PAGES),
-    classTable: at(C.CLASS_TABLE), slots: at(C.SLOTS), inbox: at(C.INBOX), orphan: at(C.ORPHAN),
+    classTable: at(C.CLASS_TABLE), slots: at(C.SLOTS), inbox: at(C.INBOX), orphan: at(C.ORPHAN), totals: at(C.TOTALS),
     spans: at(C.SPANS), bitmap: at(C.BITMAP), data: at(C.DATA),
     extraAt: [0, 1, 2, 3].map((k) => at(C.EXT_AT + k)).filter((x) => x !== 0),
     extraWords: [0, 1, 2, 3].map((k) => at(C.EXT_WORDS + k)).filter((_, k) => at(C.EXT_AT + k) !== 0),

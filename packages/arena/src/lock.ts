@@ -20,9 +20,15 @@ export function canWait(): boolean {
   return waitAllowed;
 }
 
-export function acquire(i32: Int32Array, lockW: number, holderW: number, me: number): void {
-  if (Atomics.compareExchange(i32, lockW, 0, 1) !== 0) contend(i32, lockW);
+/** Take the lock; returns whether another thread held it (the caller had to spin or wait). */
+export function acquire(i32: Int32Array, lockW: number, holderW: number, me: number): boolean {
+  let contended = false;
+  if (Atomics.compareExchange(i32, lockW, 0, 1) !== 0) {
+    contend(i32, lockW);
+    contended = true;
+  }
   Atomics.store(i32, holderW, me + 1);
+  return contended;
 }
 
 function contend(i32: Int32Array, lockW: number): void {

@@ -11,7 +11,7 @@ import type { Region } from './region.js';
 export function allocPages(r: Region, n: number, me: number): number {
   const lockW = r.ctrl + C.ARENA_LOCK;
   const holderW = r.ctrl + C.LOCK_HOLDER;
-  acquire(r.i32, lockW, holderW, me);
+  if (acquire(r.i32, lockW, holderW, me)) r.waits++;
   let pg = findRun(r, n);
   while (pg < 0 && grow(r, n)) pg = findRun(r, n);
   if (pg >= 0) {
@@ -26,7 +26,7 @@ export function allocPages(r: Region, n: number, me: number): number {
 export function freePages(r: Region, pg: number, n: number, me: number): void {
   const lockW = r.ctrl + C.ARENA_LOCK;
   const holderW = r.ctrl + C.LOCK_HOLDER;
-  acquire(r.i32, lockW, holderW, me);
+  if (acquire(r.i32, lockW, holderW, me)) r.waits++;
   setBits(r, pg, n, false);
   Atomics.sub(r.i32, r.ctrl + C.USED_PAGES, n);
   if (pg < Atomics.load(r.i32, r.ctrl + C.PAGE_HINT)) Atomics.store(r.i32, r.ctrl + C.PAGE_HINT, pg);

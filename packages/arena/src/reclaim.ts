@@ -15,7 +15,7 @@ import { whileStopped } from './cold.js';
 import { C, LARGE_CLASS, NO_OWNER, NOT_LISTED, S, SLOT_DEAD, SLOT_RECLAIMING, slotBound, slotHead, slotRoom, SP } from './layout.js';
 import { acquire, release } from './lock.js';
 import type { Region } from './region.js';
-import { resetSlot, slotWord } from './slots.js';
+import { cachedByWords, foldCounters, resetSlot, slotWord } from './slots.js';
 import { blockAddr, freeRun } from './spans.js';
 import { ORPHAN_SLOT, ST_CACHE, ST_REMOTE, ST_SPAN, tag, tagSlot, tagState } from './tags.js';
 import { forEachRun } from './walk.js';
@@ -38,6 +38,7 @@ export function detachSlot(b: SlotBackend): void {
   whileStopped(r, b.slot, () => {
     for (let cls = 0; cls < r.layout.numClasses; cls++) b.collectInbox(cls);
     disownSpans(r, b.slot, b.slot);
+    foldCounters(r, b.slot, () => 0); // its cache was flushed (counted as drained)
     resetSlot(r, b.slot);
   });
 }
@@ -48,6 +49,8 @@ export function reclaimSlot(r: Region, me: number, x: number): ReclaimReport | n
     const stateW = slotWord(r, x, S.STATE);
     if (Atomics.compareExchange(r.i32, stateW, SLOT_DEAD, SLOT_RECLAIMING) !== SLOT_DEAD) return null;
     const torn = Atomics.load(r.i32, slotWord(r, x, S.COLD)) === 1;
+    // its counters join the heap's totals (what it held cached by its words: exact unless torn)
+    foldCounters(r, x, cachedByWords(r, x));
     const rep: ReclaimReport = { slot: x, torn, blocks: 0, spansReleased: 0, spansAbandoned: 0, exact: true };
     if (Atomics.load(r.i32, r.ctrl + C.LOCK_HOLDER) === x + 1) {
       // it died holding the arena lock: nobody else is inside (the heap is stopped)

@@ -55,6 +55,8 @@ export class Region {
   readonly blocks: Int32Array;
   /** called with the new Int32Array when the buffer has grown */
   readonly onViews: Array<(i32: Int32Array) => void> = [];
+  /** times this thread had to wait on a cold path (the arena lock held, the heap stopped) */
+  waits = 0;
 
   private constructor(
     readonly buffer: SharedArrayBuffer,

@@ -3,7 +3,10 @@
  * saw its thread exit) and handing it back (-> FREE, after detach or reclaim).
  */
 import { HeapError, HeapErrorCode } from './errors.js';
-import { C, S, SLOT_ATTACHED, SLOT_DEAD, SLOT_FREE, slotPartial } from './layout.js';
+import {
+  C, CN, MISC_WORDS, S, SLOT_ATTACHED, SLOT_DEAD, SLOT_FREE, slotAllocs, slotBound, slotCounters, slotPartial, slotRoom,
+  TOT, TOT_WORDS,
+} from './layout.js';
 import type { Region } from './region.js';
 
 export const slotWord = (r: Region, s: number, k: number): number => (r.layout.slots >>> 2) + s * r.layout.slotWords + k;
@@ -48,12 +51,40 @@ export function slotsIn(r: Region, state: number): number[] {
   return out;
 }
 
-/** Empty the slot's words and mark it free (its lists must already be given back). */
+/**
+ * Add a slot's counters to the heap's totals (before the slot is reset): its allocations, its
+ * frees (allocs + cached - blocks refilled + blocks drained, with `cached` what its lists held
+ * when it left), the refill engine's counters. 32-bit words that wrap, as the counters do.
+ */
+export function foldCounters(r: Region, s: number, cached: (cls: number) => number): void {
+  const i32 = r.i32;
+  const nc = r.layout.numClasses;
+  const base = slotWord(r, s, 0);
+  for (let cls = 0; cls < nc; cls++) {
+    const cw = base + slotCounters(nc, cls);
+    const allocs = i32[base + slotAllocs(cls)];
+    const tw = (r.layout.totals >>> 2) + TOT_WORDS * cls;
+    const frees = (allocs + cached(cls) - i32[cw + CN.BLOCKS_IN] + i32[cw + CN.BLOCKS_OUT]) | 0;
+    Atomics.add(i32, tw + TOT.ALLOCS, allocs);
+    Atomics.add(i32, tw + TOT.FREES, frees);
+    Atomics.add(i32, tw + TOT.REFILLS, i32[cw + CN.REFILLS]);
+    Atomics.add(i32, tw + TOT.BLOCKS_IN, i32[cw + CN.BLOCKS_IN]);
+    Atomics.add(i32, tw + TOT.DRAINS, i32[cw + CN.DRAINS]);
+    Atomics.add(i32, tw + TOT.BLOCKS_OUT, i32[cw + CN.BLOCKS_OUT]);
+  }
+  for (let k = 0; k < MISC_WORDS; k++) Atomics.add(i32, r.ctrl + C.TOTAL_MISC + k, i32[base + S.MISC + k]);
+}
+
+/** What a slot's lists hold by its words (bound - room): exact for a slot whose owner left cleanly. */
+export const cachedByWords = (r: Region, s: number) => (cls: number): number =>
+  r.i32[slotWord(r, s, slotBound(r.layout.numClasses, cls))] - r.i32[slotWord(r, s, slotRoom(cls))];
+
+/** Empty the slot's words and mark it free (its lists must already be given back, its counters folded). */
 export function resetSlot(r: Region, s: number): void {
   const i32 = r.i32;
   const nc = r.layout.numClasses;
   const base = slotWord(r, s, 0);
-  i32.fill(0, base + S.HEADS, base + slotPartial(nc));
+  i32.fill(0, base + S.MISC, base + r.layout.slotWords);
   i32.fill(-1, base + slotPartial(nc), base + slotPartial(nc) + nc);
   Atomics.store(i32, base + S.COLD, 0);
   Atomics.store(i32, base + S.THREAD, 0);

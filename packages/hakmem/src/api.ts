@@ -40,6 +40,8 @@ export interface HeapStats extends RegionStats {
     /** refill events this worker pushed to the learner, and those dropped (ring full) */
     events: number;
     dropped: number;
+    /** contract violations this worker counted (with debug.contracts on) */
+    violations: { ringFull: number; policyOutsideRefill: number; refillWaited: number };
   };
 }
 
@@ -166,6 +168,7 @@ export function HeapApi<T extends CacheClass>(Base: T) {
           exhausted: e.failed,
           events: e.events,
           dropped: e.dropped,
+          violations: e.violations,
         },
       };
     }

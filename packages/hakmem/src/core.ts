@@ -3,8 +3,8 @@
  * the views. Cold paths only.
  */
 import {
-  allocBase, badSize, cacheBase, classify, detachSlot, HeapError, HeapErrorCode, LIVE_LARGE, LIVE_SMALL,
-  PAGE_SIZE, Region, SlotBackend, usableSize,
+  allocBase, badSize, C, cacheBase, classify, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, detachSlot, HeapError, HeapErrorCode,
+  LIVE_LARGE, LIVE_SMALL, PAGE_SIZE, Region, S, SlotBackend, slotCounters, usableSize,
 } from '@hakmem/arena';
 import type { CacheBase, CacheConfig, Fallback, ThreadCache } from '@hakmem/pool-tls';
 import { defaultBounds, defaultRefillCounts, RefillEngine } from '@hakmem/pool-refill';
@@ -48,9 +48,13 @@ export class HeapCore implements Fallback {
     const r = this.r;
     this.cache = cache;
     const lw = learningWords(r);
+    const flags = Atomics.load(r.i32, r.ctrl + C.DEBUG);
     this.engine = new RefillEngine(cache, this.backend, {
       counts: counts ?? defaultRefillCounts(Array.from(r.sizes)),
       learning: lw ? { policy: lw.policy, ring: lw.ring, worker: this.slot } : undefined,
+      counters: { misc: this.backend.slotW + S.MISC, perClass: this.backend.slotW + slotCounters(r.layout.numClasses, 0) },
+      intervalWord: r.ctrl + C.DIAG_EPOCH,
+      debug: { contracts: (flags & DEBUG_CONTRACTS) !== 0, logDrops: (flags & DEBUG_LOG_DROPS) !== 0 },
     });
     cache.connect(this.engine, this);
     r.onViews.push((i32) => {

@@ -1,7 +1,7 @@
-import { claimSlot, HeapError, HeapErrorCode, Region } from '@hakmem/arena';
+import { C, claimSlot, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, HeapError, HeapErrorCode, Region } from '@hakmem/arena';
 import { currentThreadId } from './core.js';
 import { learningRegions, setUpLearning } from './learning.js';
-import { HeaderlessHeap, Heap } from './heap.js';
+import { CountingHeap, HeaderlessHeap, Heap } from './heap.js';
 import type { HeapHandle } from './api.js';
 import { resolveOptions, type HeapOptions } from './options.js';
 
@@ -15,9 +15,12 @@ export function createHeap(options: HeapOptions = {}): Heap | HeaderlessHeap {
     classSizes: o.classSizes, slots: o.slots, headerless: o.headerless,
     extraWords: o.learning ? learningRegions(o.classSizes.length, o.learning.ringCapacity) : [],
   });
+  // heap-wide settings every attached worker follows (written before the handle exists)
+  Atomics.store(r.i32, r.ctrl + C.COUNTERS, o.counters ? 1 : 0);
+  Atomics.store(r.i32, r.ctrl + C.DEBUG, (o.debug.contracts ? DEBUG_CONTRACTS : 0) | (o.debug.logDrops ? DEBUG_LOG_DROPS : 0));
   const slot = claimSlot(r, currentThreadId(), 0);
   const counts = o.refillCounts ? Int32Array.from(o.refillCounts) : undefined;
-  const heap = o.headerless ? new HeaderlessHeap(r, slot, counts) : new Heap(r, slot, counts);
+  const heap = makeHeap(r, slot, counts);
   if (o.learning) heap.core.learner = setUpLearning(r, heap.core.engine.counts, heap.core.engine.maxCounts, o.learning);
   return heap;
 }
@@ -34,5 +37,12 @@ export function attachHeap(handle: HeapHandle): Heap | HeaderlessHeap {
   if (handle.version !== 1) throw new HeapError(HeapErrorCode.BAD_HANDLE, `handle version ${String(handle.version)}, expected 1`);
   const r = Region.attach(handle.buffer, handle.byteOffset);
   const slot = claimSlot(r, currentThreadId());
-  return r.hdr === 0 ? new HeaderlessHeap(r, slot) : new Heap(r, slot);
+  return makeHeap(r, slot);
+}
+
+/** The heap class the heap's settings call for: headerless, counting, or the default. */
+function makeHeap(r: Region, slot: number, counts?: Int32Array): Heap | HeaderlessHeap {
+  if (r.hdr === 0) return new HeaderlessHeap(r, slot, counts);
+  if (Atomics.load(r.i32, r.ctrl + C.COUNTERS) === 1) return new CountingHeap(r, slot, counts) as unknown as Heap;
+  return new Heap(r, slot, counts);
 }

@@ -1,10 +1,25 @@
 import type { Region } from '@hakmem/arena';
-import { HeaderlessCache, ThreadCache } from '@hakmem/pool-tls';
+import { CountingThreadCache, HeaderlessCache, ThreadCache } from '@hakmem/pool-tls';
 import { HeapApi } from './api.js';
 import { HeapCore } from './core.js';
 
 /** The default heap: 8-byte headers, `free(ptr)`, misuse detected. */
 export class Heap extends HeapApi(ThreadCache) {
+  constructor(r: Region, slot: number, refillCounts?: Int32Array) {
+    const core = new HeapCore(r, slot);
+    super(core.cacheConfig());
+    this.core = core;
+    core.wire(this, refillCounts);
+  }
+
+  /** @internal */
+  freeLive(p: number): void {
+    this.free(p);
+  }
+}
+
+/** The counting heap: a Heap whose alloc also counts (createHeap({ counters: true })). */
+export class CountingHeap extends HeapApi(CountingThreadCache) {
   constructor(r: Region, slot: number, refillCounts?: Int32Array) {
     const core = new HeapCore(r, slot);
     super(core.cacheConfig());

@@ -26,6 +26,18 @@ export interface HeapOptions {
    * (default: on). `false`: fixed counts, no event ring in the heap. An object: { mode, ringCapacity }.
    */
   learning?: boolean | LearningOptions;
+  /**
+   * Hot-path counters (allocations, low-water marks per class and worker, for diagnostics): a
+   * counting flavour of the cache, chosen at creation for every worker; off by default (free).
+   * The environment variable HAKMEM_COUNTERS=1 turns them on.
+   */
+  counters?: boolean;
+  /**
+   * Debug flags, off by default and free when off (checked on cold paths only): `contracts`
+   * counts contract violations (a push that found the ring full, a policy read outside a refill,
+   * a refill that waited); `logDrops` logs dropped refill events. HAKMEM_DEBUG=contracts,drops.
+   */
+  debug?: { contracts?: boolean; logDrops?: boolean };
 }
 
 export interface LearningOptions {
@@ -45,6 +57,19 @@ export interface ResolvedOptions {
   classSizes: number[];
   refillCounts: number[] | undefined;
   learning: Required<LearningOptions> | null;
+  counters: boolean;
+  debug: { contracts: boolean; logDrops: boolean };
+}
+
+const env = (k: string): string | undefined =>
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[k];
+
+function debugFrom(o: HeapOptions): { contracts: boolean; logDrops: boolean } {
+  const e = (env('HAKMEM_DEBUG') ?? '').split(',').map((x) => x.trim());
+  return {
+    contracts: o.debug?.contracts ?? e.includes('contracts'),
+    logDrops: o.debug?.logDrops ?? e.includes('drops'),
+  };
 }
 
 export const DEFAULT_SIZE = 64 << 20;
@@ -70,6 +95,9 @@ export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
   o.refillCounts?.forEach((n, i) => int(`refillCounts[${i}]`, n, 1, 1 << 16));
   const l = o.learning ?? true;
   const learning = l === false ? null : { mode: 'auto' as const, ringCapacity: DEFAULT_CAPACITY, ...(l === true ? {} : l) };
+  const counters = o.counters ?? env('HAKMEM_COUNTERS') === '1';
+  if (counters && headerless) throw bad('counters need block headers (headerless: false)');
+  const debug = debugFrom(o);
   if (learning) {
     if (!['auto', 'worker', 'inline'].includes(learning.mode)) throw bad(`learning.mode must be auto, worker or inline`);
     const c = learning.ringCapacity;
@@ -81,10 +109,10 @@ export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
     const bytes = int('byteLength', o.byteLength ?? o.buffer.byteLength - base, 1, o.buffer.byteLength - base);
     const limit = (o.buffer.growable ? o.buffer.maxByteLength : o.buffer.byteLength) - base;
     const maxBytes = o.byteLength !== undefined && !o.buffer.growable ? bytes : limit;
-    return { buffer: o.buffer, base, bytes, maxBytes, slots: maxWorkers + 1, headerless, classSizes, refillCounts: o.refillCounts, learning };
+    return { buffer: o.buffer, base, bytes, maxBytes, slots: maxWorkers + 1, headerless, classSizes, refillCounts: o.refillCounts, learning, counters, debug };
   }
   const size = int('size', o.size ?? DEFAULT_SIZE, 1, 2 ** 31 - 4096);
   const maxSize = int('maxSize', o.maxSize ?? size, size, 2 ** 31 - 4096);
   const buffer = maxSize > size ? new SharedArrayBuffer(size, { maxByteLength: maxSize }) : new SharedArrayBuffer(size);
-  return { buffer, base: 0, bytes: size, maxBytes: maxSize, slots: maxWorkers + 1, headerless, classSizes, refillCounts: o.refillCounts, learning };
+  return { buffer, base: 0, bytes: size, maxBytes: maxSize, slots: maxWorkers + 1, headerless, classSizes, refillCounts: o.refillCounts, learning, counters, debug };
 }

@@ -2,12 +2,14 @@
  * Box 2: the refill engine, the cold path between a cache and its backend. On a miss it reads the
  * refill count for the class, takes a chain from the backend, installs it and hands back the new
  * head; when a list overflows it gives half of it back. It keeps per-class state a learner needs
- * (refills, drains, miss streak, time of the last refill), captured before each refill.
+ * (miss streak, time of the last refill, captured before each refill) and the counters
+ * diagnostics read (./counters.ts).
  */
 import { pushEvent, readPolicy } from '@hakmem/ace-learning/producer';
 import type { CacheBase, Refiller } from '@hakmem/pool-tls';
-import { installChain, takeChain } from '@hakmem/pool-tls/chain';
+import { installChain, resetLowWater, takeChain } from '@hakmem/pool-tls/chain';
 import type { RefillBackend } from './backend.js';
+import { MISC, MISC_WORDS, PER_CLASS, PER_CLASS_WORDS, type CounterPlace } from './counters.js';
 import { boundFor, maxCount } from './policy.js';
 
 export interface RefillOptions {
@@ -20,6 +22,12 @@ export interface RefillOptions {
    * writes and of the event ring each refill reports to; `worker` is this cache's slot.
    */
   learning?: { policy: number; ring: number; worker: number };
+  /** where the counters live in the cache's buffer (the worker's slot); default: a private array */
+  counters?: CounterPlace;
+  /** the diagnostics interval word: when it moves, the cache's low-water marks start again */
+  intervalWord?: number;
+  /** contract validation (counts violations) and logging of dropped events; off: nothing checked */
+  debug?: { contracts?: boolean; logDrops?: boolean };
 }
 
 /** What the engine saw just before a refill (read by whoever reports refill events). */
@@ -34,7 +42,6 @@ export interface RefillSnapshot {
   at: number;
 }
 
-/** The cache's Refiller: connect it with cache.connect(engine, fallback). */
 /**
  * A class that refills more often than every SAMPLE_MS reports one refill in SAMPLE_EVERY: its
  * events carry the same information (the interval and the count of the refill reported), and the
@@ -44,16 +51,15 @@ export interface RefillSnapshot {
 const SAMPLE_MS = 0.1;
 const SAMPLE_EVERY = 8;
 
+/** The cache's Refiller: connect it with cache.connect(engine, fallback). */
 export class RefillEngine implements Refiller {
   readonly counts: Int32Array;
-  readonly refills: Float64Array;
-  readonly drains: Float64Array;
   /** refills since the last drain, per class */
   readonly missStreak: Int32Array;
   readonly lastRefillAt: Float64Array;
-  /** exhaustion: refills that found nothing even after flushing */
-  failed = 0;
   readonly last: RefillSnapshot = { cls: -1, count: 0, blocksLeft: 0, missStreak: 0, sinceLastMs: 0, at: 0 };
+  /** the largest count a policy may set, per class (maxCount) */
+  readonly maxCounts: Int32Array;
   private readonly out = new Int32Array(2);
   private readonly now: () => number;
   private readonly policyW: number;
@@ -61,11 +67,14 @@ export class RefillEngine implements Refiller {
   private readonly worker: number;
   /** the count each class's bound was last set for */
   private readonly applied: Int32Array;
-  /** the largest count a policy may set, per class (maxCount) */
-  readonly maxCounts: Int32Array;
-  /** refill events this engine tried to push, and those the ring refused (full or contended) */
-  events = 0;
-  dropped = 0;
+  private readonly own: Int32Array | null;
+  private readonly miscW: number;
+  private readonly classW: number;
+  private readonly intervalW: number;
+  private interval = 0;
+  private readonly contracts: boolean;
+  private readonly logDrops: boolean;
+  private inRefill = false;
 
   constructor(
     readonly cache: CacheBase,
@@ -75,8 +84,6 @@ export class RefillEngine implements Refiller {
     const n = cache.sizes.length;
     if (o.counts.length !== n) throw new RangeError(`counts has ${o.counts.length} entries, the cache ${n} classes`);
     this.counts = o.counts;
-    this.refills = new Float64Array(n);
-    this.drains = new Float64Array(n);
     this.missStreak = new Int32Array(n);
     this.lastRefillAt = new Float64Array(n);
     this.now = o.now ?? (() => performance.now());
@@ -85,10 +92,19 @@ export class RefillEngine implements Refiller {
     this.worker = o.learning?.worker ?? 0;
     this.applied = Int32Array.from(o.counts);
     this.maxCounts = Int32Array.from(cache.sizes, (size, cls) => Math.max(maxCount(size), o.counts[cls]));
+    this.own = o.counters ? null : new Int32Array(MISC_WORDS + PER_CLASS_WORDS * n);
+    this.miscW = o.counters?.misc ?? 0;
+    this.classW = o.counters?.perClass ?? MISC_WORDS;
+    this.intervalW = o.intervalWord ?? -1;
+    if (this.intervalW >= 0) this.interval = Atomics.load(cache.words, this.intervalW);
+    this.contracts = o.debug?.contracts ?? false;
+    this.logDrops = o.debug?.logDrops ?? false;
   }
 
   /** Fill the list of `cls`; returns its new head, 0 when the backend has nothing even after a flush. */
   refill(cls: number): number {
+    this.inRefill = true;
+    this.checkInterval();
     const n = this.countFor(cls);
     this.capture(cls, n);
     let head = this.backend.takeBatch(cls, n, this.out);
@@ -96,36 +112,123 @@ export class RefillEngine implements Refiller {
       this.flush();
       head = this.backend.takeBatch(cls, n, this.out);
       if (head === 0) {
-        this.failed++;
+        this.bump(this.miscW + MISC.EXHAUSTED, 1);
+        this.inRefill = false;
         return 0;
       }
     }
-    installChain(this.cache, cls, head, this.out[0], this.out[1]);
-    this.refills[cls]++;
+    // Contract: a refill never waits. A backend that had to (a lock held by another worker, a heap
+    // stopped for a reclaim) counts it in V_REFILL_WAITED itself: reading a counter of the backend
+    // here, on a path inlined into the caller's loop, cost random-mixed 10% (measured).
+    const got = this.out[1];
+    installChain(this.cache, cls, head, this.out[0], got);
+    const w = this.classW + PER_CLASS_WORDS * cls;
+    this.bump(w + PER_CLASS.REFILLS, 1);
+    this.bump(w + PER_CLASS.BLOCKS_IN, got);
     this.missStreak[cls]++;
     this.lastRefillAt[cls] = this.last.at;
-    if (this.ringW >= 0 && (this.last.sinceLastMs >= SAMPLE_MS || this.last.sinceLastMs < 0 || (this.refills[cls] & (SAMPLE_EVERY - 1)) === 0)) this.notify();
+    if (this.ringW >= 0 && (this.last.sinceLastMs >= SAMPLE_MS || this.last.sinceLastMs < 0 || (this.refillsOf(cls) & (SAMPLE_EVERY - 1)) === 0)) {
+      this.notify();
+    }
+    this.inRefill = false;
     return head;
   }
 
   /** The list of `cls` is over its bound: give back all but half the bound. */
   drain(cls: number): void {
+    this.checkInterval();
     const keep = this.cache.boundOf(cls) >>> 1;
-    this.giveBack(cls, this.cache.cached(cls) - keep);
-    this.drains[cls]++;
+    const n = this.giveBack(cls, this.cache.cached(cls) - keep);
+    const w = this.classW + PER_CLASS_WORDS * cls;
+    this.bump(w + PER_CLASS.DRAINS, 1);
+    this.bump(w + PER_CLASS.BLOCKS_OUT, n);
     this.missStreak[cls] = 0;
   }
 
   /** Return every cached block to the backend, and let it trim. */
   flush(): void {
-    for (let cls = 0; cls < this.counts.length; cls++) this.giveBack(cls, this.cache.cached(cls));
+    for (let cls = 0; cls < this.counts.length; cls++) {
+      const n = this.giveBack(cls, this.cache.cached(cls));
+      if (n > 0) this.bump(this.classW + PER_CLASS_WORDS * cls + PER_CLASS.BLOCKS_OUT, n);
+    }
     this.backend.trim?.();
   }
 
-  private giveBack(cls: number, n: number): void {
-    if (n <= 0) return;
+  /** The count the policy table holds for `cls` (one atomic load); meant for refill time only. */
+  policyCount(cls: number): number {
+    if (this.policyW < 0) return 0;
+    // Contract B: the policy is read at refill time, never elsewhere (a read outside is counted)
+    if (this.contracts && !this.inRefill) this.bump(this.miscW + MISC.V_POLICY_OUTSIDE, 1);
+    return readPolicy(this.cache.words, this.policyW, cls);
+  }
+
+  // Counters (unsigned 32-bit, wrapping), for this engine's own reading; diagnostics read the words.
+  refillsOf(cls: number): number {
+    return this.word(this.classW + PER_CLASS_WORDS * cls + PER_CLASS.REFILLS);
+  }
+  drainsOf(cls: number): number {
+    return this.word(this.classW + PER_CLASS_WORDS * cls + PER_CLASS.DRAINS);
+  }
+  blocksRefilledOf(cls: number): number {
+    return this.word(this.classW + PER_CLASS_WORDS * cls + PER_CLASS.BLOCKS_IN);
+  }
+  blocksDrainedOf(cls: number): number {
+    return this.word(this.classW + PER_CLASS_WORDS * cls + PER_CLASS.BLOCKS_OUT);
+  }
+  get refills(): number[] {
+    return Array.from(this.counts, (_, cls) => this.refillsOf(cls));
+  }
+  get drains(): number[] {
+    return Array.from(this.counts, (_, cls) => this.drainsOf(cls));
+  }
+  /** refills that found the heap exhausted even after flushing */
+  get failed(): number {
+    return this.word(this.miscW + MISC.EXHAUSTED);
+  }
+  /** refill events this engine tried to push, and those the ring refused (full or contended) */
+  get events(): number {
+    return this.word(this.miscW + MISC.EVENTS);
+  }
+  get dropped(): number {
+    return this.word(this.miscW + MISC.DROPPED);
+  }
+  /** contract violations counted with contract validation on */
+  get violations(): { ringFull: number; policyOutsideRefill: number; refillWaited: number } {
+    return {
+      ringFull: this.word(this.miscW + MISC.V_RING_FULL),
+      policyOutsideRefill: this.word(this.miscW + MISC.V_POLICY_OUTSIDE),
+      refillWaited: this.word(this.miscW + MISC.V_REFILL_WAITED),
+    };
+  }
+
+  private words(): Int32Array {
+    return this.own ?? this.cache.words;
+  }
+
+  private word(w: number): number {
+    return this.words()[w] >>> 0;
+  }
+
+  private bump(w: number, n: number): void {
+    const a = this.words();
+    a[w] = (a[w] + n) | 0;
+  }
+
+  private giveBack(cls: number, n: number): number {
+    if (n <= 0) return 0;
     const head = takeChain(this.cache, cls, n, this.out);
     if (head !== 0) this.backend.returnBatch(cls, head, this.out[0], this.out[1]);
+    return this.out[1];
+  }
+
+  /** A reader started a new diagnostics interval: the low-water marks start again (owner, cold path). */
+  private checkInterval(): void {
+    if (this.intervalW < 0) return;
+    const e = Atomics.load(this.cache.words, this.intervalW);
+    if (e !== this.interval) {
+      this.interval = e;
+      resetLowWater(this.cache);
+    }
   }
 
   /**
@@ -135,10 +238,8 @@ export class RefillEngine implements Refiller {
    */
   private countFor(cls: number): number {
     let n = this.counts[cls];
-    if (this.policyW >= 0) {
-      const p = readPolicy(this.cache.words, this.policyW, cls);
-      if (p > 0) n = Math.min(p, this.maxCounts[cls]);
-    }
+    const p = this.policyCount(cls);
+    if (p > 0) n = Math.min(p, this.maxCounts[cls]);
     if (n < 1) n = 1;
     if (n !== this.applied[cls]) {
       this.applied[cls] = n;
@@ -151,12 +252,23 @@ export class RefillEngine implements Refiller {
   private notify(): void {
     const s = this.last;
     const since = s.sinceLastMs < 0 ? -1 : Math.min(2147483647, Math.round(s.sinceLastMs * 1000));
-    this.events++;
+    this.bump(this.miscW + MISC.EVENTS, 1);
     const ok = pushEvent(
       this.cache.words, this.ringW, s.cls, this.worker, s.count, s.blocksLeft, s.missStreak, since,
       this.cache.cached(s.cls),
     );
-    if (!ok) this.dropped++;
+    if (!ok) this.onDrop(s.cls);
+  }
+
+  private onDrop(cls: number): void {
+    this.bump(this.miscW + MISC.DROPPED, 1);
+    if (this.contracts) this.bump(this.miscW + MISC.V_RING_FULL, 1);
+    if (this.logDrops) {
+      const d = this.dropped;
+      if (d <= 10 || d % 1000 === 0) {
+        console.warn(`hakmem: refill event dropped (the learner's ring is full): class ${cls}, worker ${this.worker}; ${d} dropped so far`);
+      }
+    }
   }
 
   private capture(cls: number, n: number): void {
@@ -166,7 +278,7 @@ export class RefillEngine implements Refiller {
     s.count = n;
     s.blocksLeft = this.cache.cached(cls);
     s.missStreak = this.missStreak[cls];
-    s.sinceLastMs = this.refills[cls] === 0 ? -1 : t - this.lastRefillAt[cls];
+    s.sinceLastMs = this.refillsOf(cls) === 0 ? -1 : t - this.lastRefillAt[cls];
     s.at = t;
   }
 }

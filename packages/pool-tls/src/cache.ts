@@ -6,8 +6,10 @@
  *
  * Per class the slot holds head, room and bound, where room = bound - blocks cached: `free`
  * decrements room and drains below zero, so the hot path never loads the bound (measured: ~8%
- * faster on random-mixed than a count compared with a bound). Head and room of a class are one
- * pair of adjacent words ([head, room] per class), so a pop or a push touches one cache line.
+ * faster on random-mixed than a count compared with a bound). A class's words are one quad,
+ * [head, room, allocs, maxRoom], so a pop or a push touches one cache line; allocs and maxRoom
+ * (the low-water mark: the most room, i.e. the fewest blocks cached, since the interval began)
+ * are kept by CountingThreadCache only.
  *
  * Block header (8 bytes before the pointer): word 0 = tag | class, word 1 = next free block.
  * The tags come from the backend: `allocTag | cls` marks a block handed out, `freeTag | cls` a
@@ -38,7 +40,7 @@ export interface Fallback {
 export interface CacheConfig {
   /** Int32Array over the whole shared buffer (fixed length; replace it with setView on growth) */
   i32: Int32Array;
-  /** word index of the per-class [head, room] pairs (class c at heads + 2c); bound[] follows at heads + 2 * nc */
+  /** word index of the per-class quads [head, room, allocs, maxRoom] (class c at heads + 4c); bound[] follows at heads + 4 * nc */
   heads: number;
   classSizes: readonly number[];
   /** per-class bound: a free that takes the list above it calls drain */
@@ -66,7 +68,7 @@ const UNCONNECTED = new Unconnected();
 export abstract class CacheBase {
   /** Int32Array over the whole buffer (fixed length; setView replaces it when the buffer grows) */
   words: Int32Array;
-  /** word index of class 0's [head, room] pair */
+  /** word index of class 0's quad [head, room, allocs, maxRoom] */
   readonly heads: number;
   /** word index of bound[0] */
   readonly bound: number;
@@ -83,14 +85,15 @@ export abstract class CacheBase {
     if (c.bounds.length !== nc) throw new RangeError(`${c.bounds.length} bounds for ${nc} classes`);
     this.words = c.i32;
     this.heads = c.heads;
-    this.bound = c.heads + 2 * nc;
+    this.bound = c.heads + 4 * nc;
     this.lookup = classLookup(c.classSizes);
     this.sizes = Int32Array.from(c.classSizes);
     this.maxSmall = c.classSizes[nc - 1];
     for (let cls = 0; cls < nc; cls++) {
-      if (c.i32[this.heads + 2 * cls] !== 0) throw new Error(`slot at word ${c.heads} still caches class ${cls}`);
+      if (c.i32[this.heads + 4 * cls] !== 0) throw new Error(`slot at word ${c.heads} still caches class ${cls}`);
       c.i32[this.bound + cls] = c.bounds[cls];
-      c.i32[this.heads + 2 * cls + 1] = c.bounds[cls];
+      c.i32[this.heads + 4 * cls + 1] = c.bounds[cls];
+      c.i32[this.heads + 4 * cls + 3] = c.bounds[cls]; // low-water mark: as empty as it has been
     }
     this.connect(c.refiller ?? UNCONNECTED, c.fallback ?? UNCONNECTED);
   }
@@ -111,7 +114,7 @@ export abstract class CacheBase {
 
   /** blocks in the list of `cls` */
   cached(cls: number): number {
-    return this.words[this.bound + cls] - this.words[this.heads + 2 * cls + 1];
+    return this.words[this.bound + cls] - this.words[this.heads + 4 * cls + 1];
   }
 
   boundOf(cls: number): number {
@@ -121,7 +124,7 @@ export abstract class CacheBase {
   /** Cold path: a new bound for `cls` (a list already above it drains at the next free). */
   setBound(cls: number, b: number): void {
     if (!Number.isInteger(b) || b < 1) throw new RangeError(`bound ${b} must be a positive integer`);
-    this.words[this.heads + 2 * cls + 1] += b - this.words[this.bound + cls];
+    this.words[this.heads + 4 * cls + 1] += b - this.words[this.bound + cls];
     this.words[this.bound + cls] = b;
   }
 }
@@ -142,7 +145,7 @@ export class ThreadCache extends CacheBase {
     if ((size >>> 0) !== size || size > this.maxSmall) return this.fallback.allocSlow(size);
     const cls = this.lookup[(size + 7) >>> 3];
     const i32 = this.words;
-    const h = this.heads + (cls << 1);
+    const h = this.heads + (cls << 2);
     const p = i32[h];
     if (p === 0) return this.allocMiss(cls);
     i32[h] = i32[(p >>> 2) - 1];
@@ -158,7 +161,7 @@ export class ThreadCache extends CacheBase {
     const cls = w & 0xff;
     if (w !== (this.allocTag | cls) || (p >>> 0) !== p || (p & 7) !== 0) return this.fallback.freeSlow(p);
     i32[hw] = this.freeTag | cls;
-    const h = this.heads + (cls << 1);
+    const h = this.heads + (cls << 2);
     i32[hw + 1] = i32[h];
     i32[h] = p;
     if (--i32[h + 1] < 0) this.refiller.drain(cls);
@@ -169,9 +172,47 @@ export class ThreadCache extends CacheBase {
     const p = this.refiller.refill(cls);
     if (p === 0) return 0;
     const i32 = this.words;
-    const h = this.heads + (cls << 1);
+    const h = this.heads + (cls << 2);
     i32[h] = i32[(p >>> 2) - 1];
     i32[h + 1]++;
+    i32[(p >>> 2) - 2] = this.allocTag | cls;
+    return p;
+  }
+}
+
+/**
+ * The counting flavour: `alloc` also counts allocations and keeps the low-water mark of each list
+ * (its most room since the interval began) in the class's quad, in the worker's own slot. `free`
+ * counts nothing: frees = allocs + cached - blocks refilled + blocks drained, all known elsewhere.
+ * A separate class, so a heap without counters pays nothing for them.
+ */
+export class CountingThreadCache extends ThreadCache {
+  override alloc(size: number): number {
+    if ((size >>> 0) !== size || size > this.maxSmall) return this.fallback.allocSlow(size);
+    const cls = this.lookup[(size + 7) >>> 3];
+    const i32 = this.words;
+    const h = this.heads + (cls << 2);
+    const p = i32[h];
+    if (p === 0) return this.countedMiss(cls);
+    i32[h] = i32[(p >>> 2) - 1];
+    const room = i32[h + 1] + 1;
+    i32[h + 1] = room;
+    i32[h + 2]++;
+    if (room > i32[h + 3]) i32[h + 3] = room;
+    i32[(p >>> 2) - 2] = this.allocTag | cls;
+    return p;
+  }
+
+  private countedMiss(cls: number): number {
+    const p = this.refiller.refill(cls);
+    if (p === 0) return 0;
+    const i32 = this.words;
+    const h = this.heads + (cls << 2);
+    i32[h] = i32[(p >>> 2) - 1];
+    const room = i32[h + 1] + 1;
+    i32[h + 1] = room;
+    i32[h + 2]++;
+    if (room > i32[h + 3]) i32[h + 3] = room;
     i32[(p >>> 2) - 2] = this.allocTag | cls;
     return p;
   }
@@ -188,7 +229,7 @@ export class HeaderlessCache extends CacheBase {
     if ((size >>> 0) !== size || size > this.maxSmall) return this.fallback.allocSlow(size);
     const cls = this.lookup[(size + 7) >>> 3];
     const i32 = this.words;
-    const h = this.heads + (cls << 1);
+    const h = this.heads + (cls << 2);
     const p = i32[h];
     if (p === 0) return this.allocMiss(cls);
     i32[h] = i32[p >>> 2];
@@ -203,7 +244,7 @@ export class HeaderlessCache extends CacheBase {
       return this.fallback.freeSlow(p);
     }
     const cls = this.lookup[(size + 7) >>> 3];
-    const h = this.heads + (cls << 1);
+    const h = this.heads + (cls << 2);
     i32[p >>> 2] = i32[h];
     i32[h] = p;
     if (--i32[h + 1] < 0) this.refiller.drain(cls);
@@ -213,7 +254,7 @@ export class HeaderlessCache extends CacheBase {
     const p = this.refiller.refill(cls);
     if (p === 0) return 0;
     const i32 = this.words;
-    const h = this.heads + (cls << 1);
+    const h = this.heads + (cls << 2);
     i32[h] = i32[p >>> 2];
     i32[h + 1]++;
     return p;

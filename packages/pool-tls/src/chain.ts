@@ -7,7 +7,7 @@ import type { CacheBase } from './cache.js';
 /** Put `n` linked blocks `head`..`tail` in front of the list of `cls`. */
 export function installChain(c: CacheBase, cls: number, head: number, tail: number, n: number): void {
   const i32 = c.words;
-  const h = c.heads + 2 * cls;
+  const h = c.heads + 4 * cls;
   i32[(tail >>> 2) + c.linkDelta] = i32[h];
   i32[h] = head;
   i32[h + 1] -= n;
@@ -20,7 +20,7 @@ export function installChain(c: CacheBase, cls: number, head: number, tail: numb
 export function takeChain(c: CacheBase, cls: number, n: number, out: Int32Array): number {
   const i32 = c.words;
   const ld = c.linkDelta;
-  const h = c.heads + 2 * cls;
+  const h = c.heads + 4 * cls;
   const head = i32[h];
   let tail = 0;
   let k = 0;
@@ -30,6 +30,8 @@ export function takeChain(c: CacheBase, cls: number, n: number, out: Int32Array)
   }
   i32[h] = k === 0 ? head : i32[(tail >>> 2) + ld];
   i32[h + 1] += k;
+  // fewer blocks cached: the low-water mark (the most room seen) follows
+  if (i32[h + 3] < i32[h + 1]) i32[h + 3] = i32[h + 1];
   out[0] = tail;
   out[1] = k;
   return k === 0 ? 0 : head;
@@ -37,4 +39,10 @@ export function takeChain(c: CacheBase, cls: number, n: number, out: Int32Array)
 
 export function cachedCount(c: CacheBase, cls: number): number {
   return c.cached(cls);
+}
+
+/** A new diagnostics interval: each list's low-water mark starts again from what it holds now. */
+export function resetLowWater(c: CacheBase): void {
+  const i32 = c.words;
+  for (let cls = 0; cls < c.sizes.length; cls++) i32[c.heads + 4 * cls + 3] = i32[c.heads + 4 * cls + 1];
 }

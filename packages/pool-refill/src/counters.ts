@@ -1,0 +1,19 @@
+/**
+ * The refill engine's counters: a block of 32-bit words per worker (in the worker's slot of the
+ * shared buffer when the umbrella wires one, so another thread can read them; a private array
+ * otherwise). Written by the owner only, on its cold path. Counters wrap at 2^32: read them
+ * unsigned; an interval of fewer than 2^32 events subtracts exactly.
+ *
+ *   misc block:      EVENTS, DROPPED, EXHAUSTED, V_RING_FULL, V_POLICY_OUTSIDE, V_REFILL_WAITED
+ *   per-class block: REFILLS, BLOCKS_IN, DRAINS, BLOCKS_OUT (4 words a class)
+ */
+export const MISC = { EVENTS: 0, DROPPED: 1, EXHAUSTED: 2, V_RING_FULL: 3, V_POLICY_OUTSIDE: 4, V_REFILL_WAITED: 5 } as const;
+export const MISC_WORDS = 6;
+export const PER_CLASS = { REFILLS: 0, BLOCKS_IN: 1, DRAINS: 2, BLOCKS_OUT: 3 } as const;
+export const PER_CLASS_WORDS = 4;
+
+/** Where the counters live: word indices into the cache's buffer (see RefillOptions.counters). */
+export interface CounterPlace {
+  misc: number;
+  perClass: number;
+}
