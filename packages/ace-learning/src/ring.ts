@@ -10,7 +10,7 @@
  *   16 TAIL      next position to claim            producers: compareExchange
  *   32 HEAD      next position to read             the consumer: Atomics.store
  *   49 DROPPED_FULL, 50 DROPPED_RACE               producers: Atomics.add (only when dropping)
- *   51 CONSUMED                                    the consumer: Atomics.store
+ *   51 CONSUMED                                    the consumer: Atomics.add
  *   64 + i * REC_WORDS: record i = seq, class, worker, count, blocks left, miss streak,
  *                       µs since the class's last refill in that worker, blocks cached
  */
@@ -77,3 +77,8 @@ export function ringCounters(i32: Int32Array, at: number): RingCounters {
     dropRate: pushed + dropped === 0 ? 0 : dropped / (pushed + dropped),
   };
 }
+
+/** Tags of Box 3's regions in a heap's layout ('RING', 'PLCY', 'LRNR'): readers find them by tag. */
+export const RING_TAG = 0x52494e47;
+export const POLICY_TAG = 0x504c4359;
+export const STATE_TAG = 0x4c524e52;

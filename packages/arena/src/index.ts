@@ -7,12 +7,12 @@ export { HeapError, HeapErrorCode, badSize } from './errors.js';
 export { classify, usableSize, LIVE_SMALL, LIVE_LARGE } from './diagnose.js';
 export { allocLarge, freeLarge, largePages } from './large.js';
 export { validateRegion, attachedSlots, type ValidateOptions, type ValidateReport } from './validate.js';
-export { regionStats, inboxBlocks, type RegionStats, type ClassStats } from './stats.js';
+export { regionStats, inboxBlocks, type RegionStats, type ClassStats } from './usage.js';
 export { classGeometry, type ClassGeometry } from './classes.js';
 export { forEachRun, type RunInfo } from './walk.js';
 export {
-  C, S, SP, PAGE_SIZE, PAGE_SHIFT, LAYOUT_VERSION, SLOT_FREE, SLOT_ATTACHED, SLOT_DEAD,
-  SLOT_RECLAIMING, slotHead, slotRoom, slotAllocs, slotMaxRoom, slotBound, slotPartial, slotCounters, computeLayout,
+  C, S, SP, COUNTERS_OFF, COUNTERS_HITS, COUNTERS_LOW_WATER, PAGE_SIZE, PAGE_SHIFT, LAYOUT_VERSION, SLOT_FREE, SLOT_ATTACHED, SLOT_DEAD,
+  SLOT_RECLAIMING, slotHead, slotRoom, slotHits, slotMaxRoom, slotBound, slotPartial, slotCounters, computeLayout,
   metadataBytes, type Layout, EV, MISC_WORDS, CN, CN_WORDS, Q, Q_WORDS, TOT, TOT_WORDS, DEBUG_CONTRACTS, DEBUG_LOG_DROPS,
 } from './layout.js';
 export { allocBase, cacheBase, tag, tagState, tagSlot, tagClass, ST_ALLOC, ST_CACHE, ST_SPAN, ST_REMOTE, ST_LARGE, ORPHAN_SLOT } from './tags.js';

@@ -7,7 +7,8 @@
  */
 
 export const MAGIC = 0x484b4d4d; // "HKMM"
-export const LAYOUT_VERSION = 2;
+// 3: quad word 2 counts hits (was allocs); a heap of another version is refused on attach.
+export const LAYOUT_VERSION = 3;
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
@@ -36,6 +37,8 @@ export const C = {
   /** extra regions for other boxes (the event ring, the policy table...): byte offset, words */
   EXT_AT: 20,
   EXT_WORDS: 24,
+  /** what each extra region is, as its creator tagged it (0: untagged) */
+  EXT_TAG: 28,
   // Cross-worker words start on their own cache line.
   COMMITTED_PAGES: 32,
   GROW_GEN: 33,
@@ -48,7 +51,7 @@ export const C = {
   USED_PAGES: 40,
   /** debug flags (DEBUG_*): set at creation, read by every worker at attach */
   DEBUG: 41,
-  /** counting flavour on (hot-path counters): set at creation */
+  /** hot-path counters, set at creation: COUNTERS_OFF, COUNTERS_HITS or COUNTERS_LOW_WATER */
   COUNTERS: 42,
   /** diagnostics interval: bumped by a reader; an owner resets its low-water marks when it moves */
   DIAG_EPOCH: 43,
@@ -82,27 +85,36 @@ export const MISC_WORDS = 6;
 /** Per class, the refill engine's counters (order: CN_*): refills, blocks refilled, drains, blocks drained. */
 export const CN = { REFILLS: 0, BLOCKS_IN: 1, DRAINS: 2, BLOCKS_OUT: 3 } as const;
 export const CN_WORDS = 4;
-/** Per class, the cache's words: [head, room, allocs, maxRoom] (one cache line; allocs and maxRoom counted only by the counting flavour). */
-export const Q = { HEAD: 0, ROOM: 1, ALLOCS: 2, MAX_ROOM: 3 } as const;
+/**
+ * Per class, the cache's words: [head, room, hits, maxRoom] (16 bytes, 16-aligned: never straddles
+ * a cache line, four classes share one). hits (allocations
+ * served from the list) is counted by the counting flavours only, maxRoom on every alloc by the
+ * low-water flavour only (elsewhere on cold paths).
+ */
+export const Q = { HEAD: 0, ROOM: 1, HITS: 2, MAX_ROOM: 3 } as const;
 export const Q_WORDS = 4;
 /** Heap-wide totals per class of slots given back: allocs, frees, then the CN_* counters. */
 export const TOT = { ALLOCS: 0, FREES: 1, REFILLS: 2, BLOCKS_IN: 3, DRAINS: 4, BLOCKS_OUT: 5 } as const;
 export const TOT_WORDS = 6;
 /**
  * Per-class words of a slot, offsets from the slot's start (nc = number of classes): a [head,
- * room, allocs, maxRoom] quad per class (one cache line: a pop or push touches only it), then
+ * room, hits, maxRoom] quad per class (within one cache line: a pop or push touches only it), then
  * bound[nc], partial[nc], and the refill engine's counters (CN_WORDS per class).
  * room = bound - blocks cached (the cache drains when it goes below 0).
  */
 export const slotHead = (cls: number) => S.HEADS + Q_WORDS * cls;
 export const slotRoom = (cls: number) => S.HEADS + Q_WORDS * cls + Q.ROOM;
-export const slotAllocs = (cls: number) => S.HEADS + Q_WORDS * cls + Q.ALLOCS;
+export const slotHits = (cls: number) => S.HEADS + Q_WORDS * cls + Q.HITS;
 export const slotMaxRoom = (cls: number) => S.HEADS + Q_WORDS * cls + Q.MAX_ROOM;
 export const slotBound = (nc: number, cls: number) => S.HEADS + Q_WORDS * nc + cls;
 /** head of the owner's list of spans with blocks to give, per class (-1: none) */
 export const slotPartial = (nc: number) => S.HEADS + (Q_WORDS + 1) * nc;
 /** the refill engine's counters of class `cls` (CN_*) */
 export const slotCounters = (nc: number, cls: number) => S.HEADS + (Q_WORDS + 2) * nc + CN_WORDS * cls;
+/** C.COUNTERS: off; hits counted on the hot path; hits and each list's low-water mark. */
+export const COUNTERS_OFF = 0;
+export const COUNTERS_HITS = 1;
+export const COUNTERS_LOW_WATER = 2;
 export const SLOT_FREE = 0;
 export const SLOT_ATTACHED = 1;
 export const SLOT_DEAD = 2;
@@ -135,8 +147,9 @@ export const NO_OWNER = -1;
 export const MAX_EXTRA = 4;
 
 export interface LayoutParams {
-  /** words of each extra region another box asked for (at most MAX_EXTRA) */
+  /** words of each extra region another box asked for (at most MAX_EXTRA), and their tags */
   extraWords?: readonly number[];
+  extraTags?: readonly number[];
   base: number;
   /** bytes from base available now */
   initialBytes: number;
@@ -162,9 +175,10 @@ export interface Layout {
   spans: number;
   bitmap: number;
   data: number;
-  /** byte offsets and word counts of the extra regions */
+  /** byte offsets, word counts and tags of the extra regions */
   extraAt: number[];
   extraWords: number[];
+  extraTags: number[];
   /** pages that fit in the initial bytes */
   initialPages: number;
 }
@@ -208,7 +222,7 @@ export function computeLayout(p: LayoutParams): Layout {
   return {
     base: p.base, maxEnd, numClasses: p.numClasses, numSlots: p.numSlots, slotWords,
     maxPages: Math.min(maxPages, usablePages), classTable, slots, inbox, orphan, totals, spans, bitmap,
-    data, extraAt, extraWords, initialPages,
+    data, extraAt, extraWords, extraTags: extraWords.map((_, k) => p.extraTags?.[k] ?? 0), initialPages,
   };
 }
 
@@ -238,6 +252,7 @@ export function writeLayout(i32: Int32Array, l: Layout, salt: number, flags: num
   l.extraAt.forEach((at, k) => {
     i32[c + C.EXT_AT + k] = at;
     i32[c + C.EXT_WORDS + k] = l.extraWords[k];
+    i32[c + C.EXT_TAG + k] = l.extraTags[k];
   });
   // The magic goes last and with a release store: an attacher that sees it sees the rest.
   Atomics.store(i32, c + C.MAGIC, MAGIC);
@@ -253,6 +268,7 @@ export function readLayout(i32: Int32Array, base: number): Layout {
     spans: at(C.SPANS), bitmap: at(C.BITMAP), data: at(C.DATA),
     extraAt: [0, 1, 2, 3].map((k) => at(C.EXT_AT + k)).filter((x) => x !== 0),
     extraWords: [0, 1, 2, 3].map((k) => at(C.EXT_WORDS + k)).filter((_, k) => at(C.EXT_AT + k) !== 0),
+    extraTags: [0, 1, 2, 3].map((k) => at(C.EXT_TAG + k)).filter((_, k) => at(C.EXT_AT + k) !== 0),
     initialPages: Atomics.load(i32, c + C.COMMITTED_PAGES),
   };
 }

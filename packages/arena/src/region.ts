@@ -26,6 +26,8 @@ export interface CreateRegionOptions {
    * does not know what they hold.
    */
   extraWords?: readonly number[];
+  /** a tag per extra region (what it is, for readers that find it by tag) */
+  extraTags?: readonly number[];
 }
 
 /** Pointers must stay positive int32 (links are stored in an Int32Array). */
@@ -99,6 +101,7 @@ export class Region {
     }
     const layout = computeLayout({
       base, initialBytes: bytes, maxBytes, numClasses: o.classSizes.length, numSlots: o.slots, extraWords: extra,
+      extraTags: o.extraTags,
     });
     if (layout.initialPages < 1) {
       const need = layout.data - base + PAGE_SIZE;
@@ -177,6 +180,12 @@ export class Region {
   /** word index of extra region `k` (see CreateRegionOptions.extraWords), -1 if there is none */
   extraW(k: number): number {
     return k < this.layout.extraAt.length ? this.layout.extraAt[k] >>> 2 : -1;
+  }
+
+  /** word index of the extra region tagged `tag`, -1 if there is none */
+  extraByTag(tag: number): number {
+    const k = this.layout.extraTags.indexOf(tag);
+    return k < 0 ? -1 : this.extraW(k);
   }
 
   isClosed(): boolean {

@@ -4,7 +4,7 @@
  */
 import { HeapError, HeapErrorCode } from './errors.js';
 import {
-  C, CN, MISC_WORDS, S, SLOT_ATTACHED, SLOT_DEAD, SLOT_FREE, slotAllocs, slotBound, slotCounters, slotPartial, slotRoom,
+  C, CN, MISC_WORDS, S, SLOT_ATTACHED, SLOT_DEAD, SLOT_FREE, slotHits, slotBound, slotCounters, slotPartial, slotRoom,
   TOT, TOT_WORDS,
 } from './layout.js';
 import type { Region } from './region.js';
@@ -52,7 +52,8 @@ export function slotsIn(r: Region, state: number): number[] {
 }
 
 /**
- * Add a slot's counters to the heap's totals (before the slot is reset): its allocations, its
+ * Add a slot's counters to the heap's totals (before the slot is reset): its allocations (hits +
+ * refills), its
  * frees (allocs + cached - blocks refilled + blocks drained, with `cached` what its lists held
  * when it left), the refill engine's counters. 32-bit words that wrap, as the counters do.
  */
@@ -62,7 +63,8 @@ export function foldCounters(r: Region, s: number, cached: (cls: number) => numb
   const base = slotWord(r, s, 0);
   for (let cls = 0; cls < nc; cls++) {
     const cw = base + slotCounters(nc, cls);
-    const allocs = i32[base + slotAllocs(cls)];
+    // every refill served one allocation besides the hits
+    const allocs = (i32[base + slotHits(cls)] + i32[cw + CN.REFILLS]) | 0;
     const tw = (r.layout.totals >>> 2) + TOT_WORDS * cls;
     const frees = (allocs + cached(cls) - i32[cw + CN.BLOCKS_IN] + i32[cw + CN.BLOCKS_OUT]) | 0;
     Atomics.add(i32, tw + TOT.ALLOCS, allocs);

@@ -9,6 +9,10 @@ import {
 } from '@hakmem/arena';
 import type { CacheBase } from '@hakmem/pool-tls';
 import { learnerSnapshot, ringCounters, type LearnerSnapshot, type RingCounters } from '@hakmem/ace-learning/stats';
+import {
+  formatDiagnostics, snapshot, watchHealth, type FormatOptions, type HealthOptions, type HealthWatch, type Snapshot,
+  type Warning,
+} from '@hakmem/pool-diagnostics';
 import { closedError, type HeapCore } from './core.js';
 import { learningWords } from './learning.js';
 
@@ -171,6 +175,25 @@ export function HeapApi<T extends CacheClass>(Base: T) {
           violations: e.violations,
         },
       };
+    }
+
+    /**
+     * A snapshot of the whole heap (every worker, the queue, the learner), JSON-able: see
+     * @hakmem/pool-diagnostics. Read-only; the heap's refills pause while it is taken.
+     */
+    diagnostics(): Snapshot {
+      this.assertOpen();
+      return snapshot(this.handle);
+    }
+
+    /** The diagnostics as a table (console.log): per class, queue health, learner, contracts. */
+    printDiagnostics(o: FormatOptions = {}): void {
+      console.log(formatDiagnostics(this.diagnostics(), o));
+    }
+
+    /** Check the heap's health every intervalMs: warns when the drop rate passes 1% or a cache stays above its bound. */
+    watchHealth(o: HealthOptions & { intervalMs?: number; onWarning?: (w: Warning) => void } = {}): HealthWatch {
+      return watchHealth(this.handle, o);
     }
 
     /** Give every block this worker caches back to its span, so the memory can serve any class. */

@@ -1,7 +1,7 @@
-import { C, claimSlot, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, HeapError, HeapErrorCode, Region } from '@hakmem/arena';
+import { C, claimSlot, COUNTERS_HITS, COUNTERS_LOW_WATER, COUNTERS_OFF, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, HeapError, HeapErrorCode, Region } from '@hakmem/arena';
 import { currentThreadId } from './core.js';
-import { learningRegions, setUpLearning } from './learning.js';
-import { CountingHeap, HeaderlessHeap, Heap } from './heap.js';
+import { LEARNING_TAGS, learningRegions, setUpLearning } from './learning.js';
+import { CountingHeap, HeaderlessHeap, Heap, LowWaterHeap } from './heap.js';
 import type { HeapHandle } from './api.js';
 import { resolveOptions, type HeapOptions } from './options.js';
 
@@ -14,9 +14,10 @@ export function createHeap(options: HeapOptions = {}): Heap | HeaderlessHeap {
     buffer: o.buffer, base: o.base, bytes: o.bytes, maxBytes: o.maxBytes,
     classSizes: o.classSizes, slots: o.slots, headerless: o.headerless,
     extraWords: o.learning ? learningRegions(o.classSizes.length, o.learning.ringCapacity) : [],
+    extraTags: o.learning ? LEARNING_TAGS : [],
   });
   // heap-wide settings every attached worker follows (written before the handle exists)
-  Atomics.store(r.i32, r.ctrl + C.COUNTERS, o.counters ? 1 : 0);
+  Atomics.store(r.i32, r.ctrl + C.COUNTERS, o.counters === 'low-water' ? COUNTERS_LOW_WATER : o.counters ? COUNTERS_HITS : COUNTERS_OFF);
   Atomics.store(r.i32, r.ctrl + C.DEBUG, (o.debug.contracts ? DEBUG_CONTRACTS : 0) | (o.debug.logDrops ? DEBUG_LOG_DROPS : 0));
   const slot = claimSlot(r, currentThreadId(), 0);
   const counts = o.refillCounts ? Int32Array.from(o.refillCounts) : undefined;
@@ -40,9 +41,11 @@ export function attachHeap(handle: HeapHandle): Heap | HeaderlessHeap {
   return makeHeap(r, slot);
 }
 
-/** The heap class the heap's settings call for: headerless, counting, or the default. */
+/** The heap class the heap's settings call for: headerless, counting (hits, or with low-water marks), or the default. */
 function makeHeap(r: Region, slot: number, counts?: Int32Array): Heap | HeaderlessHeap {
   if (r.hdr === 0) return new HeaderlessHeap(r, slot, counts);
-  if (Atomics.load(r.i32, r.ctrl + C.COUNTERS) === 1) return new CountingHeap(r, slot, counts) as unknown as Heap;
+  const counting = Atomics.load(r.i32, r.ctrl + C.COUNTERS);
+  if (counting === COUNTERS_HITS) return new CountingHeap(r, slot, counts) as unknown as Heap;
+  if (counting === COUNTERS_LOW_WATER) return new LowWaterHeap(r, slot, counts) as unknown as Heap;
   return new Heap(r, slot, counts);
 }

@@ -4,7 +4,8 @@
  * learner and stops it at close().
  */
 import {
-  initLearnerState, initRing, learnerStateWords, policyWords, ringWords, startLearner, type LearnerHandle,
+  initLearnerState, initRing, learnerStateWords, POLICY_TAG, policyWords, RING_TAG, ringWords, startLearner, STATE_TAG,
+  type LearnerHandle,
 } from '@hakmem/ace-learning';
 import type { Region } from '@hakmem/arena';
 import type { LearningOptions } from './options.js';
@@ -16,6 +17,9 @@ export const STATE = 2;
 export function learningRegions(numClasses: number, capacity: number): number[] {
   return [ringWords(capacity), policyWords(numClasses), learnerStateWords(numClasses)];
 }
+
+/** Their tags, so that readers (diagnostics) find them without this file's conventions. */
+export const LEARNING_TAGS = [RING_TAG, POLICY_TAG, STATE_TAG];
 
 /** Word offsets of the learning regions, or null in a heap created without learning. */
 export function learningWords(r: Region): { ring: number; policy: number; state: number } | null {

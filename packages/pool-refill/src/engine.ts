@@ -108,14 +108,9 @@ export class RefillEngine implements Refiller {
     const n = this.countFor(cls);
     this.capture(cls, n);
     let head = this.backend.takeBatch(cls, n, this.out);
-    if (head === 0) {
-      this.flush();
-      head = this.backend.takeBatch(cls, n, this.out);
-      if (head === 0) {
-        this.bump(this.miscW + MISC.EXHAUSTED, 1);
-        this.inRefill = false;
-        return 0;
-      }
+    if (head === 0 && (head = this.refillAfterFlush(cls, n)) === 0) {
+      this.inRefill = false;
+      return 0;
     }
     // Contract: a refill never waits. A backend that had to (a lock held by another worker, a heap
     // stopped for a reclaim) counts it in V_REFILL_WAITED itself: reading a counter of the backend
@@ -131,6 +126,14 @@ export class RefillEngine implements Refiller {
       this.notify();
     }
     this.inRefill = false;
+    return head;
+  }
+
+  /** The backend had nothing: flush this worker's caches and try once more (0: exhausted, counted). */
+  private refillAfterFlush(cls: number, n: number): number {
+    this.flush();
+    const head = this.backend.takeBatch(cls, n, this.out);
+    if (head === 0) this.bump(this.miscW + MISC.EXHAUSTED, 1);
     return head;
   }
 

@@ -13,7 +13,7 @@ export function freesOf(allocs: number, cachedDelta: number, blocksIn: number, b
   return (allocs + cachedDelta - blocksIn + blocksOut) >>> 0;
 }
 
-/** Allocations served from the cache without a refill. */
-export function hitsOf(allocs: number, refills: number): number {
-  return (allocs - refills) >>> 0;
+/** Allocations: those the list served (hits, counted by the cache) and one per refill. */
+export function allocsOf(hits: number, refills: number): number {
+  return (hits + refills) >>> 0;
 }

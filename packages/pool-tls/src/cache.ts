@@ -7,9 +7,10 @@
  * Per class the slot holds head, room and bound, where room = bound - blocks cached: `free`
  * decrements room and drains below zero, so the hot path never loads the bound (measured: ~8%
  * faster on random-mixed than a count compared with a bound). A class's words are one quad,
- * [head, room, allocs, maxRoom], so a pop or a push touches one cache line; allocs and maxRoom
- * (the low-water mark: the most room, i.e. the fewest blocks cached, since the interval began)
- * are kept by CountingThreadCache only.
+ * [head, room, hits, maxRoom] of 16 bytes, so a pop or a push touches one cache line; hits are counted by
+ * CountingThreadCache and LowWaterThreadCache only, maxRoom (the low-water mark: the most room,
+ * i.e. the fewest blocks cached, since the interval began) on every alloc by LowWaterThreadCache
+ * only (elsewhere on cold paths, where blocks leave the list).
  *
  * Block header (8 bytes before the pointer): word 0 = tag | class, word 1 = next free block.
  * The tags come from the backend: `allocTag | cls` marks a block handed out, `freeTag | cls` a
@@ -40,7 +41,7 @@ export interface Fallback {
 export interface CacheConfig {
   /** Int32Array over the whole shared buffer (fixed length; replace it with setView on growth) */
   i32: Int32Array;
-  /** word index of the per-class quads [head, room, allocs, maxRoom] (class c at heads + 4c); bound[] follows at heads + 4 * nc */
+  /** word index of the per-class quads [head, room, hits, maxRoom] (class c at heads + 4c); bound[] follows at heads + 4 * nc */
   heads: number;
   classSizes: readonly number[];
   /** per-class bound: a free that takes the list above it calls drain */
@@ -68,7 +69,7 @@ const UNCONNECTED = new Unconnected();
 export abstract class CacheBase {
   /** Int32Array over the whole buffer (fixed length; setView replaces it when the buffer grows) */
   words: Int32Array;
-  /** word index of class 0's quad [head, room, allocs, maxRoom] */
+  /** word index of class 0's quad [head, room, hits, maxRoom] */
   readonly heads: number;
   /** word index of bound[0] */
   readonly bound: number;
@@ -168,8 +169,8 @@ export class ThreadCache extends CacheBase {
   }
 
   /** Cold: refill, then pop with the (possibly new) view. */
-  private allocMiss(cls: number): number {
-    const p = this.refiller.refill(cls);
+  protected allocMiss(cls: number): number {
+    const p = this.refiller.refill(cls) | 0;
     if (p === 0) return 0;
     const i32 = this.words;
     const h = this.heads + (cls << 2);
@@ -181,10 +182,11 @@ export class ThreadCache extends CacheBase {
 }
 
 /**
- * The counting flavour: `alloc` also counts allocations and keeps the low-water mark of each list
- * (its most room since the interval began) in the class's quad, in the worker's own slot. `free`
- * counts nothing: frees = allocs + cached - blocks refilled + blocks drained, all known elsewhere.
- * A separate class, so a heap without counters pays nothing for them.
+ * The counting flavour: `alloc` also counts the allocations its list served (hits), in the class's
+ * quad in the worker's own slot. Nothing else is counted on the hot path: allocs = hits + refills
+ * (each refill serves one), frees = allocs + cached - blocks refilled + blocks drained.
+ * A separate class, so a heap without counters pays nothing for them (measured: one increment
+ * costs random-mixed about 1%, see the metrics-overhead note of `pnpm bench`).
  */
 export class CountingThreadCache extends ThreadCache {
   override alloc(size: number): number {
@@ -193,26 +195,33 @@ export class CountingThreadCache extends ThreadCache {
     const i32 = this.words;
     const h = this.heads + (cls << 2);
     const p = i32[h];
-    if (p === 0) return this.countedMiss(cls);
+    if (p === 0) return this.allocMiss(cls);
     i32[h] = i32[(p >>> 2) - 1];
-    const room = i32[h + 1] + 1;
-    i32[h + 1] = room;
+    i32[h + 1]++;
     i32[h + 2]++;
-    if (room > i32[h + 3]) i32[h + 3] = room;
     i32[(p >>> 2) - 2] = this.allocTag | cls;
     return p;
   }
+}
 
-  private countedMiss(cls: number): number {
-    const p = this.refiller.refill(cls);
-    if (p === 0) return 0;
+/**
+ * Counting plus each list's exact low-water mark (the fewest blocks it held since the interval
+ * began), kept as the most room seen: one more compare and store per alloc, which the JIT makes
+ * dear (measured 7-20% on random-mixed, against ~1% for hits alone), hence its own flavour.
+ * A miss needs no update: the pop that emptied the list recorded the most room there is.
+ */
+export class LowWaterThreadCache extends ThreadCache {
+  override alloc(size: number): number {
+    if ((size >>> 0) !== size || size > this.maxSmall) return this.fallback.allocSlow(size);
+    const cls = this.lookup[(size + 7) >>> 3];
     const i32 = this.words;
     const h = this.heads + (cls << 2);
+    const p = i32[h];
+    if (p === 0) return this.allocMiss(cls);
     i32[h] = i32[(p >>> 2) - 1];
-    const room = i32[h + 1] + 1;
-    i32[h + 1] = room;
+    i32[h + 1]++;
     i32[h + 2]++;
-    if (room > i32[h + 3]) i32[h + 3] = room;
+    if (i32[h + 1] > i32[h + 3]) i32[h + 3] = i32[h + 1];
     i32[(p >>> 2) - 2] = this.allocTag | cls;
     return p;
   }
@@ -251,7 +260,7 @@ export class HeaderlessCache extends CacheBase {
   }
 
   private allocMiss(cls: number): number {
-    const p = this.refiller.refill(cls);
+    const p = this.refiller.refill(cls) | 0;
     if (p === 0) return 0;
     const i32 = this.words;
     const h = this.heads + (cls << 2);

@@ -14,6 +14,8 @@ export interface BenchArgs {
   json?: string;
   quick: boolean;
   slowDivisor: number;
+  /** random-mixed: extra paired runs for the metrics-overhead figure */
+  overheadPairs: number;
   /** larson: --sleep, --threads overrides */
   sleep?: number;
   threads?: number;
@@ -25,10 +27,14 @@ export const USAGE = `usage: pnpm bench [-- flags]   (or: node tools/bench/dist/
   --bench NAME           random-mixed, larson, scaling, learning or all (default all; a comma list works too)
   --repeat N             runs per row, interleaved round-robin; the table shows the median (default 3)
   --only a,b,...         run only these rows, in every benchmark that has them:
-                           random-mixed: limit, hakmem, hakmem-headerless, thi.ng, smo, uint8array,
+                           random-mixed: limit, hakmem, hakmem-fixed, hakmem-counters, hakmem-low-water,
+                                         hakmem-headerless,
+                                         thi.ng, smo, uint8array,
                                          glibc, mimalloc, jemalloc
                            larson:       hakmem, smo, glibc, mimalloc, jemalloc (JS rows: both variants)
                            scaling:      limit, hakmem, glibc, mimalloc
+  --overhead-pairs N     random-mixed: paired runs of hakmem with and without counters, besides the
+                         rounds, for the metrics-overhead figure (default 20; --quick: 0)
   --json FILE            also write every result machine-readably to FILE
   --quick                smoke test: cycles / 10, larson sleep 0.5 s, and --repeat 1 unless given
 
@@ -60,6 +66,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let quick = false;
   let help = false;
   let slowDivisor = 100;
+  let overheadPairs: number | undefined;
   let benches: BenchName[] = [...BENCHES];
   let sleep: number | undefined;
   let threads: number | undefined;
@@ -87,6 +94,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--max': p.max = int(flag, value()); break;
       case '--repeat': repeat = Math.max(1, int(flag, value())); break;
       case '--slow-divisor': slowDivisor = Math.max(1, int(flag, value())); break;
+      case '--overhead-pairs': overheadPairs = int(flag, value()); break;
       case '--only': only = (value() ?? '').split(',').map((s) => s.trim()).filter(Boolean); break;
       case '--json': json = value(); if (!json) throw new Error('--json needs a file name'); break;
       case '--sleep': {
@@ -105,6 +113,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   if (quick) p.cycles = Math.floor(p.cycles / 10);
   return {
     benches, params: checkParams(p), repeat: repeat ?? (quick ? 1 : 3), only, json, quick, slowDivisor,
+    overheadPairs: overheadPairs ?? (quick ? 0 : 20),
     ...(sleep !== undefined ? { sleep } : {}), ...(threads !== undefined ? { threads } : {}), help,
   };
 }

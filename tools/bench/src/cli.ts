@@ -47,7 +47,7 @@ function main(): void {
     const t0 = Date.now();
     let text: string;
     if (b === 'random-mixed') {
-      const r = runMixedBench({ params: args.params, repeat: args.repeat, only, slowDivisor: args.slowDivisor, progress });
+      const r = runMixedBench({ params: args.params, repeat: args.repeat, only, slowDivisor: args.slowDivisor, overheadPairs: args.overheadPairs, progress });
       reports[b] = r;
       text = renderMixedReport(r, machine());
     } else if (b === 'larson') {

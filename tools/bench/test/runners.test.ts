@@ -11,7 +11,7 @@ import { MIXED_DEFAULTS, type MixedParams } from '../src/random-mixed/params.js'
 import { referencePattern } from '../src/random-mixed/pattern.js';
 
 const JS = MIXED_ALLOCATORS.filter((a) => a.kind === 'js').map((a) => a.name);
-const INSTRUMENTED = new Set(['hakmem', 'hakmem-fixed', 'hakmem-headerless', 'thi.ng', 'smo']);
+const INSTRUMENTED = new Set(['hakmem', 'hakmem-fixed', 'hakmem-counters', 'hakmem-low-water', 'hakmem-headerless', 'thi.ng', 'smo']);
 
 const SETS: [string, MixedParams][] = [
   ['defaults, 20k cycles', { ...MIXED_DEFAULTS, cycles: 20_000 }],
@@ -36,5 +36,16 @@ describe.each(JS)('runner %s', (name) => {
       expect(r.calls).toBeUndefined();
     }
     expect(r.opsPerSec).toBeGreaterThan(0);
+  });
+});
+
+describe('the metrics-overhead rows', () => {
+  it('hakmem counters (with or without low-water marks) count every alloc of the measured run; the default row counts none', () => {
+    const p = { ...MIXED_DEFAULTS, cycles: 20_000 };
+    const ref = referencePattern(p);
+    const on = runJsChild('hakmem-counters', p, {});
+    expect(on.check).toMatchObject({ validate: 'ok', inUse: 0, countedAllocs: ref.prefault.allocs + ref.main.allocs });
+    expect(runJsChild('hakmem-low-water', p, {}).check).toMatchObject({ validate: 'ok', countedAllocs: ref.prefault.allocs + ref.main.allocs });
+    expect(runJsChild('hakmem', p, {}).check).toMatchObject({ validate: 'ok', countedAllocs: null });
   });
 });

@@ -1,6 +1,8 @@
 /**
  * Every ```js block of a README runs as it is, in the directory of its package (so the package's
  * own name and its dependencies resolve as they would for a user), against the built packages.
+ * A README whose examples need a package its own does not depend on (pool-diagnostics' examples
+ * create a heap with `hakmem`) names another directory: `<!-- docs-check: cwd=packages/hakmem -->`.
  * A `console.log(...)` line that ends in `// text` must print `text`.
  */
 import { execFileSync } from 'node:child_process';
@@ -21,7 +23,9 @@ function examples(): Example[] {
   const out: Example[] = [];
   const add = (readme: string, dir: string) => {
     const md = readFileSync(readme, 'utf8');
-    [...md.matchAll(/```js\n([\s\S]*?)```/g)].forEach((m, index) => out.push({ readme, dir, index, code: m[1] }));
+    const cwd = /<!-- docs-check: cwd=(\S+) -->/.exec(md);
+    const at = cwd ? join(root, cwd[1]) : dir;
+    [...md.matchAll(/```js\n([\s\S]*?)```/g)].forEach((m, index) => out.push({ readme, dir: at, index, code: m[1] }));
   };
   for (const d of readdirSync(join(root, 'packages')).sort()) {
     const readme = join(root, 'packages', d, 'README.md');

@@ -54,6 +54,16 @@ export const MIXED_ALLOCATORS: readonly MixedAllocator[] = [
     load: () => load(import('./runners/hakmem-fixed.js')),
   },
   {
+    name: 'hakmem-counters', kind: 'js', label: 'hakmem counters on',
+    about: 'createHeap({ size: 64 MiB, counters: true }): the counting flavour (allocs, hits, frees) for diagnostics',
+    load: () => load(import('./runners/hakmem-counters.js')),
+  },
+  {
+    name: 'hakmem-low-water', kind: 'js', label: 'hakmem counters + low-water',
+    about: "createHeap({ size: 64 MiB, counters: 'low-water' }): counting plus each list's exact low-water mark",
+    load: () => load(import('./runners/hakmem-low-water.js')),
+  },
+  {
     name: 'hakmem-headerless', kind: 'js', label: 'hakmem headerless',
     about: 'createHeap({ size: 64 MiB, headerless: true }): free(p, size), sizes kept in a parallel Int32Array',
     load: () => load(import('./runners/hakmem-headerless.js')),

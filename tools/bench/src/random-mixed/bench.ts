@@ -9,6 +9,7 @@ import { MIXED_ALLOCATORS, type MixedAllocator, type Reference } from './allocat
 import { runJsChild } from './js.js';
 import { runNativeMixed } from './native.js';
 import { type MixedCounts, type MixedParams, prefaultCycles } from './params.js';
+import { measureOverhead, type Overhead, overheadNote } from './overhead.js';
 import { type PatternSummary, referencePattern } from './pattern.js';
 
 export interface MixedBenchOptions {
@@ -19,6 +20,8 @@ export interface MixedBenchOptions {
   only?: string[];
   /** slow allocators (O(n) free) run cycles / slowDivisor */
   slowDivisor: number;
+  /** extra paired runs of hakmem and hakmem-counters for the metrics-overhead figure (default 20) */
+  overheadPairs?: number;
   progress?: (line: string) => void;
 }
 
@@ -69,6 +72,8 @@ export interface MixedReport {
   rows: MixedRow[];
   skipped: Skipped[];
   notes: string[];
+  /** counters on (and with low-water marks) against the default heap, from paired runs */
+  overhead: Overhead[];
   gcc?: string;
 }
 
@@ -170,6 +175,21 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
     }
   }
 
+  // The metrics overhead: a difference of about a percent needs pairs, not medians of rows.
+  const overhead: Overhead[] = [];
+  const byName = (n: string) => tasks.find((t) => t.a.name === n && !t.failed && t.results.length > 0);
+  const off = byName('hakmem');
+  for (const [name, extra] of [['hakmem-counters', o.overheadPairs ?? 20], ['hakmem-low-water', 0]] as const) {
+    const on = byName(name);
+    if (!off || !on) continue;
+    try {
+      const runOf = (n: string) => (n === 'hakmem' ? off : on).run().run;
+      overhead.push(measureOverhead(name, off.results.map((r) => r.run), on.results.map((r) => r.run), extra, runOf, say));
+    } catch (e) {
+      notes.push(`metrics overhead (${name}): a paired run failed (${(e as Error).message})`);
+    }
+  }
+
   const refs = new Map<number, PatternSummary>();
   const reference = (params: MixedParams) => {
     let r = refs.get(params.cycles);
@@ -213,8 +233,14 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
     for (const row of rows) row.ratios[ref] = row.opsPerSec / r.opsPerSec;
   }
 
+  for (const ov of overhead) {
+    notes.push(ov.row === 'hakmem-counters' ? overheadNote(ov, 'counters on', 2) : overheadNote(ov, "counters + low-water marks"));
+  }
   notes.push(...standardNotes(o, rows));
-  return { benchmark: 'random-mixed', params: p, repeat: o.repeat, slowDivisor: o.slowDivisor, rows, skipped, notes, ...(gccVersion ? { gcc: gccVersion } : {}) };
+  return {
+    benchmark: 'random-mixed', params: p, repeat: o.repeat, slowDivisor: o.slowDivisor, rows, skipped, notes, overhead,
+    ...(gccVersion ? { gcc: gccVersion } : {}),
+  };
 }
 
 /** '' when equal, else the differences in words. Failed allocs (heap exhausted) are reported too. */

@@ -29,6 +29,7 @@ interface CheckedHeap {
       learner: { decisions: number; cpuMs: number | null };
     };
   };
+  diagnostics(): { classes: Array<{ allocs: number | null }> };
 }
 
 /**
@@ -46,12 +47,15 @@ export function heapCheck(heap: CheckedHeap) {
   const s = heap.stats();
   const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
   const l = s.learning;
+  const d = heap.diagnostics();
   return {
     validate,
     inUse: s.bytes.inUse,
     refills: sum(s.worker.refills),
     drains: sum(s.worker.drains),
     cachedBytes: s.classes.reduce((a, c) => a + c.cached * c.size, 0),
+    // allocs the counting flavour counted (small blocks; null when counters are off)
+    countedAllocs: d.classes.every((c) => c.allocs !== null) ? d.classes.reduce((a, c) => a + (c.allocs ?? 0), 0) : null,
     learning: l ? { events: l.ring.pushed, dropped: l.ring.dropped, dropRate: l.ring.dropRate, decisions: l.learner.decisions, learnerCpuMs: l.learner.cpuMs } : null,
   };
 }

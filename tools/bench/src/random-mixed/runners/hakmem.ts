@@ -20,9 +20,11 @@ export interface HakmemInst {
 
 /** The learner on (the default), or off (fixed refill counts): the hakmem-fixed row. */
 export const LEARNING = { on: true };
+/** The counting flavours: hits counted (the hakmem-counters row), or low-water marks too (hakmem-low-water). */
+export const COUNTERS: { on: boolean | 'low-water' } = { on: false };
 
 function create(p: MixedParams): HakmemInst {
-  const heap = createHeap({ size: HEAP_BYTES, learning: LEARNING.on });
+  const heap = createHeap({ size: HEAP_BYTES, learning: LEARNING.on, counters: COUNTERS.on });
   return { heap, ops: heap, u8: heap.u8, slots: new Int32Array(p.ws), ws: p.ws, min: p.min, max: p.max };
 }
 

@@ -1,0 +1,87 @@
+/**
+ * Health checks over snapshots: the warnings users of allocators ask for. Compared with the
+ * previous snapshot where there is one (rates over the interval), else over the heap's life.
+ */
+import { snapshot, type Snapshot, type Target } from './snapshot.js';
+
+export interface Warning {
+  kind: 'drop-rate' | 'cache-above-bound' | 'learner-stalled' | 'exhausted' | 'contract';
+  message: string;
+  slot?: number;
+  cls?: number;
+}
+
+export interface HealthOptions {
+  /** warn above this share of refill events dropped (default 0.01) */
+  dropRate?: number;
+}
+
+export function checkHealth(now: Snapshot, before?: Snapshot, o: HealthOptions = {}): Warning[] {
+  const out: Warning[] = [];
+  const limit = o.dropRate ?? 0.01;
+  const q = now.queue;
+  if (q) {
+    const pushed = q.pushed - (before?.queue?.pushed ?? 0);
+    const dropped = q.dropped - (before?.queue?.dropped ?? 0);
+    const rate = pushed + dropped === 0 ? 0 : dropped / (pushed + dropped);
+    if (rate > limit) {
+      out.push({
+        kind: 'drop-rate',
+        message: `${(100 * rate).toFixed(2)} % of refill events dropped ${before ? 'since the last check' : 'so far'} (above ${(100 * limit).toFixed(1)} %): the learner is behind (stopped, stalled, or its ring too small)`,
+      });
+    }
+  }
+  for (const w of now.workers) {
+    if (w.state !== 'attached') continue;
+    const prev = before?.workers.find((p) => p.slot === w.slot);
+    for (const k of w.classes) {
+      if (k.cached <= k.bound) continue;
+      const was = prev?.classes.find((p) => p.cls === k.cls);
+      // a free above the bound drains at once; a cache that *stays* above it holds memory idle
+      if (!before || (was && was.cached > was.bound)) {
+        out.push({
+          kind: 'cache-above-bound', slot: w.slot, cls: k.cls,
+          message: `worker slot ${w.slot} caches ${k.cached} blocks of class ${k.cls} (${k.size} B), above its bound ${k.bound}${before ? ', for two checks' : ''}: it has not freed since its bound went down`,
+        });
+      }
+    }
+    if (prev && w.exhausted > prev.exhausted) {
+      out.push({ kind: 'exhausted', slot: w.slot, message: `worker slot ${w.slot}: ${w.exhausted - prev.exhausted} refills found the heap exhausted` });
+    }
+  }
+  const l = now.learner;
+  if (l && l.mode === 'worker' && before?.learner && q && before.queue && q.pending > 0 && before.queue.pending > 0 && l.heartbeat === before.learner.heartbeat) {
+    out.push({ kind: 'learner-stalled', message: `the learner has not woken since the last check, with ${q.pending} events waiting: allocation goes on with the last policy` });
+  }
+  const c = now.contracts;
+  const pc = before?.contracts;
+  if (c.enabled) {
+    const d = (k: 'ringFull' | 'policyOutsideRefill' | 'refillWaited') => c[k] - (pc?.[k] ?? 0);
+    const parts = [
+      d('ringFull') > 0 ? `${d('ringFull')} pushes found the ring full` : '',
+      d('policyOutsideRefill') > 0 ? `${d('policyOutsideRefill')} policy reads outside a refill` : '',
+      d('refillWaited') > 0 ? `${d('refillWaited')} refills waited` : '',
+    ].filter(Boolean);
+    if (parts.length > 0) out.push({ kind: 'contract', message: `contract violations ${before ? 'since the last check' : 'so far'}: ${parts.join(', ')}` });
+  }
+  return out;
+}
+
+export interface HealthWatch {
+  stop(): void;
+  /** the latest snapshot taken */
+  last(): Snapshot | null;
+}
+
+/** Check every `intervalMs` (default 1000); `onWarning` gets each warning (default console.warn). */
+export function watchHealth(t: Target, o: HealthOptions & { intervalMs?: number; onWarning?: (w: Warning) => void } = {}): HealthWatch {
+  let prev: Snapshot | null = null;
+  const warn = o.onWarning ?? ((w: Warning) => console.warn(`hakmem health: ${w.message}`));
+  const timer = setInterval(() => {
+    const now = snapshot(t);
+    for (const w of checkHealth(now, prev ?? undefined, o)) warn(w);
+    prev = now;
+  }, o.intervalMs ?? 1000);
+  (timer as { unref?: () => void }).unref?.();
+  return { stop: () => clearInterval(timer), last: () => prev };
+}

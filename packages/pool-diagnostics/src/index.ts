@@ -1,0 +1,12 @@
+export { snapshot, type Snapshot, type Target, type ClassRow, type ClassCounts, type WorkerRow, type WorkerClass, type SnapshotOptions } from './snapshot.js';
+export { formatDiagnostics, type FormatOptions } from './table.js';
+export { checkHealth, watchHealth, type Warning, type HealthOptions, type HealthWatch } from './health.js';
+export { HeapView } from '@hakmem/arena/stats';
+
+import { snapshot, type Target } from './snapshot.js';
+import { formatDiagnostics, type FormatOptions } from './table.js';
+
+/** Print the table of the heap at `t` (console.log). */
+export function printDiagnostics(t: Target, o: FormatOptions = {}): void {
+  console.log(formatDiagnostics(snapshot(t), o));
+}

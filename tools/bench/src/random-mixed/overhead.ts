@@ -1,0 +1,64 @@
+/**
+ * The metrics overhead: hakmem with counters on against the default heap, as paired runs. Each
+ * pair runs the two back to back (order alternating), so the machine's drift hits both; the
+ * figure is the median of the pairs' ratios. A counter costs about one percent, well inside one
+ * run's noise on a shared machine: a median of single runs per row could not tell.
+ */
+import { median } from '../report/stats.js';
+
+/** what one measured run reports (bench.ts's MixedRun; not imported from there: no cycle) */
+interface MixedRun {
+  opsPerSec: number;
+}
+
+export interface OverheadPair {
+  off: number;
+  on: number;
+  ratio: number;
+}
+
+export interface Overhead {
+  /** the row measured against 'hakmem' */
+  row: string;
+  pairs: OverheadPair[];
+  /** median of the pairs' on / off */
+  ratio: number;
+  min: number;
+  max: number;
+}
+
+/** Pairs from the main rounds (the same round) plus `extra` more, run here. */
+export function measureOverhead(
+  row: string,
+  offRuns: MixedRun[],
+  onRuns: MixedRun[],
+  extra: number,
+  run: (name: string) => MixedRun,
+  say: (line: string) => void,
+): Overhead {
+  const pairs: OverheadPair[] = [];
+  const add = (off: number, on: number) => pairs.push({ off, on, ratio: on / off });
+  for (let k = 0; k < Math.min(offRuns.length, onRuns.length); k++) add(offRuns[k].opsPerSec, onRuns[k].opsPerSec);
+  for (let k = 0; k < extra; k++) {
+    say(`[overhead pair ${k + 1}/${extra}] hakmem and ${row} ...`);
+    const first = k % 2 === 0 ? 'hakmem' : row;
+    const a = run(first).opsPerSec;
+    const b = run(first === 'hakmem' ? row : 'hakmem').opsPerSec;
+    const [off, on] = first === 'hakmem' ? [a, b] : [b, a];
+    add(off, on);
+    say(`    on / off = ${(on / off).toFixed(3)}`);
+  }
+  const ratios = pairs.map((p) => p.ratio);
+  return { row, pairs, ratio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+}
+
+/** The note: the figure, its spread and how it was measured. */
+export function overheadNote(o: Overhead, label: string, target?: number): string {
+  const pct = (r: number) => `${(100 * (r - 1)).toFixed(1)} %`;
+  return (
+    `metrics overhead, ${label} / default heap (no counter on its hot path) = ${o.ratio.toFixed(3)}x (${pct(o.ratio)}), ` +
+    `median of ${o.pairs.length} paired runs in this run (pairs ${o.min.toFixed(3)}..${o.max.toFixed(3)})` +
+    (target !== undefined ? `; target: under ${target} % lost, ${1 - o.ratio < target / 100 ? 'met' : 'NOT met'}` : '') +
+    '.'
+  );
+}
