@@ -13,70 +13,31 @@
  * tools/boundaries/test/boundaries.test.ts plants every kind of violation and checks that the
  * rule below fails on it; keep it that way when you change a rule.
  *
- * To add rules for boxes of your own, `extends` this file: see tools/boundaries/README.md.
+ * The table of Contract D itself is data, in contract-d.cjs; the per-box rules below are generated
+ * from it, as are the rules of the preset users extend (preset.cjs, contractD() in rules.cjs).
+ *
+ * To add rules for boxes of your own, `extends` this file: see tools/boundaries/README.md. In a
+ * project of your own (our packages installed from npm), extend the preset instead.
  */
 const {
-  entry,
   pkg,
   OURS,
+  DEEP_IMPORT,
   CONTRACT_D_PACKAGES,
   TEST_FILES,
-  boxMayImportOnly,
   unlistedPackagesRule,
+  contractDPackageRules,
 } = require('./rules.cjs');
-
-/** The boxes whose public stats/snapshot entry (`./stats`, src/stats.ts) pool-diagnostics may read. */
-const STATS_OF = ['pool-tls', 'pool-refill', 'ace-learning', 'arena'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 const config = {
   forbidden: [
     /* ---------------------------------------------------------------- the table of Contract D */
-    boxMayImportOnly({
-      name: 'pool-tls-imports-nothing-of-ours',
-      comment:
-        'Contract D: pool-tls (Box 1, the hot path) imports nothing of ours, so it installs and runs ' +
-        'alone on any backend. Move the shared code into pool-tls, or invert the dependency.',
-      box: 'pool-tls',
-    }),
-    boxMayImportOnly({
-      name: 'arena-imports-nothing-of-ours',
-      comment:
-        'Contract D: the arena (the backend) imports nothing of ours. The refill engine declares the ' +
-        'interface it needs and the arena satisfies it structurally; the umbrella wires the two.',
-      box: 'arena',
-    }),
-    boxMayImportOnly({
-      name: 'ace-learning-imports-nothing-of-ours',
-      comment:
-        'Contract D: ace-learning (Box 3: event ring, learner, policy table) imports nothing of ours; ' +
-        'it only writes the policy table (Contract B) and never touches caches, spans or blocks.',
-      box: 'ace-learning',
-    }),
-    boxMayImportOnly({
-      name: 'pool-refill-imports-only-pool-tls-and-ace-producer',
-      comment:
-        "Contract D: pool-refill (Box 2) may import only pool-tls's public entry (@hakmem/pool-tls) " +
-        'and its chain installer (@hakmem/pool-tls/chain), and ace-learning\'s producer entry ' +
-        '(@hakmem/ace-learning/producer: push an event, read a policy). Never the arena (talk to ' +
-        'the backend through the RefillBackend interface pool-refill declares), never another ' +
-        'ace-learning entry, never pool-diagnostics or the umbrella.',
-      box: 'pool-refill',
-      mayImport: [
-        entry('@hakmem/pool-tls'),
-        entry('@hakmem/pool-tls', './chain'),
-        entry('@hakmem/ace-learning', './producer'),
-      ],
-    }),
-    boxMayImportOnly({
-      name: 'pool-diagnostics-imports-only-stats-entries',
-      comment:
-        'Contract D: pool-diagnostics reads the boxes only through their public, read-only ' +
-        'stats/snapshot entries (@hakmem/<box>/stats, src/stats.ts) of pool-tls, pool-refill, ' +
-        'ace-learning and arena. Never a main entry, never the umbrella.',
-      box: 'pool-diagnostics',
-      mayImport: STATS_OF.map((box) => entry(`@hakmem/${box}`, './stats')),
-    }),
+    // One rule per box, generated from the table in contract-d.cjs (the preset users extend is
+    // generated from it too): pool-tls-imports-nothing-of-ours, arena-imports-nothing-of-ours,
+    // ace-learning-imports-nothing-of-ours, pool-refill-imports-only-pool-tls-and-ace-producer,
+    // pool-diagnostics-imports-only-stats-entries. Change the contract there, not here.
+    ...contractDPackageRules(),
     {
       name: 'only-the-umbrella-imports-pool-diagnostics',
       comment:
@@ -120,7 +81,7 @@ const config = {
       from: {},
       // Matches the specifier as written: such an import never resolves (the exports maps do not
       // export src/), so what dependency-cruiser reports is the bare name.
-      to: { path: '^(?:hakmem|@hakmem/[^/]+)/(?:src|dist)(?:/|$)' },
+      to: { path: DEEP_IMPORT },
     },
 
     /* --------------------------------------------------------------------------------- cycles */
@@ -181,6 +142,9 @@ const config = {
     doNotFollow: {
       path: ['(?:^|/)node_modules/', '^(?:packages|tools)/[^/]+/dist/'],
     },
+    // The user projects tools/pack-check copies into a temp directory: their files are renamed on
+    // the way (stack.mjs), so their imports only resolve there. Not workspace code.
+    exclude: { path: '^tools/pack-check/fixtures/' },
     // Type-only imports are dependencies too (verbatimModuleSyntax keeps `import type` explicit).
     tsPreCompilationDeps: true,
     // Resolve our packages through their exports maps, to their sources: every export of every

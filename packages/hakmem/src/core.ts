@@ -7,6 +7,7 @@ import {
   LIVE_LARGE, LIVE_SMALL, PAGE_SIZE, Region, S, SlotBackend, slotCounters, usableSize,
 } from '@hakmem/arena';
 import type { CacheBase, CacheConfig, Fallback, ThreadCache } from '@hakmem/pool-tls';
+import { pushEvent, readPolicy } from '@hakmem/ace-learning/producer';
 import { defaultBounds, defaultRefillCounts, RefillEngine } from '@hakmem/pool-refill';
 import { Views } from './views.js';
 import { learningWords, type LearnerHandle } from './learning.js';
@@ -51,7 +52,7 @@ export class HeapCore implements Fallback {
     const flags = Atomics.load(r.i32, r.ctrl + C.DEBUG);
     this.engine = new RefillEngine(cache, this.backend, {
       counts: counts ?? defaultRefillCounts(Array.from(r.sizes)),
-      learning: lw ? { policy: lw.policy, ring: lw.ring, worker: this.slot } : undefined,
+      learning: lw ? { policy: lw.policy, ring: lw.ring, worker: this.slot, pushEvent, readPolicy } : undefined,
       counters: { misc: this.backend.slotW + S.MISC, perClass: this.backend.slotW + slotCounters(r.layout.numClasses, 0) },
       intervalWord: r.ctrl + C.DIAG_EPOCH,
       debug: { contracts: (flags & DEBUG_CONTRACTS) !== 0, logDrops: (flags & DEBUG_LOG_DROPS) !== 0 },

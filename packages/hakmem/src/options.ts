@@ -19,7 +19,7 @@ export interface HeapOptions {
   headerless?: boolean;
   /** usable bytes per size class (advanced; default 16 B .. 64 KiB, see @hakmem/pool-tls) */
   classSizes?: number[];
-  /** blocks per refill, per class, while the learner has chosen none (advanced; default: ~16 KiB a refill, 1..64 blocks) */
+  /** blocks per refill, per class, while the learner has chosen none (advanced; default: ~32 KiB a refill, 4..64 blocks) */
   refillCounts?: number[];
   /**
    * The learner (Box 3) that tunes refill counts from refill events, in a Worker of its own
@@ -29,8 +29,8 @@ export interface HeapOptions {
   /**
    * Hot-path counters for diagnostics, per class and worker: a counting flavour of the cache,
    * chosen at creation for every worker; off by default (free). `true`: allocations, hits and
-   * frees (one increment per alloc, ~1% on random-mixed). `'low-water'`: also each list's exact
-   * low-water mark (a compare and store more per alloc, 7-20% on random-mixed).
+   * frees (one increment per alloc, ~2% on random-mixed). `'low-water'`: also each list's exact
+   * low-water mark (a compare and store more per alloc, ~5-6% on random-mixed).
    * The environment: HAKMEM_COUNTERS=1 or HAKMEM_COUNTERS=low-water.
    */
   counters?: boolean | 'low-water';

@@ -93,6 +93,9 @@ describe('snapshots while workers run', () => {
     const url = new URL('../dist/demo-worker.js', import.meta.url);
     const ws = [0, 1, 2].map((id) => heap.watch(new Worker(url, { workerData: { handle: heap.handle, table, stop, id } })));
     const exits = ws.map((w) => new Promise((ok) => w.once('exit', ok)));
+    // Workers start slowly on a loaded machine: take the snapshots once all three are attached.
+    const attached = () => snapshot(heap.handle).workers.filter((w) => w.state === 'attached').length;
+    for (const until = Date.now() + 30_000; attached() < 4 && Date.now() < until; ) await new Promise((ok) => setTimeout(ok, 10));
     const shots: Snapshot[] = [];
     for (let k = 0; k < 15; k++) {
       await new Promise((ok) => setTimeout(ok, 20));

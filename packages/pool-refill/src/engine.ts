@@ -5,10 +5,10 @@
  * (miss streak, time of the last refill, captured before each refill) and the counters
  * diagnostics read (./counters.ts).
  */
-import { pushEvent, readPolicy } from '@hakmem/ace-learning/producer';
 import type { CacheBase, Refiller } from '@hakmem/pool-tls';
 import { installChain, resetLowWater, takeChain } from '@hakmem/pool-tls/chain';
 import type { RefillBackend } from './backend.js';
+import type { RefillLearner } from './learner.js';
 import { MISC, MISC_WORDS, PER_CLASS, PER_CLASS_WORDS, type CounterPlace } from './counters.js';
 import { boundFor, maxCount } from './policy.js';
 
@@ -18,10 +18,11 @@ export interface RefillOptions {
   /** clock for the time since a class's last refill (ms); default performance.now */
   now?: () => number;
   /**
-   * Box 3 (ace-learning): word offsets, in the cache's buffer, of the policy table the learner
-   * writes and of the event ring each refill reports to; `worker` is this cache's slot.
+   * Box 3: the policy table the learner writes, the event ring each refill reports to, and the
+   * producer functions (`{ ...policyAndRing, pushEvent, readPolicy }` from
+   * `@hakmem/ace-learning/producer`, or a learner of your own). Without it: the fixed counts.
    */
-  learning?: { policy: number; ring: number; worker: number };
+  learning?: RefillLearner;
   /** where the counters live in the cache's buffer (the worker's slot); default: a private array */
   counters?: CounterPlace;
   /** the diagnostics interval word: when it moves, the cache's low-water marks start again */
@@ -65,6 +66,8 @@ export class RefillEngine implements Refiller {
   private readonly policyW: number;
   private readonly ringW: number;
   private readonly worker: number;
+  private readonly readPolicy: RefillLearner['readPolicy'];
+  private readonly pushEvent: RefillLearner['pushEvent'];
   /** the count each class's bound was last set for */
   private readonly applied: Int32Array;
   private readonly own: Int32Array | null;
@@ -90,6 +93,8 @@ export class RefillEngine implements Refiller {
     this.policyW = o.learning?.policy ?? -1;
     this.ringW = o.learning?.ring ?? -1;
     this.worker = o.learning?.worker ?? 0;
+    this.readPolicy = o.learning?.readPolicy ?? noPolicy;
+    this.pushEvent = o.learning?.pushEvent ?? noEvents;
     this.applied = Int32Array.from(o.counts);
     this.maxCounts = Int32Array.from(cache.sizes, (size, cls) => Math.max(maxCount(size), o.counts[cls]));
     this.own = o.counters ? null : new Int32Array(MISC_WORDS + PER_CLASS_WORDS * n);
@@ -162,7 +167,7 @@ export class RefillEngine implements Refiller {
     if (this.policyW < 0) return 0;
     // Contract B: the policy is read at refill time, never elsewhere (a read outside is counted)
     if (this.contracts && !this.inRefill) this.bump(this.miscW + MISC.V_POLICY_OUTSIDE, 1);
-    return readPolicy(this.cache.words, this.policyW, cls);
+    return this.readPolicy(this.cache.words, this.policyW, cls);
   }
 
   // Counters (unsigned 32-bit, wrapping), for this engine's own reading; diagnostics read the words.
@@ -256,7 +261,7 @@ export class RefillEngine implements Refiller {
     const s = this.last;
     const since = s.sinceLastMs < 0 ? -1 : Math.min(2147483647, Math.round(s.sinceLastMs * 1000));
     this.bump(this.miscW + MISC.EVENTS, 1);
-    const ok = pushEvent(
+    const ok = this.pushEvent(
       this.cache.words, this.ringW, s.cls, this.worker, s.count, s.blocksLeft, s.missStreak, since,
       this.cache.cached(s.cls),
     );
@@ -284,4 +289,12 @@ export class RefillEngine implements Refiller {
     s.sinceLastMs = this.refillsOf(cls) === 0 ? -1 : t - this.lastRefillAt[cls];
     s.at = t;
   }
+}
+
+// Never called (policy and ring are -1 without a learner): they keep the fields monomorphic.
+function noPolicy(): number {
+  return 0;
+}
+function noEvents(): boolean {
+  return false;
 }

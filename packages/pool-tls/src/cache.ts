@@ -186,7 +186,7 @@ export class ThreadCache extends CacheBase {
  * quad in the worker's own slot. Nothing else is counted on the hot path: allocs = hits + refills
  * (each refill serves one), frees = allocs + cached - blocks refilled + blocks drained.
  * A separate class, so a heap without counters pays nothing for them (measured: one increment
- * costs random-mixed about 1%, see the metrics-overhead note of `pnpm bench`).
+ * costs random-mixed about 2%, see the metrics-overhead note of `pnpm bench`).
  */
 export class CountingThreadCache extends ThreadCache {
   override alloc(size: number): number {
@@ -207,7 +207,7 @@ export class CountingThreadCache extends ThreadCache {
 /**
  * Counting plus each list's exact low-water mark (the fewest blocks it held since the interval
  * began), kept as the most room seen: one more compare and store per alloc, which the JIT makes
- * dear (measured 7-20% on random-mixed, against ~1% for hits alone), hence its own flavour.
+ * dear (measured ~5-6% on random-mixed, against ~2% for hits alone), hence its own flavour.
  * A miss needs no update: the pop that emptied the list recorded the most room there is.
  */
 export class LowWaterThreadCache extends ThreadCache {

@@ -119,7 +119,8 @@ async function makeTree(): Promise<string> {
   const tree = await realpath(await mkdtemp(join(tmpdir(), 'hakmem-boundaries-')));
   trees.push(tree);
   await cp(join(ROOT, 'package.json'), join(tree, 'package.json'));
-  for (const f of ['package.json', 'dependency-cruiser.cjs', 'rules.cjs']) {
+  // the config and every file it requires (rules.cjs, contract-d.cjs, ...)
+  for (const f of (await readdir(join(ROOT, 'tools/boundaries'))).filter((f) => f === 'package.json' || f.endsWith('.cjs'))) {
     await cp(join(ROOT, 'tools/boundaries', f), join(tree, 'tools/boundaries', f));
   }
   for (const dir of await readdir(join(ROOT, 'packages'))) {
