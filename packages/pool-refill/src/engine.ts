@@ -67,7 +67,7 @@ export class RefillEngine implements Refiller {
   private readonly ringW: number;
   private readonly worker: number;
   private readonly readPolicy: RefillLearner['readPolicy'];
-  private readonly pushEvent: RefillLearner['pushEvent'];
+  private readonly pushEvent: NonNullable<RefillLearner['pushEvent']>;
   /** the count each class's bound was last set for */
   private readonly applied: Int32Array;
   private readonly own: Int32Array | null;
@@ -91,7 +91,7 @@ export class RefillEngine implements Refiller {
     this.lastRefillAt = new Float64Array(n);
     this.now = o.now ?? (() => performance.now());
     this.policyW = o.learning?.policy ?? -1;
-    this.ringW = o.learning?.ring ?? -1;
+    this.ringW = o.learning?.pushEvent ? (o.learning.ring ?? -1) : -1;
     this.worker = o.learning?.worker ?? 0;
     this.readPolicy = o.learning?.readPolicy ?? noPolicy;
     this.pushEvent = o.learning?.pushEvent ?? noEvents;

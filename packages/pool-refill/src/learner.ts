@@ -7,8 +7,8 @@
 export interface RefillLearner {
   /** word offset, in the cache's buffer, of the policy table (an Int32 per class) */
   policy: number;
-  /** word offset of the event ring each refill reports to */
-  ring: number;
+  /** word offset of the event ring each refill reports to (with pushEvent; both optional) */
+  ring?: number;
   /** this cache's worker slot, carried in every event */
   worker: number;
   /**
@@ -18,9 +18,10 @@ export interface RefillLearner {
   readPolicy(i32: Int32Array, policy: number, cls: number): number;
   /**
    * Report one refill. Must never block, wait, allocate or throw (Contract A): return false when
-   * the event is dropped; the engine counts it.
+   * the event is dropped; the engine counts it. Leave it out (with `ring`) for a policy table
+   * that wants no events: nothing is pushed or counted.
    */
-  pushEvent(
+  pushEvent?(
     i32: Int32Array, ring: number, cls: number, worker: number, count: number, left: number,
     streak: number, sinceUs: number, cached: number,
   ): boolean;

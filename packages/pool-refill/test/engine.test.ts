@@ -2,6 +2,7 @@ import { ThreadCache } from '@hakmem/pool-tls';
 import { describe, expect, it } from 'vitest';
 import type { RefillBackend } from '../src/backend.js';
 import { RefillEngine } from '../src/engine.js';
+import type { RefillLearner } from '../src/learner.js';
 import { defaultBound, defaultRefillCount, defaultRefillCounts } from '../src/policy.js';
 
 const SIZES = [16, 64, 1024, 65536];
@@ -51,18 +52,43 @@ class Scripted implements RefillBackend {
   }
 }
 
-function setup(counts = defaultRefillCounts(SIZES)) {
+function setup(counts = defaultRefillCounts(SIZES), learning?: RefillLearner) {
   const be = new Scripted();
   const cache = new ThreadCache({
     i32: be.i32, heads: 16, classSizes: SIZES, bounds: SIZES.map(defaultBound), allocTag: TAG_A, freeTag: TAG_F,
   });
   let t = 0;
-  const engine = new RefillEngine(cache, be, { counts, now: () => (t += 10) });
+  const engine = new RefillEngine(cache, be, { counts, now: () => (t += 10), learning });
   cache.connect(engine, { allocSlow: () => 0, freeSlow: () => {} });
   return { be, cache, engine };
 }
 
 describe('RefillEngine (Box 2)', () => {
+  it('a learner is injected: the policy is read at each refill, events go to its pushEvent', () => {
+    const POLICY = 8; // words 8..11 of the scripted buffer: a count per class
+    const events: number[][] = [];
+    const learner: RefillLearner = {
+      policy: POLICY, ring: 100, worker: 3,
+      readPolicy: (i32, at, cls) => Atomics.load(i32, at + cls),
+      pushEvent: (_i32, ring, cls, worker, count) => (events.push([ring, cls, worker, count]), true),
+    };
+    const { be, cache, engine } = setup(defaultRefillCounts(SIZES), learner);
+    Atomics.store(be.i32, POLICY + 1, 5);
+    cache.alloc(64);
+    expect(be.takes).toEqual([{ cls: 1, n: 5 }]);
+    expect(events).toEqual([[100, 1, 3, 5]]);
+    expect(engine.events).toBe(1);
+  });
+
+  it('a learner without ring and pushEvent only sets counts: no event is made or counted', () => {
+    const learner: RefillLearner = { policy: 8, worker: 0, readPolicy: (i32, at, cls) => Atomics.load(i32, at + cls) };
+    const { be, cache, engine } = setup(defaultRefillCounts(SIZES), learner);
+    Atomics.store(be.i32, 8 + 2, 3);
+    cache.alloc(1000);
+    expect(be.takes).toEqual([{ cls: 2, n: 3 }]);
+    expect([engine.events, engine.dropped]).toEqual([0, 0]);
+  });
+
   it('default policy: larger classes refill fewer blocks', () => {
     const counts = SIZES.map(defaultRefillCount);
     expect(counts).toEqual([64, 64, 32, 4]);
