@@ -137,7 +137,8 @@ const cases: Case[] = [
   },
   {
     title: '"files" without CHANGELOG.md (before the first `changeset version`)',
-    plant: (_dir, pkg) => {
+    plant: (dir, pkg) => {
+      rmSync(join(dir, 'CHANGELOG.md'), { force: true }); // the copy may have one already
       pkg.files = pkg.files.filter((f) => f !== 'CHANGELOG.md');
     },
     expect: ['files: does not list "CHANGELOG.md"'],
