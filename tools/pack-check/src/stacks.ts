@@ -18,14 +18,14 @@ export const STACKS: readonly Stack[] = [
     what: 'pool-tls + pool-refill + arena, no learner, refill counts of your own',
     installs: ['@hakmem/pool-tls', '@hakmem/pool-refill', '@hakmem/arena'],
     js: { 'js/run.mjs': 'js/run.mjs', 'js/stack.mjs': 'js/arena-stack.mjs' },
-    ts: { 'src/run.ts': 'ts/run.ts', 'src/stack.ts': 'ts/arena-stack.ts' },
+    ts: { 'src/run.ts': 'ts/run.ts', 'src/stack.ts': 'ts/arena-stack.ts', 'src/stamps.ts': 'ts/stamps.ts' },
   },
   {
     name: 'own-backend',
     what: 'pool-tls + pool-refill on a backend you wrote (RefillBackend)',
     installs: ['@hakmem/pool-tls', '@hakmem/pool-refill'],
     js: { 'js/run.mjs': 'js/run.mjs', 'js/stack.mjs': 'js/own-backend.mjs' },
-    ts: { 'src/run.ts': 'ts/run.ts', 'src/stack.ts': 'ts/own-backend.ts' },
+    ts: { 'src/run.ts': 'ts/run.ts', 'src/stack.ts': 'ts/own-backend.ts', 'src/stamps.ts': 'ts/stamps.ts' },
   },
   {
     name: 'umbrella',
