@@ -35,7 +35,7 @@ export function pushEvent(
       i32[rec + F.CACHED] = cached;
       Atomics.store(i32, rec, (pos + 1) | 0); // publish: the fields above are visible with it
       // Every quarter ring, wake the learner if it sleeps (a notify never waits): a burst of
-      // events then does not outrun its 10 ms naps.
+      // events then does not outrun its naps.
       if ((pos & (mask >>> 2)) === 0) Atomics.notify(i32, ring + R.TAIL, 1);
       return true;
     }

@@ -5,7 +5,7 @@
  */
 import { Learner, type LearnerConfig } from './learner.js';
 import { R } from './ring.js';
-import { MODE_INLINE, ST } from './state.js';
+import { cpuWord, MODE_INLINE, ST } from './state.js';
 import type { RewardModel } from './reward.js';
 
 /** Everything the learner needs, structured-clonable (it travels to the Worker). */
@@ -116,7 +116,7 @@ function startInline(cfg: WorkerConfig, i32: Int32Array): LearnerHandle {
     const t = performance.now();
     learner.step();
     busyMs += performance.now() - t;
-    Atomics.store(i32, cfg.state + ST.CPU_MS, Math.round(busyMs)); // time spent learning, on this thread
+    Atomics.store(i32, cfg.state + ST.CPU, cpuWord(busyMs)); // time spent learning, on this thread
   }, 10);
   (timer as { unref?: () => void }).unref?.();
   return {

@@ -5,18 +5,21 @@
  *   1 HEARTBEAT  +1 each time the learner wakes             learner: Atomics.add
  *   2 DECISIONS  policy changes made                        learner: Atomics.store
  *   3 EVENTS     events learned from                        learner: Atomics.store
- *   4 CPU_MS     the learner thread's own CPU time (-1: not measurable here)
+ *   4 CPU        the learner thread's own CPU time, 0.1 ms units (-1: not measurable here)
  *   5 MODE       1 worker, 2 inline
- *   8 START_CPU_MS  its CPU time when its loop started (the cost of starting its Worker)
+ *   8 START_CPU  its CPU time when its loop started (the cost of starting its Worker), 0.1 ms
  *   6 NUM_CLASSES, 7 NUM_ARMS                               written once at creation
  *   16 + a: the refill count of arm a
  *   CLASSES + c * classWords: class c = arm in force, its count, changes, events, hold (events
- *            left before it may change again), then per arm: discounted pulls * 1000,
+ *            left before it may change again), then per arm: pulls * 1000,
  *            mean reward * 1e6
  * Every word is read and written with Atomics (the learner is another thread).
  */
 
-export const ST = { STOP: 0, HEARTBEAT: 1, DECISIONS: 2, EVENTS: 3, CPU_MS: 4, MODE: 5, NUM_CLASSES: 6, NUM_ARMS: 7, START_CPU_MS: 8, ARMS: 16 } as const;
+export const ST = { STOP: 0, HEARTBEAT: 1, DECISIONS: 2, EVENTS: 3, CPU: 4, MODE: 5, NUM_CLASSES: 6, NUM_ARMS: 7, START_CPU: 8, ARMS: 16 } as const;
+/** CPU and START_CPU count 0.1 ms: 3 digits for a learner that runs a few ms, wraps after 59 h */
+export const CPU_UNIT_MS = 0.1;
+export const cpuWord = (ms: number): number => (ms < 0 ? -1 : Math.round(ms / CPU_UNIT_MS) | 0);
 export const CL = { ARM: 0, COUNT: 1, CHANGES: 2, EVENTS: 3, HOLD: 4, PER_ARM: 8 } as const;
 export const MODE_WORKER = 1;
 export const MODE_INLINE = 2;
@@ -35,8 +38,8 @@ export function initLearnerState(i32: Int32Array, at: number, numClasses: number
   i32.fill(0, at, at + learnerStateWords(numClasses, arms.length));
   i32[at + ST.NUM_CLASSES] = numClasses;
   i32[at + ST.NUM_ARMS] = arms.length;
-  i32[at + ST.CPU_MS] = -1;
-  i32[at + ST.START_CPU_MS] = -1;
+  i32[at + ST.CPU] = -1;
+  i32[at + ST.START_CPU] = -1;
   arms.forEach((n, a) => {
     i32[at + ST.ARMS + a] = n;
   });
@@ -79,11 +82,13 @@ export function learnerSnapshot(i32: Int32Array, at: number): LearnerSnapshot {
     });
   }
   const mode = ld(ST.MODE);
-  const cpu = ld(ST.CPU_MS);
-  const start = ld(ST.START_CPU_MS);
+  const cpu = ld(ST.CPU);
+  const start = ld(ST.START_CPU);
   return {
     mode: mode === 1 ? 'worker' : mode === 2 ? 'inline' : 'stopped',
     heartbeat: ld(ST.HEARTBEAT), decisions: ld(ST.DECISIONS), events: ld(ST.EVENTS),
-    cpuMs: cpu < 0 ? null : cpu, startupCpuMs: cpu < 0 || start < 0 ? null : start, classes,
+    cpuMs: cpu < 0 ? null : cpu * CPU_UNIT_MS,
+    startupCpuMs: cpu < 0 || start < 0 ? null : start * CPU_UNIT_MS,
+    classes,
   };
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Learner } from '../src/learner.js';
-import { pushEvent } from '../src/producer.js';
+import { pushEvent, readPolicy } from '../src/producer.js';
+import { cost, DEFAULT_REWARD, lean, reward } from '../src/reward.js';
+import { learnerSnapshot } from '../src/state.js';
 import { initRing } from '../src/ring.js';
 import { initLearnerState, learnerStateWords } from '../src/state.js';
 import { bestCount, expectedCost, region, simulate, type SimClass } from './sim.js';
@@ -43,6 +45,39 @@ describe('the learner', () => {
     simulate(r, b, [64, 64], 40_000, () => l.step(), seed + 100);
     b.forEach((c, k) => expect(regret(c, l.countOf(k)), `class ${k} at ${l.countOf(k)}`).toBeLessThan(1.15));
     expect(l.restarts).toBeGreaterThan(0);
+  });
+
+  it.each(SEEDS)('a class the slow path dominates climbs to its cap and stays there, through pauses (seed %i)', (seed) => {
+    // 2 KiB blocks used fast: the best count (512) is far above the cap (32); every 300 events the
+    // class pauses 20 ms (another phase), so the first refill after it looks long-lasting
+    const r = region([2048]);
+    const l = new Learner({ ...r, classSizes: [2048], defaults: [16], maxCounts: [32] });
+    simulate(r, [{ size: 2048, rate: 2 }], [16], 3000, () => l.step(), seed, 0.2, (k) => (k % 300 === 299 ? 20_000 : 0));
+    expect(l.countOf(0)).toBe(32);
+    expect(l.decisions).toBe(1); // one move, up, and no exploration back down
+  });
+
+  it('leaves the defaults in force until a move, and goes on from a count the table already holds', () => {
+    const r = region([64, 1024]);
+    const l = new Learner({ ...r, classSizes: [64, 1024], defaults: [64, 32] });
+    expect([readPolicy(r.i32, r.policy, 0), readPolicy(r.i32, r.policy, 1)]).toEqual([0, 0]);
+    expect(learnerSnapshot(r.i32, r.state).classes.map((c) => c.count)).toEqual([64, 32]);
+    expect(l.countOf(0)).toBe(64);
+    Atomics.store(r.i32, r.policy + 1, 8); // a learner before this one had moved class 1 to 8
+    const again = new Learner({ ...r, classSizes: [64, 1024], defaults: [64, 32] });
+    expect(again.countOf(1)).toBe(8);
+    expect(learnerSnapshot(r.i32, r.state).classes[1].count).toBe(8);
+  });
+
+  it('the lean says which part of the cost dominates, and a drain between refills counts as a second slow path', () => {
+    // 64 blocks of 64 B lasting 2 µs: the slow path dominates; lasting 1 s: the memory does
+    expect(lean(DEFAULT_REWARD, 64, 64, 2)).toBeGreaterThan(Math.log(4));
+    expect(lean(DEFAULT_REWARD, 64, 64, 1e6)).toBeLessThan(-Math.log(4));
+    const once = cost(DEFAULT_REWARD, 64, 64, 10);
+    const drained = cost(DEFAULT_REWARD, 64, 64, 10, 2);
+    const mem = (64 * 64) / DEFAULT_REWARD.memScale;
+    expect(drained - mem).toBeCloseTo(2 * (once - mem), 9);
+    expect(reward(DEFAULT_REWARD, 64, 64, 10, 2)).toBeLessThan(reward(DEFAULT_REWARD, 64, 64, 10));
   });
 
   it('writes nothing but the policy table, its own state and the consumer words of the ring (Contract B)', () => {

@@ -64,6 +64,8 @@ export function rng(seed: number) {
 export function simulate(
   r: { i32: Int32Array; ring: number; policy: number },
   classes: SimClass[], defaults: number[], events: number, step: () => void, seed = 1, noise = 0.2,
+  /** µs the classes pause after the k-th event (another phase runs), default none */
+  pause: (k: number) => number = () => 0,
 ): void {
   const rand = rng(seed);
   const due = classes.map(() => 0);
@@ -78,6 +80,8 @@ export function simulate(
     pushEvent(r.i32, r.ring, c, 0, n, 0, 1, since, n);
     last[c] = t;
     due[c] = t + (n / classes[c].rate) * (1 + noise * (2 * rand() - 1));
+    const gap = pause(k);
+    if (gap > 0) for (let j = 0; j < due.length; j++) due[j] += gap;
     step();
   }
 }

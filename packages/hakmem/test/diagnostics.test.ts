@@ -138,7 +138,7 @@ describe('debug flags', () => {
   async function fullRing(debug: { contracts?: boolean; logDrops?: boolean }) {
     const h = createHeap({ size: 16 << 20, counters: true, learning: { ringCapacity: 8 }, refillCounts: Array(47).fill(1), debug });
     await (h as unknown as { core: { learner: { stop(): Promise<void> } } }).core.learner.stop();
-    for (let i = 0; i < 200; i++) h.alloc(48);
+    for (let i = 0; i < 1000; i++) h.alloc(48); // ~31 events (a hot class reports one refill in 32)
     return h;
   }
 
@@ -219,7 +219,7 @@ describe('health', () => {
   it('warns when the drop rate passes 1% and when a cache stays above its bound', async () => {
     const h = createHeap({ size: 16 << 20, learning: { ringCapacity: 8 }, refillCounts: Array(47).fill(1) });
     await (h as unknown as { core: { learner: { stop(): Promise<void> } } }).core.learner.stop();
-    for (let i = 0; i < 100; i++) h.alloc(48);
+    for (let i = 0; i < 1000; i++) h.alloc(48); // ~31 events into a ring of 8
     const c16 = h.classOf(16);
     const ps = Array.from({ length: 40 }, () => h.alloc(16));
     for (const p of ps) h.free(p);

@@ -271,11 +271,12 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
     const l = r.learning;
     if (!l) continue;
     const share = (ms: number) => `${((100 * ms) / l.processCpuMs).toFixed(2)} %`;
+    const ms = (x: number) => `${x.toFixed(1)} ms`;
     const steady = l.learnerCpuMs !== null && l.learnerStartupCpuMs !== null ? l.learnerCpuMs - l.learnerStartupCpuMs : null;
     const cpu = l.learnerCpuMs === null
       ? 'not measurable here'
-      : `${l.learnerCpuMs} ms of the process's ${Math.round(l.processCpuMs)} ms (${share(l.learnerCpuMs)})` +
-        (steady !== null ? `, of which ${l.learnerStartupCpuMs} ms starting its Worker: ${steady} ms (${share(steady)}) learning` : '');
+      : `${ms(l.learnerCpuMs)} of the process's ${Math.round(l.processCpuMs)} ms (${share(l.learnerCpuMs)})` +
+        (steady !== null ? `, of which ${ms(l.learnerStartupCpuMs!)} starting its Worker: ${ms(steady)} (${share(steady)}) learning` : '');
     notes.push(
       `${r.label} ${r.variant} (${r.set}'s set, threads ${r.params.threads}), learning on (the default), last run: ` +
         `${fmtInt(l.events)} refill events, ${fmtInt(l.dropped)} dropped (${(100 * l.dropRate).toFixed(3)} %), ` +

@@ -7,8 +7,10 @@ import type { LearningReport } from './bench.js';
 export function renderLearningReport(r: LearningReport): string {
   const row = (name: string, rs: ShiftResult[]) => {
     const m = (f: (x: ShiftResult) => number) => median(rs.map(f));
+    // the loop's share of the run's CPU, and the one-off start of its Worker apart
     const learner = rs.some((x) => x.learnerCpuMs !== null)
-      ? `${((100 * m((x) => x.learnerCpuMs ?? 0)) / m((x) => x.processCpuMs)).toFixed(2)} %`
+      ? `${((100 * m((x) => (x.learnerCpuMs ?? 0) - (x.learnerStartupCpuMs ?? 0))) / m((x) => x.processCpuMs)).toFixed(2)} % ` +
+        `(+${m((x) => x.learnerStartupCpuMs ?? 0).toFixed(0)} ms start)`
       : '-';
     return [
       name,
@@ -38,7 +40,9 @@ export function renderLearningReport(r: LearningReport): string {
     '- cached bytes: bytes held in the worker cache, read from heap.stats() after every phase (mean and max over the run).',
     '- a burst favours larger refills (fewer slow paths); the light phase favours smaller ones (less memory idle): the learner ' +
       'may raise a count to twice its default and lower it to 1; a cache bound follows a count down, never up (pool-refill policy.ts).',
-    '- learner CPU: the learner thread\'s own CPU time (/proc/thread-self/stat) over the process\'s (process.cpuUsage()), both over the measured run\'s process.',
+    '- learner CPU: the learner thread\'s own CPU time (/proc/thread-self/schedstat, else /proc/thread-self/stat) while it ran its loop, over the ' +
+      'process\'s CPU time during the measured run (process.cpuUsage()); in brackets, apart, the CPU its Worker took to start (once per heap: Node\'s ' +
+      'Worker bootstrap and the learner\'s modules).',
   ];
   return out.join('\n');
 }

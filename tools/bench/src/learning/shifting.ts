@@ -39,6 +39,8 @@ export interface ShiftResult {
   dropRate: number;
   decisions: number;
   learnerCpuMs: number | null;
+  /** of which starting its Worker */
+  learnerStartupCpuMs: number | null;
   processCpuMs: number;
   /** the counts the learner chose for the burst classes at the end */
   finalCounts: Record<string, number>;
@@ -113,6 +115,7 @@ export async function runShifting(learning: boolean, p: ShiftParams = SHIFT_DEFA
   let dropRate = 0;
   let decisions = 0;
   let learnerCpuMs: number | null = null;
+  let learnerStartupCpuMs: number | null = null;
   const finalCounts: Record<string, number> = {};
   if (learning) {
     await new Promise((r) => setTimeout(r, 50)); // let the learner take the last events
@@ -122,6 +125,7 @@ export async function runShifting(learning: boolean, p: ShiftParams = SHIFT_DEFA
     dropRate = ring.dropRate;
     decisions = ls.decisions;
     learnerCpuMs = ls.cpuMs;
+    learnerStartupCpuMs = ls.startupCpuMs;
     finalCounts['64 B'] = ls.classes[h.classOf(64)].count;
     finalCounts['2 KiB'] = ls.classes[h.classOf(2048)].count;
   }
@@ -130,6 +134,6 @@ export async function runShifting(learning: boolean, p: ShiftParams = SHIFT_DEFA
   return {
     learning, ops, seconds, opsPerSec: ops / seconds, refills, refillsPerMop: (refills / ops) * 1e6, drains,
     cachedBytesMean: samples.reduce((a, b) => a + b, 0) / samples.length, cachedBytesMax: Math.max(...samples),
-    attempted, events, dropped, dropRate, decisions, learnerCpuMs, processCpuMs: (cpu.user + cpu.system) / 1000, finalCounts,
+    attempted, events, dropped, dropRate, decisions, learnerCpuMs, learnerStartupCpuMs, processCpuMs: (cpu.user + cpu.system) / 1000, finalCounts,
   };
 }

@@ -57,7 +57,7 @@ export function renderMixedReport(r: MixedReport, m: Machine): string {
     }
     const l = c.learning as null | { events: number; dropped: number; dropRate: number; decisions: number; learnerCpuMs: number | null };
     if (l) {
-      line += `; learner: ${formatInt(l.events)} events, ${formatInt(l.dropped)} dropped (${(100 * l.dropRate).toFixed(3)} %), ${formatInt(l.decisions)} policy changes, ${l.learnerCpuMs ?? '?'} ms CPU`;
+      line += `; learner: ${formatInt(l.events)} events, ${formatInt(l.dropped)} dropped (${(100 * l.dropRate).toFixed(3)} %), ${formatInt(l.decisions)} policy changes, ${l.learnerCpuMs === null ? '?' : l.learnerCpuMs.toFixed(1)} ms CPU`;
     }
     out.push(wrap(line, 110, '  '));
   }
