@@ -225,6 +225,15 @@ describe.each(['hakmem', 'smo'])('JavaScript runner %s', (runner) => {
       expect(r.failed).toBe(0);
       expect(r.allDetached).toBe(true);
       expect(r.check).toBe('ok');
+      if (runner.startsWith('hakmem')) {
+        // the run's refills (every worker, warm-up excluded) and what the caches held at the stop
+        const slow = r.checkFacts?.slowPaths as { refills: number; drains: number };
+        expect(slow.refills).toBeGreaterThan(0);
+        expect(slow.refills).toBeLessThanOrEqual(r.allocs);
+        // handoff's workers all run until the stop flag; respawn's successor may start after it, empty
+        if (variant === 'handoff') expect(r.checkFacts?.cachedAtStop).toBeGreaterThan(0);
+        else expect(r.checkFacts?.cachedAtStop).toBeGreaterThanOrEqual(0);
+      }
     });
   });
 });

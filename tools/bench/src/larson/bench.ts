@@ -60,6 +60,15 @@ export interface LarsonRow {
   impl?: string;
   preload?: string;
   learning?: LearningFacts;
+  /** hakmem: slow paths and caches, medians over the runs */
+  slow?: SlowFacts;
+}
+
+/** hakmem: refills and drains of the run (every worker) per million allocations, bytes cached when it stopped */
+export interface SlowFacts {
+  refillsPerMAllocs: number;
+  drainsPerMAllocs: number;
+  cachedAtStop: number;
 }
 
 /** What the learner did and cost in a hakmem run (runners/hakmem.ts learningFacts). */
@@ -101,6 +110,7 @@ interface Result {
   workersStarted?: number;
   impl?: string;
   learning?: LearningFacts | null;
+  slow?: SlowFacts | null;
 }
 
 interface Task {
@@ -118,6 +128,39 @@ interface Task {
 }
 
 const fmtInt = (n: number) => n.toLocaleString('en-US');
+
+function slowFacts(facts: Record<string, unknown> | undefined, allocs: number): SlowFacts | null {
+  const s = facts?.slowPaths as { refills: number; drains: number } | undefined;
+  if (!s || allocs <= 0) return null;
+  return { refillsPerMAllocs: (s.refills / allocs) * 1e6, drainsPerMAllocs: (s.drains / allocs) * 1e6, cachedAtStop: Number(facts?.cachedAtStop ?? 0) };
+}
+
+function medianSlow(xs: SlowFacts[]): SlowFacts {
+  return {
+    refillsPerMAllocs: median(xs.map((x) => x.refillsPerMAllocs)),
+    drainsPerMAllocs: median(xs.map((x) => x.drainsPerMAllocs)),
+    cachedAtStop: median(xs.map((x) => x.cachedAtStop)),
+  };
+}
+
+/** hakmem with the learner against fixed counts, same set, threads and variant: what learning changed. */
+function learningNotes(rows: LarsonRow[]): string[] {
+  const out: string[] = [];
+  for (const on of rows) {
+    if (on.name !== 'hakmem' || !on.slow) continue;
+    const off = rows.find((r) => r.name === 'hakmem-fixed' && r.set === on.set && r.variant === on.variant && r.params.threads === on.params.threads);
+    if (!off?.slow) continue;
+    const pct = (a: number, b: number) => (b === 0 ? '-' : `${a >= b ? '+' : '-'}${Math.abs((100 * (a - b)) / b).toFixed(0)} %`);
+    const kib = (b: number) => `${fmtInt(Math.round(b / 1024))} KiB`;
+    out.push(
+      `learning on vs fixed counts, ${on.variant} (${on.set}'s set, threads ${on.params.threads}): ops/s ${(on.opsPerSec / off.opsPerSec).toFixed(3)}x; ` +
+        `refills per million allocations ${on.slow.refillsPerMAllocs.toFixed(0)} vs ${off.slow.refillsPerMAllocs.toFixed(0)} (${pct(on.slow.refillsPerMAllocs, off.slow.refillsPerMAllocs)}), ` +
+        `drains ${on.slow.drainsPerMAllocs.toFixed(0)} vs ${off.slow.drainsPerMAllocs.toFixed(0)}; ` +
+        `cached in the workers when the stop flag ended them ${kib(on.slow.cachedAtStop)} vs ${kib(off.slow.cachedAtStop)} (${pct(on.slow.cachedAtStop, off.slow.cachedAtStop)}); medians.`,
+    );
+  }
+  return out;
+}
 const variantOf = (a: LarsonAllocator): Variant | 'threads' => (a.kind === 'js' ? a.variant : 'threads');
 
 export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
@@ -172,6 +215,7 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
               check: r.allDetached ? r.check : `${r.check}; not every worker detached`,
               heapBytes: r.heapBytes, workers: r.workers, workersStarted: r.workersStarted,
               learning: (r.checkFacts?.learning as LearningFacts | null | undefined) ?? null,
+              slow: slowFacts(r.checkFacts, r.allocs),
             };
           },
         };
@@ -258,6 +302,7 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
       ...(last.impl ? { impl: last.impl } : {}),
       ...(t.preload ? { preload: t.preload } : {}),
       ...(last.learning ? { learning: last.learning } : {}),
+      ...(last.slow ? { slow: medianSlow(t.results.map((r) => r.slow).filter((x): x is SlowFacts => !!x)) } : {}),
     });
   }
   // ratios within a set at the same thread count
@@ -283,6 +328,7 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
         `${fmtInt(l.decisions)} policy changes; learner CPU ${cpu}.`,
     );
   }
+  notes.push(...learningNotes(rows));
   notes.push(...standardNotes(o, rows));
   return { benchmark: 'larson', sets: o.sets, repeat: o.repeat, rows, skipped, notes, ...(gccVersion ? { gcc: gccVersion } : {}) };
 }

@@ -123,6 +123,8 @@ async function main(argv: string[]): Promise<void> {
   let started = 0;
   let detached = 0;
   let refused = 0;
+  /** bytes held in the workers' caches when the stop flag ended them (summed over the last generation) */
+  let cachedAtStop = 0;
   let failure: Error | undefined;
   let allExited: () => void = () => {};
   let ready = 0;
@@ -142,6 +144,7 @@ async function main(argv: string[]): Promise<void> {
       if (m.type === 'done') {
         const d = m;
         refused += d.refused;
+        if (d.stopped) cachedAtStop += d.cached;
         if (variant === 'respawn' && !failure) {
           const k = L.f64[L.f(d.range, F_GENERATIONS)];
           const more = generations > 0 ? k < generations : !d.stopped && Atomics.load(ctrl, C_STOP) === 0;
@@ -166,6 +169,7 @@ async function main(argv: string[]): Promise<void> {
   await Promise.race([readyP, exitedP]);
   if (failure) throw failure;
 
+  runner.mark?.(main);
   const t0 = performance.now();
   Atomics.store(ctrl, C_GO, 1);
   Atomics.notify(ctrl, C_GO);
@@ -220,7 +224,7 @@ async function main(argv: string[]): Promise<void> {
     checksum,
     allDetached: detached === started,
     check: fin.check,
-    ...(fin.facts ? { checkFacts: fin.facts } : {}),
+    ...(fin.facts ? { checkFacts: { ...fin.facts, cachedAtStop } } : {}),
     finalFrees,
     ...(verify
       ? {

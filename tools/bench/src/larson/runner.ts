@@ -81,6 +81,10 @@ export interface LarsonRunner<M, S extends LoopState> {
   instrument(s: S, tags: Tags): void;
   /** give the worker's share of the allocator back (hakmem: detach) */
   detach(s: S): void;
+  /** bytes the worker's own caches hold when its last generation ends (hakmem), before detach */
+  cachedBytes?(s: S): number;
+  /** main, just before the clock starts: a baseline for the facts finish() reports (hakmem: refill counters) */
+  mark?(main: M): void;
   /** main, after every worker ended and every slot was freed: 'ok' or what is wrong, and facts */
   finish(main: M): { check: string; facts?: Record<string, unknown> };
 }

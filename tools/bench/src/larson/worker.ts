@@ -41,6 +41,8 @@ export interface WorkerDone {
   stopped: boolean;
   /** smo: frees the allocator refused */
   refused: number;
+  /** bytes this worker's caches held when it finished (runners with cachedBytes), else 0 */
+  cached: number;
 }
 
 const d = workerData as WorkerInit;
@@ -135,7 +137,7 @@ async function run(): Promise<void> {
   counted = false;
   Atomics.sub(ctrl, C_RUNNING, 1);
   Atomics.notify(ctrl, C_RUNNING);
-  const done: WorkerDone = { type: 'done', range: d.range, stopped, refused };
+  const done: WorkerDone = { type: 'done', range: d.range, stopped, refused, cached: runner.cachedBytes?.(s) ?? 0 };
   parentPort?.postMessage(done);
   runner.detach(s);
   parentPort?.postMessage({ type: 'detached' });

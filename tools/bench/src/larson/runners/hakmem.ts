@@ -78,6 +78,15 @@ function generation(s: HakmemState, base: number, n: number): number {
 /** The learner on (the default), or off (fixed refill counts): the hakmem-fixed row. */
 export const LEARNING = { on: true };
 
+/** Refills and drains of every worker, those that left included (a diagnostics snapshot). */
+function slowPaths(heap: Heap): { refills: number; drains: number } {
+  const d = heap.diagnostics();
+  return { refills: d.classes.reduce((a, c) => a + c.misses, 0), drains: d.classes.reduce((a, c) => a + c.drains, 0) };
+}
+
+/** the counters when the clock started (mark), so that finish reports the run's own */
+let atStart = { refills: 0, drains: 0 };
+
 /** What the learner did and cost (issue 4: its CPU under 1% of the process's, drops under 0.1%). */
 export function learningFacts(heap: Heap) {
   const l = heap.stats().learning;
@@ -125,6 +134,16 @@ export const runner: LarsonRunner<Heap, HakmemState> = {
   detach(s) {
     s.heap.detach();
   },
+  cachedBytes(s) {
+    // the worker's own lists (no stats(): that would stop the heap while others finish)
+    const h = s.heap;
+    let bytes = 0;
+    for (let cls = 0; cls < h.sizes.length; cls++) bytes += h.cached(cls) * h.sizes[cls];
+    return bytes;
+  },
+  mark(heap) {
+    atStart = slowPaths(heap);
+  },
   finish(heap) {
     const c = heapCheck(heap);
     const reclaimed = heap.reclaimed.length;
@@ -136,6 +155,8 @@ export const runner: LarsonRunner<Heap, HakmemState> = {
       reclaimed ? `watch() reclaimed ${reclaimed} slot(s) of workers that exited without detach()` : '',
       errors.length ? `reclaim errors: ${errors.join('; ')}` : '',
     ].filter(Boolean);
-    return { check: ok ? 'ok' : why.join('; '), facts: { ...c, reclaimed, reclaimErrors: errors, learning: learningFacts(heap) } };
+    const end = slowPaths(heap);
+    const run = { refills: end.refills - atStart.refills, drains: end.drains - atStart.drains };
+    return { check: ok ? 'ok' : why.join('; '), facts: { ...c, reclaimed, reclaimErrors: errors, learning: learningFacts(heap), slowPaths: run } };
   },
 };
