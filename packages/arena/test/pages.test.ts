@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { C } from '../src/layout.js';
 import { allocPages, freePages, pageInUse } from '../src/pages.js';
@@ -29,6 +30,40 @@ describe('page allocator', () => {
     freePages(r, 0, 30, 0);
     expect(allocPages(r, 31, 0)).toBe(100);
     expect(allocPages(r, 30, 0)).toBe(0);
+  });
+
+  it('first fit against a model: the lowest run that fits, -1 only when none does (any holes)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ alloc: fc.boolean(), n: fc.integer({ min: 1, max: 70 }), pick: fc.nat() }), { maxLength: 300 }), (ops) => {
+        const r = region(1 << 20);
+        const total = r.committedPages();
+        const used = new Uint8Array(total);
+        const runs: Array<[number, number]> = [];
+        const lowestFit = (n: number) => {
+          for (let s = 0, run = 0; s < total; s++) {
+            run = used[s] ? 0 : run + 1;
+            if (run === n) return s - n + 1;
+          }
+          return -1;
+        };
+        for (const op of ops) {
+          if (op.alloc || runs.length === 0) {
+            const pg = allocPages(r, op.n, 0);
+            expect(pg).toBe(lowestFit(op.n));
+            if (pg >= 0) {
+              used.fill(1, pg, pg + op.n);
+              runs.push([pg, op.n]);
+            }
+          } else {
+            const [pg, n] = runs.splice(op.pick % runs.length, 1)[0];
+            freePages(r, pg, n, 0);
+            used.fill(0, pg, pg + n);
+          }
+        }
+        for (let pg = 0; pg < total; pg++) expect(pageInUse(r, pg)).toBe(used[pg] === 1);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('grows a growable buffer to fit, up to its maximum', () => {
