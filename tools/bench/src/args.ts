@@ -19,6 +19,8 @@ export interface BenchArgs {
   /** larson: --sleep, --threads overrides */
   sleep?: number;
   threads?: number;
+  /** --ab: random-mixed paired against another checkout's build, instead of the benchmarks */
+  ab?: { dir: string; pairs: number; runner: string };
   help: boolean;
 }
 
@@ -36,6 +38,10 @@ export const USAGE = `usage: pnpm bench [-- flags]   (or: node tools/bench/dist/
   --overhead-pairs N     random-mixed: paired runs of hakmem with and without counters, besides the
                          rounds, for the metrics-overhead figure (default 20; --quick: 0)
   --json FILE            also write every result machine-readably to FILE
+  --ab DIR               instead of the benchmarks: random-mixed, this tree against the checkout at DIR
+                         (built: pnpm build there), as paired runs; prints this / other, the median
+  --ab-pairs N           --ab: paired runs (default 20)
+  --ab-runner NAME       --ab: the random-mixed row to compare (default hakmem)
   --quick                smoke test: cycles / 10, larson sleep 0.5 s, and --repeat 1 unless given
 
  random-mixed (and scaling, in every worker):
@@ -70,6 +76,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let benches: BenchName[] = [...BENCHES];
   let sleep: number | undefined;
   let threads: number | undefined;
+  let abDir: string | undefined;
+  let abPairs = 20;
+  let abRunner = 'hakmem';
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     if (raw === '--') continue; // `pnpm bench -- --quick` passes the separator through
@@ -105,6 +114,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         break;
       }
       case '--threads': threads = int(flag, value()); if (threads < 1 || threads > 64) throw new Error(`--threads must be in [1, 64], got ${threads}`); break;
+      case '--ab': abDir = value(); if (!abDir) throw new Error('--ab needs the directory of another checkout'); break;
+      case '--ab-pairs': abPairs = int(flag, value()); if (abPairs < 1) throw new Error('--ab-pairs must be at least 1'); break;
+      case '--ab-runner': abRunner = value() ?? ''; if (!abRunner) throw new Error('--ab-runner needs a random-mixed row name'); break;
       case '--quick': quick = true; break;
       case '--help': case '-h': help = true; break;
       default: throw new Error(`unknown flag ${raw}\n\n${USAGE}`);
@@ -114,6 +126,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   return {
     benches, params: checkParams(p), repeat: repeat ?? (quick ? 1 : 3), only, json, quick, slowDivisor,
     overheadPairs: overheadPairs ?? (quick ? 0 : 20),
-    ...(sleep !== undefined ? { sleep } : {}), ...(threads !== undefined ? { threads } : {}), help,
+    ...(sleep !== undefined ? { sleep } : {}), ...(threads !== undefined ? { threads } : {}),
+    ...(abDir !== undefined ? { ab: { dir: abDir, pairs: abPairs, runner: abRunner } } : {}), help,
   };
 }

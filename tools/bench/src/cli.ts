@@ -10,6 +10,7 @@ import { renderLarsonReport } from './larson/print.js';
 import { MIXED_ALLOCATORS } from './random-mixed/allocators.js';
 import { runMixedBench } from './random-mixed/bench.js';
 import { renderMixedReport } from './random-mixed/print.js';
+import { renderAb, runAb } from './random-mixed/ab.js';
 import { machine } from './report/machine.js';
 import { runLearningBench } from './learning/bench.js';
 import { renderLearningReport } from './learning/print.js';
@@ -36,6 +37,16 @@ function main(): void {
     if (unknown.length > 0) throw new Error(`--only: unknown ${unknown.join(', ')} (known in ${args.benches.join(', ')}: ${[...known].join(', ')})`);
   }
   const progress = (line: string) => process.stderr.write(`${line}\n`);
+  if (args.ab) {
+    const entry = MIXED_ALLOCATORS.find((a) => a.name === args.ab!.runner);
+    if (!entry || entry.kind !== 'js') throw new Error(`--ab-runner: ${args.ab.runner} is not a JavaScript random-mixed row`);
+    // a relative DIR is taken from where pnpm was started, as --json's file
+    const dir = resolve(process.env.INIT_CWD ?? process.cwd(), args.ab.dir);
+    const r = runAb({ ...args.ab, dir, params: args.params, progress });
+    process.stdout.write(`\n${renderAb(r)}\n`);
+    if (args.json) writeJson(args.json, { machine: machine(), ab: r });
+    return;
+  }
   const reports: Record<string, unknown> = {};
   const m = machine();
   for (const b of args.benches) {
@@ -66,13 +77,15 @@ function main(): void {
     }
     process.stdout.write(`\n${text}\n(${b}: ${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
   }
-  if (args.json) {
-    // pnpm runs the script in tools/bench: a relative path is taken from where pnpm was started
-    const file = resolve(process.env.INIT_CWD ?? process.cwd(), args.json);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ machine: m, quick: args.quick, reports }, null, 2)}\n`);
-    process.stdout.write(`\nJSON: ${file}\n`);
-  }
+  if (args.json) writeJson(args.json, { machine: m, quick: args.quick, reports });
+}
+
+function writeJson(name: string, data: unknown): void {
+  // pnpm runs the script in tools/bench: a relative path is taken from where pnpm was started
+  const file = resolve(process.env.INIT_CWD ?? process.cwd(), name);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
+  process.stdout.write(`\nJSON: ${file}\n`);
 }
 
 try {

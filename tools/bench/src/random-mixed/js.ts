@@ -1,5 +1,6 @@
 /** Runs one JavaScript runner in a child process of its own (./child.ts) and parses its result. */
 import { spawnSync } from 'node:child_process';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildResult } from './child.js';
 import type { MixedParams } from './params.js';
@@ -13,13 +14,15 @@ export interface JsChildOptions {
   verify?: boolean;
   countCalls?: boolean;
   warmup?: boolean;
+  /** another tree's built child.js (bench --ab); default this tree's */
+  child?: string;
 }
 
 export function runJsChild(name: string, p: MixedParams, o: JsChildOptions = {}): ChildResult {
   const args = [
-    ...(fromSource ? ['--import', 'tsx'] : []),
+    ...(fromSource && !o.child ? ['--import', 'tsx'] : []),
     '--expose-gc',
-    CHILD,
+    o.child ?? CHILD,
     '--runner', name,
     '--params', JSON.stringify(p),
     ...(o.verify ? ['--verify'] : []),
@@ -30,7 +33,7 @@ export function runJsChild(name: string, p: MixedParams, o: JsChildOptions = {})
     encoding: 'utf8',
     timeout: 900_000,
     maxBuffer: 16 << 20,
-    cwd: fileURLToPath(new URL('../../', import.meta.url)),
+    cwd: o.child ? dirname(dirname(dirname(o.child))) : fileURLToPath(new URL('../../', import.meta.url)),
   });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`runner ${name} exited ${r.status ?? r.signal}: ${r.stderr.trim()}`);

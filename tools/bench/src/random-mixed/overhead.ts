@@ -4,7 +4,7 @@
  * figure is the median of the pairs' ratios. A counter costs about one percent, well inside one
  * run's noise on a shared machine: a median of single runs per row could not tell.
  */
-import { median } from '../report/stats.js';
+import { pair, runPairs, summarize } from '../report/paired.js';
 
 /** what one measured run reports (bench.ts's MixedRun; not imported from there: no cycle) */
 interface MixedRun {
@@ -39,17 +39,13 @@ export function measureOverhead(
   const pairs: OverheadPair[] = [];
   const add = (off: number, on: number) => pairs.push({ off, on, ratio: on / off });
   for (let k = 0; k < Math.min(offRuns.length, onRuns.length); k++) add(offRuns[k].opsPerSec, onRuns[k].opsPerSec);
-  for (let k = 0; k < extra; k++) {
-    say(`[overhead pair ${k + 1}/${extra}] hakmem and ${row} ...`);
-    const first = k % 2 === 0 ? 'hakmem' : row;
-    const a = run(first).opsPerSec;
-    const b = run(first === 'hakmem' ? row : 'hakmem').opsPerSec;
-    const [off, on] = first === 'hakmem' ? [a, b] : [b, a];
-    add(off, on);
-    say(`    on / off = ${(on / off).toFixed(3)}`);
-  }
-  const ratios = pairs.map((p) => p.ratio);
-  return { row, pairs, ratio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+  // A = off (the default heap, first in even pairs), B = on
+  const more = runPairs(extra, () => run('hakmem').opsPerSec, () => run(row).opsPerSec, (k, p) =>
+    say(`[overhead pair ${k + 1}/${extra}] hakmem and ${row}: on / off = ${(p.b / p.a).toFixed(3)}`),
+  );
+  for (const p of more) add(p.a, p.b);
+  const s = summarize(pairs.map((p) => pair(p.on, p.off)));
+  return { row, pairs, ratio: s.ratio, min: s.min, max: s.max };
 }
 
 /** The note: the figure, its spread and how it was measured. */

@@ -1,0 +1,47 @@
+/**
+ * Paired runs: A and B back to back, the order alternating, so that the machine's drift hits both;
+ * the figure is the median of the pairs' ratios. On a shared machine a difference of a few percent
+ * is inside one run's noise, and only pairing tells it.
+ */
+import { median } from './stats.js';
+
+export interface Pair {
+  a: number;
+  b: number;
+  /** a / b */
+  ratio: number;
+}
+
+export interface Paired {
+  pairs: Pair[];
+  /** median of a / b */
+  ratio: number;
+  min: number;
+  max: number;
+}
+
+export const pair = (a: number, b: number): Pair => ({ a, b, ratio: a / b });
+
+/** `n` pairs of `runA()` and `runB()` (ops/s each), A first in even pairs. */
+export function runPairs(n: number, runA: () => number, runB: () => number, say: (k: number, p: Pair) => void = () => {}): Pair[] {
+  const out: Pair[] = [];
+  for (let k = 0; k < n; k++) {
+    let a: number;
+    let b: number;
+    if (k % 2 === 0) {
+      a = runA();
+      b = runB();
+    } else {
+      b = runB();
+      a = runA();
+    }
+    out.push(pair(a, b));
+    say(k, out[k]);
+  }
+  return out;
+}
+
+export function summarize(pairs: Pair[]): Paired {
+  const r = pairs.map((p) => p.ratio);
+  return { pairs, ratio: median(r), min: Math.min(...r), max: Math.max(...r) };
+}
