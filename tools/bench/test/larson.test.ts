@@ -230,9 +230,8 @@ describe.each(['hakmem', 'smo'])('JavaScript runner %s', (runner) => {
         const slow = r.checkFacts?.slowPaths as { refills: number; drains: number };
         expect(slow.refills).toBeGreaterThan(0);
         expect(slow.refills).toBeLessThanOrEqual(r.allocs);
-        // handoff's workers all run until the stop flag; respawn's successor may start after it, empty
+        // handoff's workers all run until the stop flag (respawn's last successor may start after it, empty)
         if (variant === 'handoff') expect(r.checkFacts?.cachedAtStop).toBeGreaterThan(0);
-        else expect(r.checkFacts?.cachedAtStop).toBeGreaterThanOrEqual(0);
       }
     });
   });

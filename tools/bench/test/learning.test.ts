@@ -14,6 +14,7 @@ describe('shifting workload', () => {
       expect(r.events + r.dropped).toBe(r.attempted); // every event pushed or counted dropped
       expect(r.attempted).toBeGreaterThan(r.refills / 64); // a hot class reports at least one refill in 32
       expect(r.learnerStartupCpuMs ?? 0).toBeLessThanOrEqual(r.learnerCpuMs ?? 0);
+      expect(r.learnerWakes).toBeGreaterThan(0);
       expect(Object.keys(r.finalCounts)).toEqual(['64 B', '2 KiB']);
     } else {
       expect(r.events).toBe(0);

@@ -4,6 +4,15 @@ import { formatInt, renderTable } from '../report/table.js';
 import { SHIFT_DEFAULTS, type ShiftResult } from './shifting.js';
 import type { LearningReport } from './bench.js';
 
+/** The learner's loop CPU per wake (learning included): what a wake costs on this machine. */
+function wakeNote(rs: ShiftResult[]): string {
+  const ok = rs.filter((x) => x.learnerCpuMs !== null && x.learnerStartupCpuMs !== null && x.learnerWakes > 0);
+  if (ok.length === 0) return '- learner wakes: not measurable here.';
+  const us = median(ok.map((x) => (1000 * (x.learnerCpuMs! - x.learnerStartupCpuMs!)) / x.learnerWakes));
+  return `- learner wakes: ${median(ok.map((x) => x.learnerWakes)).toFixed(0)} a run, ${us.toFixed(0)} µs of its loop's CPU per wake ` +
+    '(learning included; the loop sizes its naps so that a wake finds 64 to 256 events).';
+}
+
 export function renderLearningReport(r: LearningReport): string {
   const row = (name: string, rs: ShiftResult[]) => {
     const m = (f: (x: ShiftResult) => number) => median(rs.map(f));
@@ -40,6 +49,7 @@ export function renderLearningReport(r: LearningReport): string {
     '- cached bytes: bytes held in the worker cache, read from heap.stats() after every phase (mean and max over the run).',
     '- a burst favours larger refills (fewer slow paths); the light phase favours smaller ones (less memory idle): the learner ' +
       'may raise a count to twice its default and lower it to 1; a cache bound follows a count down, never up (pool-refill policy.ts).',
+    wakeNote(r.learning),
     '- learner CPU: the learner thread\'s own CPU time (/proc/thread-self/schedstat, else /proc/thread-self/stat) while it ran its loop, over the ' +
       'process\'s CPU time during the measured run (process.cpuUsage()); in brackets, apart, the CPU its Worker took to start (once per heap: Node\'s ' +
       'Worker bootstrap and the learner\'s modules).',

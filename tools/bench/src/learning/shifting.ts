@@ -41,6 +41,8 @@ export interface ShiftResult {
   learnerCpuMs: number | null;
   /** of which starting its Worker */
   learnerStartupCpuMs: number | null;
+  /** times the learner's loop woke (its heartbeat) */
+  learnerWakes: number;
   processCpuMs: number;
   /** the counts the learner chose for the burst classes at the end */
   finalCounts: Record<string, number>;
@@ -116,6 +118,7 @@ export async function runShifting(learning: boolean, p: ShiftParams = SHIFT_DEFA
   let decisions = 0;
   let learnerCpuMs: number | null = null;
   let learnerStartupCpuMs: number | null = null;
+  let learnerWakes = 0;
   const finalCounts: Record<string, number> = {};
   if (learning) {
     await new Promise((r) => setTimeout(r, 50)); // let the learner take the last events
@@ -126,6 +129,7 @@ export async function runShifting(learning: boolean, p: ShiftParams = SHIFT_DEFA
     decisions = ls.decisions;
     learnerCpuMs = ls.cpuMs;
     learnerStartupCpuMs = ls.startupCpuMs;
+    learnerWakes = ls.heartbeat;
     finalCounts['64 B'] = ls.classes[h.classOf(64)].count;
     finalCounts['2 KiB'] = ls.classes[h.classOf(2048)].count;
   }
@@ -134,6 +138,6 @@ export async function runShifting(learning: boolean, p: ShiftParams = SHIFT_DEFA
   return {
     learning, ops, seconds, opsPerSec: ops / seconds, refills, refillsPerMop: (refills / ops) * 1e6, drains,
     cachedBytesMean: samples.reduce((a, b) => a + b, 0) / samples.length, cachedBytesMax: Math.max(...samples),
-    attempted, events, dropped, dropRate, decisions, learnerCpuMs, learnerStartupCpuMs, processCpuMs: (cpu.user + cpu.system) / 1000, finalCounts,
+    attempted, events, dropped, dropRate, decisions, learnerCpuMs, learnerStartupCpuMs, learnerWakes, processCpuMs: (cpu.user + cpu.system) / 1000, finalCounts,
   };
 }
