@@ -3,6 +3,7 @@
  * Both functions take plain numbers and an Int32Array: no object is created, nothing waits.
  */
 import { F, R, REC_WORDS } from './ring.js';
+import { fault } from './fault.js';
 
 /** How often a producer retries a claim that another producer won before it drops the event. */
 const ATTEMPTS = 4;
@@ -26,6 +27,7 @@ export function pushEvent(
       return false;
     }
     if (dif === 0 && Atomics.compareExchange(i32, ring + R.TAIL, pos, (pos + 1) | 0) === pos) {
+      fault('ring.claimed');
       i32[rec + F.CLS] = cls;
       i32[rec + F.WORKER] = worker;
       i32[rec + F.COUNT] = count;

@@ -15,6 +15,7 @@ import { allocLarge, freeLarge } from './large.js';
 import { acquire, release } from './lock.js';
 import { blockAddr, freeRun, isListed, listPush, listRemove, newRun, spanOf } from './spans.js';
 import { cacheBase, ORPHAN_SLOT, ST_REMOTE, ST_SPAN, tag } from './tags.js';
+import { fault } from './fault.js';
 
 export class SlotBackend {
   readonly slotW: number;
@@ -77,6 +78,7 @@ export class SlotBackend {
     this.r.sync();
     this.cHead = this.cTail = this.cN = 0;
     this.collect(cls);
+    fault('refill.collected');
     this.takeOrphans(cls, true);
     while (this.cN < n) {
       let pg = this.r.i32[this.partialW + cls];
@@ -107,6 +109,7 @@ export class SlotBackend {
       const next = r.i32[(p >>> 2) + r.linkDelta];
       this.giveBack(p, cls);
       p = next;
+      if (k === n >>> 1) fault('drain.routing');
     }
     this.flushRemote(cls);
   }
@@ -220,6 +223,7 @@ export class SlotBackend {
     const w = r.rec(pg);
     const ok = Atomics.load(i32, w + SP.OWNER) === NO_OWNER;
     if (ok) {
+      fault('adopt.unlinking');
       const next = i32[w + SP.NEXT];
       const prev = i32[w + SP.PREV];
       if (prev >= 0) i32[r.rec(prev) + SP.NEXT] = next;
@@ -259,6 +263,7 @@ export class SlotBackend {
       let p = blockAddr(r, pg, cls, bump);
       const stop = Math.min(blocks, bump + want);
       for (; bump < stop; bump++, p += stride) this.append(p, cls);
+      fault('refill.carved');
       // BUMP after the tags: a block below BUMP always has a valid tag.
       i32[w + SP.BUMP] = bump;
     }
@@ -340,6 +345,7 @@ export class SlotBackend {
     for (let t = 0; t < this.nTouched; t++) {
       const k = this.touched[t];
       const w = k === 0 ? this.orphanW + cls : (l.inbox >>> 2) + (k - 1) * this.nc + cls;
+      fault('drain.pushing');
       pushChain(r, w, this.rHead[k], this.rTail[k]);
       this.rHead[k] = 0;
     }

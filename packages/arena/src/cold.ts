@@ -10,6 +10,7 @@ import { HeapError, HeapErrorCode } from './errors.js';
 import { C, S, SLOT_ATTACHED, SLOT_DEAD } from './layout.js';
 import { canWait } from './lock.js';
 import type { Region } from './region.js';
+import { fault } from './fault.js';
 
 const slotW = (r: Region, s: number) => (r.layout.slots >>> 2) + s * r.layout.slotWords;
 
@@ -36,6 +37,7 @@ export class ColdGate {
     for (;;) {
       const i32 = this.r.i32;
       Atomics.store(i32, this.coldW, 1);
+      fault('gate.entered');
       const stw = Atomics.load(i32, this.stwW);
       if (stw === 0 || stw === this.slot + 1) return; // nobody stopping, or we are
       Atomics.store(i32, this.coldW, 0);
@@ -82,6 +84,7 @@ export function stopTheWorld(r: Region, me: number, timeoutMs = 2000): void {
     waitForWorld(r, cur);
     if (performance.now() > deadline) throw busy('another thread keeps the heap stopped');
   }
+  fault('stop.taken');
   const l = r.layout;
   for (let s = 0; s < l.numSlots; s++) {
     if (s === me) continue;

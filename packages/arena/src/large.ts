@@ -6,6 +6,7 @@ import { LARGE_CLASS, NO_OWNER, PAGE_SIZE } from './layout.js';
 import type { Region } from './region.js';
 import { freeRun, newRun, runPages } from './spans.js';
 import { ST_LARGE, tag } from './tags.js';
+import { fault } from './fault.js';
 
 export const largeTag = (r: Region): number => tag(r.salt, ST_LARGE, 0, LARGE_CLASS);
 
@@ -30,6 +31,7 @@ export function allocLarge(r: Region, size: number, me: number): number {
 export function freeLarge(r: Region, p: number, me: number): void {
   // Clear the tag first: a second free of the same pointer then reads "not a live block".
   if (r.hdr !== 0) r.i32[(p >>> 2) - 2] = 0;
+  fault('large.untagged');
   freeRun(r, r.pageOf(p), me);
 }
 

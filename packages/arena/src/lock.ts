@@ -3,6 +3,7 @@
  * claim or release page runs and to grow, never on alloc/free. The holder's slot + 1 is kept beside
  * it so that a worker that dies holding the lock can be found.
  */
+import { fault } from './fault.js';
 
 const SPINS = 100;
 
@@ -27,7 +28,9 @@ export function acquire(i32: Int32Array, lockW: number, holderW: number, me: num
     contend(i32, lockW);
     contended = true;
   }
+  fault('lock.taken');
   Atomics.store(i32, holderW, me + 1);
+  fault('lock.held');
   return contended;
 }
 
@@ -36,6 +39,7 @@ function contend(i32: Int32Array, lockW: number): void {
     if (Atomics.load(i32, lockW) === 0 && Atomics.compareExchange(i32, lockW, 0, 1) === 0) return;
   }
   const wait = canWait();
+  fault('lock.waiting');
   while (Atomics.exchange(i32, lockW, 2) !== 0) {
     if (wait) Atomics.wait(i32, lockW, 2, 5);
   }

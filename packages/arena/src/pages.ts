@@ -6,6 +6,7 @@
 import { C, PAGE_SIZE } from './layout.js';
 import { acquire, release } from './lock.js';
 import type { Region } from './region.js';
+import { fault } from './fault.js';
 
 /** Claim `n` contiguous pages; the page index, or -1 when the heap is full and cannot grow. */
 export function allocPages(r: Region, n: number, me: number): number {
@@ -16,6 +17,7 @@ export function allocPages(r: Region, n: number, me: number): number {
   while (pg < 0 && grow(r, n)) pg = findRun(r, n);
   if (pg >= 0) {
     setBits(r, pg, n, true);
+    fault('pages.claimed');
     Atomics.add(r.i32, r.ctrl + C.USED_PAGES, n);
   }
   release(r.i32, lockW, holderW);
@@ -103,6 +105,7 @@ function grow(r: Region, n: number): boolean {
   const bytes = r.data + want * PAGE_SIZE;
   if (bytes > buf.maxByteLength) return false;
   if (bytes > buf.byteLength) buf.grow(bytes);
+  fault('pages.grown');
   Atomics.store(r.i32, r.ctrl + C.COMMITTED_PAGES, want);
   Atomics.add(r.i32, r.ctrl + C.GROW_COUNT, 1);
   Atomics.add(r.i32, r.ctrl + C.GROW_GEN, 1);

@@ -19,6 +19,7 @@ import { cachedByWords, foldCounters, resetSlot, slotWord } from './slots.js';
 import { blockAddr, freeRun } from './spans.js';
 import { ORPHAN_SLOT, ST_CACHE, ST_REMOTE, ST_SPAN, tag, tagSlot, tagState } from './tags.js';
 import { forEachRun } from './walk.js';
+import { fault } from './fault.js';
 
 export interface ReclaimReport {
   slot: number;
@@ -36,9 +37,11 @@ export interface ReclaimReport {
 export function detachSlot(b: SlotBackend): void {
   const r = b.r;
   whileStopped(r, b.slot, () => {
+    fault('detach.stopped');
     for (let cls = 0; cls < r.layout.numClasses; cls++) b.collectInbox(cls);
     disownSpans(r, b.slot, b.slot);
     foldCounters(r, b.slot, () => 0); // its cache was flushed (counted as drained)
+    fault('detach.resetting');
     resetSlot(r, b.slot);
   });
 }
@@ -48,6 +51,7 @@ export function reclaimSlot(r: Region, me: number, x: number): ReclaimReport | n
   return whileStopped(r, me, () => {
     const stateW = slotWord(r, x, S.STATE);
     if (Atomics.compareExchange(r.i32, stateW, SLOT_DEAD, SLOT_RECLAIMING) !== SLOT_DEAD) return null;
+    fault('reclaim.claimed');
     const torn = Atomics.load(r.i32, slotWord(r, x, S.COLD)) === 1;
     // its counters join the heap's totals (what it held cached by its words: exact unless torn)
     foldCounters(r, x, cachedByWords(r, x));
@@ -63,6 +67,7 @@ export function reclaimSlot(r: Region, me: number, x: number): ReclaimReport | n
       rep.blocks = rebuildByLists(r, x);
       rep.exact = !torn;
     }
+    fault('reclaim.rebuilt');
     const d = disownSpans(r, x, me);
     rep.spansReleased = d.released;
     rep.spansAbandoned = d.abandoned;

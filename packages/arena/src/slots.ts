@@ -8,6 +8,7 @@ import {
   TOT, TOT_WORDS,
 } from './layout.js';
 import type { Region } from './region.js';
+import { fault } from './fault.js';
 
 export const slotWord = (r: Region, s: number, k: number): number => (r.layout.slots >>> 2) + s * r.layout.slotWords + k;
 
@@ -26,6 +27,7 @@ export function claimSlot(r: Region, thread: number, preferred = -1): number {
   if (slot < 0) {
     throw new HeapError(HeapErrorCode.NO_SLOT, `all ${l.numSlots} worker slots are taken (createHeap({ maxWorkers }) sets how many)`);
   }
+  fault('attach.claimed');
   Atomics.add(r.i32, slotWord(r, slot, S.EPOCH), 1);
   Atomics.store(r.i32, slotWord(r, slot, S.THREAD), thread);
   return slot;
@@ -91,4 +93,5 @@ export function resetSlot(r: Region, s: number): void {
   Atomics.store(i32, base + S.COLD, 0);
   Atomics.store(i32, base + S.THREAD, 0);
   Atomics.store(i32, base + S.STATE, SLOT_FREE);
+  fault('slot.freed');
 }

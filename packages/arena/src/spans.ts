@@ -6,11 +6,13 @@
 import { LARGE_CLASS, NO_OWNER, NOT_LISTED, PAGE_SHIFT, SP } from './layout.js';
 import { allocPages, freePages } from './pages.js';
 import type { Region } from './region.js';
+import { fault } from './fault.js';
 
 /** Claim pages for a run and write its records; the run's first page, or -1. */
 export function newRun(r: Region, pages: number, cls: number, owner: number, me: number): number {
   const pg = allocPages(r, pages, me);
   if (pg < 0) return -1;
+  fault('run.claimed');
   const i32 = r.i32;
   const w = r.rec(pg);
   Atomics.store(i32, w + SP.INFO, (pages << 8) | cls);
@@ -33,6 +35,7 @@ export function freeRun(r: Region, pg: number, me: number): void {
   // second free of it is told apart from a pointer that never was a block.
   if (runClass(r, pg) !== LARGE_CLASS) Atomics.store(i32, r.rec(pg) + SP.INFO, 0);
   Atomics.store(i32, r.rec(pg) + SP.OWNER, NO_OWNER);
+  fault('run.cleared');
   freePages(r, pg, pages, me);
 }
 

@@ -13,6 +13,7 @@ import {
 import { pageInUse } from './pages.js';
 import { Region } from './region.js';
 import { inboxBlocks, regionStats, type RegionStats } from './usage.js';
+import { fault } from './fault.js';
 
 /** A class's raw words in one slot (counters are unsigned 32-bit, wrapping). */
 export interface SlotClassWords {
@@ -97,7 +98,10 @@ export class HeapView {
 
   /** Run `f` with every attached worker outside its cold paths (their hot paths go on). */
   stopped<T>(f: () => T): T {
-    return whileStopped(this.r, OBSERVER, f);
+    return whileStopped(this.r, OBSERVER, () => {
+      fault('observer.stopped');
+      return f();
+    });
   }
 
   /** Start a new diagnostics interval: each worker resets its low-water marks at its next refill or drain. */
