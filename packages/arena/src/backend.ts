@@ -12,7 +12,7 @@ import { C, DEBUG_CONTRACTS, EV, NO_OWNER, NOT_LISTED, PAGE_SIZE, S, slotHead, s
 import type { Region } from './region.js';
 import { ColdGate } from './cold.js';
 import { allocLarge, freeLarge } from './large.js';
-import { acquire, release } from './lock.js';
+import { lockArena, unlockArena } from './lock.js';
 import { blockAddr, freeRun, isListed, listPush, listRemove, newRun, spanOf } from './spans.js';
 import { cacheBase, ORPHAN_SLOT, ST_REMOTE, ST_SPAN, tag } from './tags.js';
 import { fault } from './fault.js';
@@ -75,7 +75,6 @@ export class SlotBackend {
   }
 
   private take(cls: number, n: number, out: Int32Array): number {
-    this.r.sync();
     this.cHead = this.cTail = this.cN = 0;
     this.collect(cls);
     fault('refill.collected');
@@ -103,7 +102,6 @@ export class SlotBackend {
 
   private giveBackChain(cls: number, head: number, n: number): void {
     const r = this.r;
-    r.sync();
     let p = head;
     for (let k = 0; k < n; k++) {
       const next = r.i32[(p >>> 2) + r.linkDelta];
@@ -205,36 +203,47 @@ export class SlotBackend {
 
   /** Pop an abandoned span of `cls` and make it this slot's; -1 if none. */
   private adopt(cls: number): number {
+    const r = this.r;
     const headW = this.orphanW + this.nc + cls;
-    for (let pg = Atomics.load(this.r.i32, headW); pg >= 0; pg = Atomics.load(this.r.i32, headW)) {
-      if (this.adoptSpan(pg, cls)) return pg;
-    }
-    return -1;
+    if (Atomics.load(r.i32, headW) < 0) return -1;
+    lockArena(r, this.slot);
+    const pg = Atomics.load(r.i32, headW);
+    if (pg >= 0) this.unlinkAbandoned(pg, cls);
+    unlockArena(r);
+    return pg;
   }
 
   /**
-   * Make abandoned span `pg` this slot's (under the arena lock: the abandoned list is shared).
-   * False if another worker adopted it first.
+   * Adopt span `pg` if it is still an abandoned span of `cls` (the arena lock guards the
+   * abandoned lists: another worker may have adopted it, emptied and released it, and its pages
+   * may now be a large block or a span of another class). False if it is not.
    */
   private adoptSpan(pg: number, cls: number): boolean {
     const r = this.r;
+    lockArena(r, this.slot);
     const i32 = r.i32;
-    if (acquire(i32, r.ctrl + C.ARENA_LOCK, r.ctrl + C.LOCK_HOLDER, this.slot)) r.waits++;
     const w = r.rec(pg);
-    const ok = Atomics.load(i32, w + SP.OWNER) === NO_OWNER;
-    if (ok) {
-      fault('adopt.unlinking');
-      const next = i32[w + SP.NEXT];
-      const prev = i32[w + SP.PREV];
-      if (prev >= 0) i32[r.rec(prev) + SP.NEXT] = next;
-      else Atomics.store(i32, this.orphanW + this.nc + cls, next);
-      if (next >= 0) i32[r.rec(next) + SP.PREV] = prev;
-      i32[w + SP.NEXT] = -1;
-      i32[w + SP.PREV] = NOT_LISTED;
-      Atomics.store(i32, w + SP.OWNER, this.slot);
-    }
-    release(i32, r.ctrl + C.ARENA_LOCK, r.ctrl + C.LOCK_HOLDER);
+    const ok = Atomics.load(i32, w + SP.HEAD) === pg + 1 && (Atomics.load(i32, w + SP.INFO) & 0xff) === cls &&
+      Atomics.load(i32, w + SP.OWNER) === NO_OWNER && i32[w + SP.PREV] !== NOT_LISTED;
+    if (ok) this.unlinkAbandoned(pg, cls);
+    unlockArena(r);
     return ok;
+  }
+
+  /** Take abandoned span `pg` off its class's list and make it this slot's (arena lock held). */
+  private unlinkAbandoned(pg: number, cls: number): void {
+    const r = this.r;
+    const i32 = r.i32;
+    const w = r.rec(pg);
+    fault('adopt.unlinking');
+    const next = i32[w + SP.NEXT];
+    const prev = i32[w + SP.PREV];
+    if (prev >= 0) i32[r.rec(prev) + SP.NEXT] = next;
+    else Atomics.store(i32, this.orphanW + this.nc + cls, next);
+    if (next >= 0) i32[r.rec(next) + SP.PREV] = prev;
+    i32[w + SP.NEXT] = -1;
+    i32[w + SP.PREV] = NOT_LISTED;
+    Atomics.store(i32, w + SP.OWNER, this.slot);
   }
 
   /** Move up to `want` blocks from span `pg` to the chain: its free list first, then fresh blocks. */

@@ -8,7 +8,8 @@
 
 export const MAGIC = 0x484b4d4d; // "HKMM"
 // 3: quad word 2 counts hits (was allocs); a heap of another version is refused on attach.
-export const LAYOUT_VERSION = 3;
+// 4: the arena lock word holds its holder (LOCK_HOLDER gone), FENCED slots, FREEING large blocks.
+export const LAYOUT_VERSION = 4;
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
@@ -42,8 +43,10 @@ export const C = {
   // Cross-worker words start on their own cache line.
   COMMITTED_PAGES: 32,
   GROW_GEN: 33,
+  /** the arena lock: holder's slot + 1, 0 when free (lock.ts) */
   ARENA_LOCK: 34,
-  LOCK_HOLDER: 35,
+  /** threads napping on the arena lock (the releaser notifies only if there are any) */
+  LOCK_WAITERS: 35,
   CLOSED: 36,
   STW: 37,
   PAGE_HINT: 38,
@@ -55,6 +58,10 @@ export const C = {
   COUNTERS: 42,
   /** diagnostics interval: bumped by a reader; an owner resets its low-water marks when it moves */
   DIAG_EPOCH: 43,
+  /** observers (diagnostics readers) numbered for their stops: STW = OBSERVER_BASE + n + 1 */
+  OBSERVER_SEQ: 44,
+  /** heap-wide collect requests: every worker flushes its caches at its next cold path when it moves */
+  COLLECT_GEN: 45,
   /** counters of slots given back (detach, reclaim), per heap: EV_* (6 words) */
   TOTAL_MISC: 48,
 } as const;
@@ -119,6 +126,8 @@ export const SLOT_FREE = 0;
 export const SLOT_ATTACHED = 1;
 export const SLOT_DEAD = 2;
 export const SLOT_RECLAIMING = 3;
+/** declared terminated but maybe still running (a browser Worker after terminate()): its cold paths refuse */
+export const SLOT_FENCED = 4;
 
 /** Span table: one record per page; the span's fields live in the record of its first page. */
 export const SP = {

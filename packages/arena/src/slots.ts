@@ -4,7 +4,7 @@
  */
 import { HeapError, HeapErrorCode } from './errors.js';
 import {
-  C, CN, MISC_WORDS, S, SLOT_ATTACHED, SLOT_DEAD, SLOT_FREE, slotHits, slotBound, slotCounters, slotPartial, slotRoom,
+  C, CN, MISC_WORDS, S, SLOT_ATTACHED, SLOT_DEAD, SLOT_FENCED, SLOT_FREE, SLOT_RECLAIMING, slotHits, slotBound, slotCounters, slotPartial, slotRoom,
   TOT, TOT_WORDS,
 } from './layout.js';
 import type { Region } from './region.js';
@@ -14,6 +14,13 @@ export const slotWord = (r: Region, s: number, k: number): number => (r.layout.s
 
 export function slotState(r: Region, s: number): number {
   return Atomics.load(r.i32, slotWord(r, s, S.STATE));
+}
+
+/** Whether slot `s`'s thread is gone for good (DEAD, or being reclaimed): its lock and its stop may be taken over. */
+export function slotIsGone(r: Region, s: number): boolean {
+  if (s < 0 || s >= r.layout.numSlots) return false;
+  const st = slotState(r, s);
+  return st === SLOT_DEAD || st === SLOT_RECLAIMING;
 }
 
 /** Claim a free slot for this thread (`preferred` first); records `thread` (an id to match on exit). */
@@ -33,16 +40,19 @@ export function claimSlot(r: Region, thread: number, preferred = -1): number {
   return slot;
 }
 
-/** ATTACHED -> DEAD: the slot's thread is gone. False if the slot was not attached. */
+/** ATTACHED or FENCED -> DEAD: the slot's thread is gone. False if the slot was neither. */
 export function markDead(r: Region, s: number): boolean {
-  return Atomics.compareExchange(r.i32, slotWord(r, s, S.STATE), SLOT_ATTACHED, SLOT_DEAD) === SLOT_ATTACHED;
+  const w = slotWord(r, s, S.STATE);
+  return Atomics.compareExchange(r.i32, w, SLOT_ATTACHED, SLOT_DEAD) === SLOT_ATTACHED ||
+    Atomics.compareExchange(r.i32, w, SLOT_FENCED, SLOT_DEAD) === SLOT_FENCED;
 }
 
-/** Attached slots whose recorded thread id is `thread`. */
+/** Attached (or fenced) slots whose recorded thread id is `thread`. */
 export function slotsOfThread(r: Region, thread: number): number[] {
   const out: number[] = [];
   for (let s = 0; s < r.layout.numSlots; s++) {
-    if (slotState(r, s) === SLOT_ATTACHED && Atomics.load(r.i32, slotWord(r, s, S.THREAD)) === thread) out.push(s);
+    const st = slotState(r, s);
+    if ((st === SLOT_ATTACHED || st === SLOT_FENCED) && Atomics.load(r.i32, slotWord(r, s, S.THREAD)) === thread) out.push(s);
   }
   return out;
 }
@@ -83,7 +93,11 @@ export function foldCounters(r: Region, s: number, cached: (cls: number) => numb
 export const cachedByWords = (r: Region, s: number) => (cls: number): number =>
   r.i32[slotWord(r, s, slotBound(r.layout.numClasses, cls))] - r.i32[slotWord(r, s, slotRoom(cls))];
 
-/** Empty the slot's words and mark it free (its lists must already be given back, its counters folded). */
+/**
+ * Empty the slot's words (its lists must already be given back, its counters folded). The slot
+ * stays in its state: `freeSlot` hands it back once the stop is released, so a stopper never
+ * holds STW from a slot that another worker may claim.
+ */
 export function resetSlot(r: Region, s: number): void {
   const i32 = r.i32;
   const nc = r.layout.numClasses;
@@ -92,6 +106,15 @@ export function resetSlot(r: Region, s: number): void {
   i32.fill(-1, base + slotPartial(nc), base + slotPartial(nc) + nc);
   Atomics.store(i32, base + S.COLD, 0);
   Atomics.store(i32, base + S.THREAD, 0);
-  Atomics.store(i32, base + S.STATE, SLOT_FREE);
+}
+
+/** Hand slot `s` back for another worker to claim (from `from`: ATTACHED after a detach, RECLAIMING after a reclaim). */
+export function freeSlot(r: Region, s: number, from: number): void {
+  Atomics.compareExchange(r.i32, slotWord(r, s, S.STATE), from, SLOT_FREE);
   fault('slot.freed');
+}
+
+/** ATTACHED -> FENCED: the slot's thread was declared terminated; its next cold path refuses. */
+export function fenceSlot(r: Region, s: number): boolean {
+  return Atomics.compareExchange(r.i32, slotWord(r, s, S.STATE), SLOT_ATTACHED, SLOT_FENCED) === SLOT_ATTACHED;
 }

@@ -15,6 +15,7 @@ export const ST_CACHE = 2; // in a worker's cache list (the slot is in bits 15..
 export const ST_SPAN = 3; // in its span's free list
 export const ST_REMOTE = 4; // on its way to, or in, an owner's inbox
 export const ST_LARGE = 5; // a large run handed to the user
+export const ST_FREEING = 6; // a large run being freed by the worker in the slot field (claimed by compareExchange)
 
 /** the slot field of a REMOTE tag for blocks on their way to the abandoned-span inbox */
 export const ORPHAN_SLOT = 255;

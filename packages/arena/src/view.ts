@@ -5,7 +5,7 @@
  * (startInterval(), which owners answer by resetting their low-water marks) and the STW word,
  * which whileStopped() takes as an observer (up and back to 0) so that a reading is consistent.
  */
-import { OBSERVER, whileStopped } from './cold.js';
+import { observerId, whileStopped } from './cold.js';
 import {
   C, CN, COUNTERS_LOW_WATER, COUNTERS_OFF, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, EV, S, slotHits, slotBound, slotCounters, slotMaxRoom, slotRoom, TOT,
   TOT_WORDS,
@@ -98,7 +98,7 @@ export class HeapView {
 
   /** Run `f` with every attached worker outside its cold paths (their hot paths go on). */
   stopped<T>(f: () => T): T {
-    return whileStopped(this.r, OBSERVER, () => {
+    return whileStopped(this.r, observerId(this.r), () => {
       fault('observer.stopped');
       return f();
     });
