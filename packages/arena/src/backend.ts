@@ -8,9 +8,10 @@
  * Every public method runs inside the slot's cold gate (cold.ts), so a reclaim sees it whole.
  */
 import { HeapError, HeapErrorCode } from './errors.js';
-import { C, DEBUG_CONTRACTS, EV, NO_OWNER, NOT_LISTED, PAGE_SIZE, S, slotHead, slotPartial, SP } from './layout.js';
+import { C, COLLECT_REQUEST, DEBUG_CONTRACTS, EV, NO_OWNER, NOT_LISTED, PAGE_SIZE, S, SLOT_ATTACHED, slotHead, slotPartial, SP } from './layout.js';
 import type { Region } from './region.js';
-import { ColdGate } from './cold.js';
+import { ColdGate, whileStopped } from './cold.js';
+import { slotState } from './slots.js';
 import { allocLarge, freeLarge } from './large.js';
 import { lockArena, unlockArena } from './lock.js';
 import { blockAddr, freeRun, isListed, listPush, listRemove, newRun, spanOf } from './spans.js';
@@ -76,9 +77,9 @@ export class SlotBackend {
 
   private take(cls: number, n: number, out: Int32Array): number {
     this.cHead = this.cTail = this.cN = 0;
-    this.collect(cls);
+    this.takeInbox(cls);
     fault('refill.collected');
-    this.takeOrphans(cls, true);
+    this.takeOrphans(cls, n);
     while (this.cN < n) {
       let pg = this.r.i32[this.partialW + cls];
       if (pg < 0 && (pg = this.newSpan(cls)) < 0) break;
@@ -125,11 +126,12 @@ export class SlotBackend {
     }
   }
 
+  /** Release this slot's empty spans (inside its gate, or for another slot with the heap stopped). */
   private trimAll(): void {
     const i32 = this.r.i32;
     for (let cls = 0; cls < this.nc; cls++) {
-      this.collect(cls);
-      this.takeOrphans(cls, false);
+      this.takeInbox(cls);
+      this.takeOrphans(cls, 0);
       for (let pg = i32[this.partialW + cls]; pg >= 0; ) {
         const w = this.r.rec(pg);
         const next = i32[w + SP.NEXT];
@@ -139,6 +141,31 @@ export class SlotBackend {
         }
         pg = next;
       }
+    }
+  }
+
+  /**
+   * Heap-wide collect, before an allocation is declared impossible (mimalloc's mi_collect): with
+   * the heap stopped, every worker's inboxes go back to their spans and every span with no block
+   * out is released, abandoned ones included; and every worker is asked (C.DIAG_EPOCH's high
+   * half, which the refill engine watches) to give its cache back at its next refill or drain.
+   * Caches cannot be taken from outside: their lists are their owners' hot path. Returns false if
+   * the heap could not be stopped (nothing was done).
+   */
+  collect(): boolean {
+    const r = this.r;
+    try {
+      whileStopped(r, this.slot, () => {
+        Atomics.add(r.i32, r.ctrl + C.DIAG_EPOCH, COLLECT_REQUEST);
+        for (let s = 0; s < r.layout.numSlots; s++) {
+          if (s === this.slot) this.trimAll();
+          else if (slotState(r, s) === SLOT_ATTACHED) new SlotBackend(r, s).trimAll();
+        }
+      });
+      return true;
+    } catch (e) {
+      if ((e as HeapError).code === HeapErrorCode.BUSY) return false;
+      throw e;
     }
   }
 
@@ -165,13 +192,13 @@ export class SlotBackend {
   collectInbox(cls: number): void {
     this.gate.enter();
     try {
-      this.collect(cls);
+      this.takeInbox(cls);
     } finally {
       this.gate.exit();
     }
   }
 
-  private collect(cls: number): void {
+  private takeInbox(cls: number): void {
     const r = this.r;
     const w = this.inboxW + cls;
     if (Atomics.load(r.i32, w) === 0) return;
@@ -290,24 +317,28 @@ export class SlotBackend {
 
   /**
    * Blocks of abandoned spans (their owner left): this slot adopts their spans (so the blocks
-   * return to a span when drained, and a span can be released again), and `toCache` puts the
-   * blocks in the chain being built, else back in their spans.
+   * return to a span when drained, and a span can be released again), and puts blocks in the
+   * chain being built until it holds `want`, the rest back in their spans.
    */
-  private takeOrphans(cls: number, toCache: boolean): void {
+  private takeOrphans(cls: number, want: number): void {
     const r = this.r;
     const w = this.orphanW + cls;
     if (Atomics.load(r.i32, w) === 0) return;
     let p = Atomics.exchange(r.i32, w, 0);
+    let gaveBack = false;
     for (let n = maxBlocks(r); p !== 0; n--) {
       if (n === 0) throw damagedList(`abandoned-span inbox of class ${cls}`);
       const next = r.i32[(p >>> 2) + r.linkDelta];
       const pg = spanOf(r, p);
       if (Atomics.load(r.i32, r.rec(pg) + SP.OWNER) === NO_OWNER) this.adoptSpan(pg, cls);
-      if (toCache) this.append(p, cls);
-      else this.giveBack(p, cls);
+      if (this.cN < want) this.append(p, cls);
+      else {
+        this.giveBack(p, cls);
+        gaveBack = true;
+      }
       p = next;
     }
-    if (!toCache) this.flushRemote(cls);
+    if (gaveBack) this.flushRemote(cls);
   }
 
   private giveBack(p: number, cls: number): void {

@@ -56,15 +56,22 @@ export const C = {
   DEBUG: 41,
   /** hot-path counters, set at creation: COUNTERS_OFF, COUNTERS_HITS or COUNTERS_LOW_WATER */
   COUNTERS: 42,
-  /** diagnostics interval: bumped by a reader; an owner resets its low-water marks when it moves */
+  /**
+   * Low 16 bits: the diagnostics interval, bumped by a reader (an owner resets its low-water marks
+   * when it moves). High 16 bits: heap-wide collect requests (COLLECT_REQUEST each): an owner gives
+   * its cache back at its next refill or drain when they move.
+   */
   DIAG_EPOCH: 43,
   /** observers (diagnostics readers) numbered for their stops: STW = OBSERVER_BASE + n + 1 */
   OBSERVER_SEQ: 44,
-  /** heap-wide collect requests: every worker flushes its caches at its next cold path when it moves */
-  COLLECT_GEN: 45,
+  /** the most a worker's cache may hold idle, in KiB (0: the default bounds); set at creation */
+  MAX_CACHED_KIB: 45,
   /** counters of slots given back (detach, reclaim), per heap: EV_* (6 words) */
   TOTAL_MISC: 48,
 } as const;
+
+/** what a heap-wide collect adds to C.DIAG_EPOCH */
+export const COLLECT_REQUEST = 1 << 16;
 
 export const DEBUG_CONTRACTS = 1;
 export const DEBUG_LOG_DROPS = 2;

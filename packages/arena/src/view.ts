@@ -106,7 +106,12 @@ export class HeapView {
 
   /** Start a new diagnostics interval: each worker resets its low-water marks at its next refill or drain. */
   startInterval(): void {
-    Atomics.add(this.r.i32, this.r.ctrl + C.DIAG_EPOCH, 1);
+    // the low half only: the high half counts collect requests (C.DIAG_EPOCH)
+    const i32 = this.r.i32;
+    const w = this.r.ctrl + C.DIAG_EPOCH;
+    for (let e = Atomics.load(i32, w); ; e = Atomics.load(i32, w)) {
+      if (Atomics.compareExchange(i32, w, e, (e & ~0xffff) | ((e + 1) & 0xffff)) === e) break;
+    }
   }
 
   slots(): SlotWords[] {

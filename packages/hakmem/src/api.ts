@@ -205,6 +205,18 @@ export function HeapApi<T extends CacheClass>(Base: T) {
     }
 
     /**
+     * Heap-wide collect (C's mi_collect): this worker's cache back, every worker's pending frees
+     * back to their spans and every span with no block out released, so the memory can serve any
+     * size; other workers give their caches back at their next refill or drain. `alloc` does this
+     * itself before it returns 0. False if the heap could not be stopped just now.
+     */
+    collect(): boolean {
+      this.assertOpen();
+      this.core.engine.flush();
+      return this.core.backend.collect();
+    }
+
+    /**
      * This thread is done with the heap: its cached blocks go back, its slot is free for another
      * worker. Later calls on this object throw HAKMEM_CLOSED. Blocks it allocated stay allocated
      * (any worker may still free them).

@@ -19,6 +19,7 @@ export function createHeap(options: HeapOptions = {}): Heap | HeaderlessHeap {
   // heap-wide settings every attached worker follows (written before the handle exists)
   Atomics.store(r.i32, r.ctrl + C.COUNTERS, o.counters === 'low-water' ? COUNTERS_LOW_WATER : o.counters ? COUNTERS_HITS : COUNTERS_OFF);
   Atomics.store(r.i32, r.ctrl + C.DEBUG, (o.debug.contracts ? DEBUG_CONTRACTS : 0) | (o.debug.logDrops ? DEBUG_LOG_DROPS : 0));
+  Atomics.store(r.i32, r.ctrl + C.MAX_CACHED_KIB, Math.ceil(cacheCap(options.maxCachedBytes, o.maxBytes) / 1024));
   const slot = claimSlot(r, currentThreadId(), 0);
   const counts = o.refillCounts ? Int32Array.from(o.refillCounts) : undefined;
   const heap = makeHeap(r, slot, counts);
@@ -39,6 +40,15 @@ export function attachHeap(handle: HeapHandle): Heap | HeaderlessHeap {
   const r = Region.attach(handle.buffer, handle.byteOffset);
   const slot = claimSlot(r, currentThreadId());
   return makeHeap(r, slot);
+}
+
+/** The per-worker cache cap: the option, or a sixteenth of the heap's maximum (at least 1 MiB). */
+function cacheCap(v: unknown, maxBytes: number): number {
+  if (v === undefined) return Math.max(1 << 20, Math.floor(maxBytes / 16));
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 4096 || v > 2 ** 31) {
+    throw new HeapError(HeapErrorCode.BAD_OPTION, `maxCachedBytes must be an integer in [4096, 2^31], got ${String(v)}`);
+  }
+  return v;
 }
 
 /** The heap class the heap's settings call for: headerless, counting (hits, or with low-water marks), or the default. */
