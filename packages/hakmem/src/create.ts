@@ -1,3 +1,4 @@
+import { markDead, observerId, reclaimSlot } from '@hakmem/arena';
 import { C, claimSlot, COUNTERS_HITS, COUNTERS_LOW_WATER, COUNTERS_OFF, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, HeapError, HeapErrorCode, Region } from '@hakmem/arena';
 import { currentThreadId } from './core.js';
 import { LEARNING_TAGS, learningRegions, setUpLearning } from './learning.js';
@@ -38,8 +39,25 @@ export function attachHeap(handle: HeapHandle): Heap | HeaderlessHeap {
   }
   if (handle.version !== 1) throw new HeapError(HeapErrorCode.BAD_HANDLE, `handle version ${String(handle.version)}, expected 1`);
   const r = Region.attach(handle.buffer, handle.byteOffset);
+  return attachSlot(r, 1);
+}
+
+/**
+ * Claim a slot and build a heap on it. A free slot whose words are not empty was written after
+ * its reclaim (a worker declared terminated that went on running): it is reclaimed again, as an
+ * observer, and another slot is tried; a slot is never left attached by a failed attach.
+ */
+function attachSlot(r: Region, retries: number): Heap | HeaderlessHeap {
   const slot = claimSlot(r, currentThreadId());
-  return makeHeap(r, slot);
+  try {
+    return makeHeap(r, slot);
+  } catch (e) {
+    markDead(r, slot);
+    reclaimSlot(r, observerId(r), slot);
+    if (retries > 0) return attachSlot(r, retries - 1);
+    if (e instanceof HeapError) throw e;
+    throw new HeapError(HeapErrorCode.CORRUPT, `worker slot ${slot} could not be set up: ${(e as Error).message}`);
+  }
 }
 
 /** The per-worker cache cap: the option, or a sixteenth of the heap's maximum (at least 1 MiB). */
