@@ -60,9 +60,9 @@ function attachSlot(r: Region, retries: number): Heap | HeaderlessHeap {
   }
 }
 
-/** The per-worker cache cap: the option, or a sixteenth of the heap's maximum (at least 1 MiB). */
+/** The per-worker cache cap: the option, or a sixteenth of the heap's maximum (at least 4 MiB: classes up to 8 KiB keep their default bounds). */
 function cacheCap(v: unknown, maxBytes: number): number {
-  if (v === undefined) return Math.max(1 << 20, Math.floor(maxBytes / 16));
+  if (v === undefined) return Math.max(4 << 20, Math.floor(maxBytes / 16));
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 4096 || v > 2 ** 31) {
     throw new HeapError(HeapErrorCode.BAD_OPTION, `maxCachedBytes must be an integer in [4096, 2^31], got ${String(v)}`);
   }

@@ -21,7 +21,7 @@ export interface HeapOptions {
   classSizes?: number[];
   /**
    * The most bytes one worker's cache may hold idle, over all classes (default: a sixteenth of the
-   * heap's maximum size, at least 1 MiB). A heap-wide collect (before `alloc` returns 0) takes back
+   * heap's maximum size, at least 4 MiB). A heap-wide collect (before `alloc` returns 0) takes back
    * everything else idle workers hold; caches it cannot take from outside, so this bounds them.
    */
   maxCachedBytes?: number;

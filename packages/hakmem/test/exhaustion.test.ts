@@ -60,7 +60,7 @@ describe('exhaustion', () => {
 
 describe('exhaustion with other workers holding memory', () => {
   it('before alloc returns 0, the heap collects what idle workers hold outside their caches; their caches follow at their next refill', async () => {
-    const h = createHeap({ size: 16 << 20, learning: false, maxWorkers: 2 });
+    const h = createHeap({ size: 16 << 20, learning: false, maxWorkers: 2, maxCachedBytes: 1 << 20 });
     const flag = new Int32Array(new SharedArrayBuffer(4));
     const w = h.watch(new Worker(new URL('./workers/idle.mjs', import.meta.url), { workerData: { handle: h.handle, flag: flag.buffer } }));
     const next = () => new Promise<{ type: string; blocks?: number[] }>((ok) => w.once('message', ok));
@@ -72,7 +72,7 @@ describe('exhaustion with other workers holding memory', () => {
     const big = fill(h, 128 << 10);
     const s = h.stats();
     const cachedBytes = s.classes.reduce((a, c) => a + c.cached * c.size, 0);
-    expect(cachedBytes).toBeLessThanOrEqual(1 << 20); // the cache cap (a sixteenth of 16 MiB)
+    expect(cachedBytes).toBeLessThanOrEqual(1 << 20); // the cache cap
     // all but the spans the worker's cache pins and the large blocks' last pages
     expect(big.length * (128 << 10)).toBeGreaterThan(committed * 0.75);
     h.validate();
