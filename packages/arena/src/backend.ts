@@ -39,9 +39,15 @@ export class SlotBackend {
   readonly gate: ColdGate;
   private readonly contracts: boolean;
 
+  /**
+   * `lockId`: who takes the arena lock for this slot's work, the slot itself unless a stopper
+   * works on another slot's behalf (collect): a lock must name a thread that can die, so that a
+   * waiter can take it over if it does.
+   */
   constructor(
     readonly r: Region,
     readonly slot: number,
+    private readonly lockId = slot,
   ) {
     const l = r.layout;
     this.nc = l.numClasses;
@@ -137,7 +143,7 @@ export class SlotBackend {
         const next = i32[w + SP.NEXT];
         if (i32[w + SP.NFREE] === i32[w + SP.BUMP]) {
           listRemove(this.r, this.partialW + cls, pg);
-          freeRun(this.r, pg, this.slot);
+          freeRun(this.r, pg, this.lockId);
         }
         pg = next;
       }
@@ -159,7 +165,7 @@ export class SlotBackend {
         Atomics.add(r.i32, r.ctrl + C.DIAG_EPOCH, COLLECT_REQUEST);
         for (let s = 0; s < r.layout.numSlots; s++) {
           if (s === this.slot) this.trimAll();
-          else if (slotState(r, s) === SLOT_ATTACHED) new SlotBackend(r, s).trimAll();
+          else if (slotState(r, s) === SLOT_ATTACHED) new SlotBackend(r, s, this.slot).trimAll();
         }
       });
       return true;
@@ -223,7 +229,7 @@ export class SlotBackend {
         return pg;
       }
     }
-    const pg = newRun(r, r.spanPages[cls], cls, this.slot, this.slot);
+    const pg = newRun(r, r.spanPages[cls], cls, this.slot, this.lockId);
     if (pg >= 0) listPush(r, this.partialW + cls, pg);
     return pg;
   }
@@ -233,7 +239,7 @@ export class SlotBackend {
     const r = this.r;
     const headW = this.orphanW + this.nc + cls;
     if (Atomics.load(r.i32, headW) < 0) return -1;
-    lockArena(r, this.slot);
+    lockArena(r, this.lockId);
     const pg = Atomics.load(r.i32, headW);
     if (pg >= 0) this.unlinkAbandoned(pg, cls);
     unlockArena(r);
@@ -247,7 +253,7 @@ export class SlotBackend {
    */
   private adoptSpan(pg: number, cls: number): boolean {
     const r = this.r;
-    lockArena(r, this.slot);
+    lockArena(r, this.lockId);
     const i32 = r.i32;
     const w = r.rec(pg);
     const ok = Atomics.load(i32, w + SP.HEAD) === pg + 1 && (Atomics.load(i32, w + SP.INFO) & 0xff) === cls &&
@@ -362,7 +368,7 @@ export class SlotBackend {
     // An empty span goes back to the arena unless it is this class's only span (hysteresis).
     if (nfree === i32[w + SP.BUMP] && (i32[headW] !== pg || i32[w + SP.NEXT] >= 0)) {
       listRemove(r, headW, pg);
-      freeRun(r, pg, this.slot);
+      freeRun(r, pg, this.lockId);
     }
   }
 

@@ -1,7 +1,7 @@
 export { Region, MAX_HEAP_END, type CreateRegionOptions } from './region.js';
 export { SlotBackend, pushChain } from './backend.js';
 export { ColdGate, stopTheWorld, resumeTheWorld, whileStopped, observerId, OBSERVER_BASE, OBSERVER_LEASE_MS } from './cold.js';
-export { claimSlot, markDead, fenceSlot, freeSlot, slotIsGone, slotState, slotsOfThread, slotsIn, resetSlot, slotWord, foldCounters } from './slots.js';
+export { claimSlot, unclaimSlots, markDead, fenceSlot, freeSlot, slotIsGone, slotState, slotsOfThread, slotsIn, resetSlot, slotWord, foldCounters } from './slots.js';
 export { detachSlot, reclaimSlot, repairArena, abandonSpan, type ReclaimReport } from './reclaim.js';
 export { lockArena, unlockArena, lockHolder } from './lock.js';
 export { HeapError, HeapErrorCode, badSize } from './errors.js';

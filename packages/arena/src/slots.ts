@@ -27,17 +27,31 @@ export function slotIsGone(r: Region, s: number): boolean {
 export function claimSlot(r: Region, thread: number, preferred = -1): number {
   const l = r.layout;
   if (Atomics.load(r.i32, r.ctrl + C.CLOSED) !== 0) throw new HeapError(HeapErrorCode.CLOSED, 'the heap is closed: its handle is stale');
-  const tryClaim = (s: number) =>
-    Atomics.compareExchange(r.i32, slotWord(r, s, S.STATE), SLOT_FREE, SLOT_ATTACHED) === SLOT_FREE;
+  const id = thread + 1;
+  // THREAD first (0 -> id claims the slot), then STATE: a claimer that dies between the two leaves
+  // a FREE slot naming it, which `unclaimSlots` (on its exit) gives back; never an attached slot
+  // nobody can find.
+  const tryClaim = (s: number) => {
+    if (Atomics.compareExchange(r.i32, slotWord(r, s, S.THREAD), 0, id) !== 0) return false;
+    fault('attach.claimed');
+    if (Atomics.compareExchange(r.i32, slotWord(r, s, S.STATE), SLOT_FREE, SLOT_ATTACHED) === SLOT_FREE) return true;
+    Atomics.store(r.i32, slotWord(r, s, S.THREAD), 0); // not free after all (being reclaimed)
+    return false;
+  };
   let slot = preferred >= 0 && tryClaim(preferred) ? preferred : -1;
   for (let s = 0; slot < 0 && s < l.numSlots; s++) if (tryClaim(s)) slot = s;
   if (slot < 0) {
     throw new HeapError(HeapErrorCode.NO_SLOT, `all ${l.numSlots} worker slots are taken (createHeap({ maxWorkers }) sets how many)`);
   }
-  fault('attach.claimed');
   Atomics.add(r.i32, slotWord(r, slot, S.EPOCH), 1);
-  Atomics.store(r.i32, slotWord(r, slot, S.THREAD), thread);
   return slot;
+}
+
+/** Free slots still naming `thread` (it died while claiming one): unnamed, so they can be claimed again. */
+export function unclaimSlots(r: Region, thread: number): void {
+  for (let s = 0; s < r.layout.numSlots; s++) {
+    if (slotState(r, s) === SLOT_FREE) Atomics.compareExchange(r.i32, slotWord(r, s, S.THREAD), thread + 1, 0);
+  }
 }
 
 /** ATTACHED or FENCED -> DEAD: the slot's thread is gone. False if the slot was neither. */
@@ -52,7 +66,7 @@ export function slotsOfThread(r: Region, thread: number): number[] {
   const out: number[] = [];
   for (let s = 0; s < r.layout.numSlots; s++) {
     const st = slotState(r, s);
-    if ((st === SLOT_ATTACHED || st === SLOT_FENCED) && Atomics.load(r.i32, slotWord(r, s, S.THREAD)) === thread) out.push(s);
+    if ((st === SLOT_ATTACHED || st === SLOT_FENCED) && Atomics.load(r.i32, slotWord(r, s, S.THREAD)) === thread + 1) out.push(s);
   }
   return out;
 }

@@ -133,7 +133,7 @@ export class HeapView {
         });
       }
       out.push({
-        slot: s, state: ld(S.STATE), thread: ld(S.THREAD), attaches: ld(S.EPOCH), inColdPath: ld(S.COLD) === 1,
+        slot: s, state: ld(S.STATE), thread: Math.max(0, ld(S.THREAD) - 1), attaches: ld(S.EPOCH), inColdPath: ld(S.COLD) === 1,
         events: m(EV.EVENTS), dropped: m(EV.DROPPED), exhausted: m(EV.EXHAUSTED),
         violations: { ringFull: m(EV.V_RING_FULL), policyOutsideRefill: m(EV.V_POLICY_OUTSIDE), refillWaited: m(EV.V_REFILL_WAITED) },
         classes,

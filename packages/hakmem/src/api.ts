@@ -4,7 +4,7 @@
  */
 import {
   badSize, C, classify, HeapError, HeapErrorCode, inboxBlocks, markDead, reclaimSlot, regionStats,
-  SLOT_ATTACHED, SLOT_DEAD, SLOT_FENCED, SLOT_RECLAIMING, slotsIn, slotsOfThread, slotState, usableSize, validateRegion, whileStopped,
+  SLOT_ATTACHED, SLOT_DEAD, SLOT_FENCED, SLOT_RECLAIMING, slotsIn, slotsOfThread, unclaimSlots, slotState, usableSize, validateRegion, whileStopped,
   type ReclaimReport, type RegionStats, type ValidateReport,
 } from '@hakmem/arena';
 import type { CacheBase } from '@hakmem/pool-tls';
@@ -253,6 +253,7 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       worker.once('exit', () => {
         if (this.core.closed) return;
         for (const s of slotsOfThread(this.core.r, tid)) markDead(this.core.r, s);
+        unclaimSlots(this.core.r, tid); // a slot it was claiming when it died
         this.retryReclaim(10);
       });
       return worker;
