@@ -29,7 +29,7 @@ interface Facts {
   otherSlots: string[] | string;
 }
 
-const ms = SOAK ? Number(process.env.HAKMEM_SOAK_MS ?? 180_000) : 9_000;
+const ms = SOAK ? Number(process.env.HAKMEM_SOAK_MS ?? 180_000) : 7_000;
 const budget = ms + 40_000;
 
 afterEach(stopAll);

@@ -26,7 +26,7 @@ interface Facts {
   otherSlots: number[];
 }
 
-const size = SOAK ? { threads: 8, scale: 50, iter: 20 } : { threads: 4, scale: 10, iter: 4 };
+const size = SOAK ? { threads: 8, scale: 50, iter: 20 } : { threads: 4, scale: 8, iter: 3 };
 const budget = SOAK ? 600_000 : 40_000;
 
 afterEach(stopAll);

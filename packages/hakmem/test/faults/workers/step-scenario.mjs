@@ -8,9 +8,13 @@ import { createHeap } from 'hakmem';
 import { account, attempt, CTL, makeShared, until } from './shared.mjs';
 
 const o = workerData;
-const facts = { step: o.step, k: o.k };
+const facts = { step: o.step, k: o.k, timeline: [] };
+const t0 = Date.now();
 // each phase carries the facts so far: a wedge that blocks this thread still leaves them with the test
-const phase = (name, extra = {}) => parentPort.postMessage({ type: 'phase', name, facts: structuredClone(facts), ...extra });
+const phase = (name, extra = {}) => {
+  facts.timeline.push(`${name}@${Date.now() - t0}ms`);
+  parentPort.postMessage({ type: 'phase', name, facts: structuredClone(facts), ...extra });
+};
 const heap = createHeap({ size: 4 << 20, maxSize: 64 << 20, maxWorkers: 8, learning: { ringCapacity: 16 } });
 const shared = makeShared(heap.buffer, 8);
 const ctl = new Int32Array(shared.ctl);
@@ -52,7 +56,7 @@ const reclaimedBefore = heap.reclaimed.length;
 phase('running');
 const victim = spawn({ role: 'victim', fault: { step: o.step, k: o.k, waitForWaiter: o.waitForWaiter }, reclaimSlot: unwatchedSlot, ...o.victim });
 const survivors = Array.from({ length: o.survivors ?? 2 }, (_, i) =>
-  spawn({ role: 'survivor', after: o.after ?? 1500, holdLock: i === 0 && o.holdLock, ...o.survivor }),
+  spawn({ role: 'survivor', after: o.after ?? 500, holdLock: i === 0 && o.holdLock, ...o.survivor }),
 );
 
 facts.victimDied = await until(() => victim.exited, o.deathMs ?? 15_000);
@@ -61,9 +65,10 @@ facts.sawWaiter = Atomics.load(ctl, CTL.SAW_WAITER) === 1;
 facts.victimSlot = got(victim, 'attached')?.slot ?? null;
 facts.victimError = victim.error;
 facts.victimNote = got(victim, 'done')?.note ?? null;
-if (!facts.victimDied) {
+if (!facts.reachedStep) {
+  // it never reached its step (or the step is 'none': a run without a death): stop everyone
   Atomics.store(ctl, CTL.STOP, 1);
-  await victim.w.terminate();
+  if (!facts.victimDied) await victim.w.terminate();
 }
 phase('victim gone', { reachedStep: facts.reachedStep });
 
@@ -85,7 +90,7 @@ if (o.ring) {
 }
 
 phase('waiting for the survivors');
-facts.survivorsFinished = await until(() => survivors.every((s) => got(s, 'done') || s.exited), o.survivorMs ?? 10_000);
+facts.survivorsFinished = await until(() => survivors.every((s) => got(s, 'done') || s.exited), o.survivorMs ?? 15_000);
 facts.survivors = survivors.map((s) => ({ done: !!got(s, 'done'), error: s.error, counts: got(s, 'done')?.counts }));
 if (!facts.survivorsFinished) {
   phase('survivors wedged');
@@ -94,7 +99,7 @@ if (!facts.survivorsFinished) {
 facts.allExited = await until(() => all.every((t) => t.exited), facts.survivorsFinished ? 10_000 : 3000);
 phase('waiting for the reclaim');
 facts.reclaimSettled = await until(
-  () => heap.reclaimed.length > reclaimedBefore || heap.reclaimErrors.length > 0 || (facts.victimSlot === null && !facts.victimDied),
+  () => heap.reclaimed.length > reclaimedBefore || heap.reclaimErrors.length > 0 || facts.victimSlot === null || !facts.reachedStep,
   facts.survivorsFinished ? 10_000 : 3000,
 );
 facts.reclaimed = heap.reclaimed.slice(reclaimedBefore).map((r) => r.slot);
