@@ -86,7 +86,7 @@ function expectHealthy(f: Facts) {
 
 describe('a worker dies at a named step while others work', () => {
   it.each(cases)('dies at %s (hit %i): %j (%s)', async (step, k, options) => {
-    const f = await runScenario<Facts>('step-scenario.mjs', { step, k, ...options }, 50_000);
+    const f = await runScenario<Facts>('step-scenario.mjs', { step, k, ...options }, 40_000);
     if (options.waitForWaiter) expect(f.sawWaiter, 'no survivor was waiting for the lock when the victim died').toBe(true);
     if (options.ring) {
       expect(f.ringFlowing, `the ring stalled: consumed ${f.consumedAtDeath} at the death, ${f.consumedLast} later`).toBe(true);
@@ -97,7 +97,7 @@ describe('a worker dies at a named step while others work', () => {
 
 // The same traffic without a death (the victim detaches cleanly): the bound is 0 blocks.
 describe('the checks can fail (tests of the test)', () => {
-  const clean = (o: Record<string, unknown>) => runScenario<Facts>('step-scenario.mjs', { step: 'none', k: 1, ...detaching, ...o }, 50_000);
+  const clean = (o: Record<string, unknown>) => runScenario<Facts>('step-scenario.mjs', { step: 'none', k: 1, ...detaching, ...o }, 40_000);
   it('without a death the same traffic passes every check', async () => {
     const f = await clean({});
     expect(f.reachedStep).toBe(false);

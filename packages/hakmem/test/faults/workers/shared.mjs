@@ -20,7 +20,7 @@ export const CTL = {
 export const CTL_WORDS = 512;
 /** Ledger regions: words per region (pairs ptr, size). */
 export const ENTRIES = 512; // random holdings
-export const BURST = 320; // a burst of same-size blocks (drains)
+export const BURST = 200; // a burst of same-size blocks (drains)
 export const REGION_WORDS = 2 * (ENTRIES + BURST);
 
 export function makeShared(heapBuffer, regions, queueLen = 1024) {

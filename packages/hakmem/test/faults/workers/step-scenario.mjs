@@ -15,7 +15,7 @@ const phase = (name, extra = {}) => {
   facts.timeline.push(`${name}@${Date.now() - t0}ms`);
   parentPort.postMessage({ type: 'phase', name, facts: structuredClone(facts), ...extra });
 };
-const heap = createHeap({ size: 4 << 20, maxSize: 64 << 20, maxWorkers: 8, learning: { ringCapacity: 16 } });
+const heap = createHeap({ size: 4 << 20, maxSize: 64 << 20, maxWorkers: 8, learning: o.ring ? { ringCapacity: 16 } : false });
 const shared = makeShared(heap.buffer, 8);
 const ctl = new Int32Array(shared.ctl);
 const traffic = new URL('./traffic.mjs', import.meta.url);

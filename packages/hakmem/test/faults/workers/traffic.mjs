@@ -115,7 +115,11 @@ function burst() {
   // many blocks of one size, then all freed: a refill or two, then drains
   const size = 24 + 8 * (rand() % 4);
   let n = 0;
-  for (let i = 0; i < BURST; i++) if (take(ENTRIES + i, size)) n++;
+  for (let i = 0; i < BURST; i++) {
+    // a replacement inherits its region: a burst the dead worker left half done is freed first
+    if (Atomics.load(led, base + 2 * (ENTRIES + i)) !== 0) give(ENTRIES + i);
+    if (take(ENTRIES + i, size)) n++;
+  }
   for (let i = 0; i < BURST; i++) if (Atomics.load(led, base + 2 * (ENTRIES + i)) !== 0) give(ENTRIES + i);
   counts.bursts++;
   return n;
