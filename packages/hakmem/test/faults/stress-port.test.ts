@@ -26,8 +26,8 @@ interface Facts {
   otherSlots: number[];
 }
 
-const size = SOAK ? { threads: 8, scale: 50, iter: 20 } : { threads: 4, scale: 8, iter: 3 };
-const budget = SOAK ? 600_000 : 40_000;
+const size = SOAK ? { threads: 8, scale: 50, iter: 10 } : { threads: 4, scale: 8, iter: 3 };
+const budget = SOAK ? 900_000 : 40_000;
 
 afterEach(stopAll);
 
