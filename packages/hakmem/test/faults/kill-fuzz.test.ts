@@ -4,7 +4,8 @@
  * watch() reclaims them; validate() runs every few kills while the others work. A ledger per
  * worker in shared memory says what each held, a bitmap that no block was handed out twice; at the
  * end nothing may be lost beyond one block per kill that caught a worker with a block in its hands.
- * Short by default; HAKMEM_SOAK=1 runs for minutes (HAKMEM_SOAK_MS to choose).
+ * Short by default; HAKMEM_SOAK=1 runs for minutes (HAKMEM_SOAK_MS to choose). The seed picks the
+ * kill moments and victims (thread timing still varies): HAKMEM_FUZZ_SEED replays one.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runScenario, SOAK, stopAll } from './harness.js';
@@ -36,8 +37,10 @@ afterEach(stopAll);
 
 describe('kill-anywhere fuzz', () => {
   it(`workers terminated at random moments for ${ms / 1000} s: no wedge, no double hand-out, nothing lost beyond the bound`, async () => {
-    const f = await runScenario<Facts>('fuzz-scenario.mjs', { workers: 4, ms, seed: Date.now() & 0xffffff }, budget);
+    const seed = Number(process.env.HAKMEM_FUZZ_SEED ?? Date.now() & 0xffffff); // in the facts: replay with HAKMEM_FUZZ_SEED
+    const f = await runScenario<Facts>('fuzz-scenario.mjs', { workers: 4, ms, seed }, budget);
     const ctx = JSON.stringify(f);
+    if (SOAK) console.info(`kill fuzz: ${f.kills} kills (${f.limboKills} with a block in hand), ${f.validations} validations, seed ${seed}`);
     expect(f.validateErrors, ctx).toEqual([]);
     expect(f.kills, ctx).toBeGreaterThan(5);
     expect(f.finished, `workers wedged: ${ctx}`).toBe(true);

@@ -26,8 +26,11 @@ function spawn(region) {
       },
     }),
   );
-  const t = { w, region, done: false, exited: false, error: null };
-  w.on('message', (m) => m.type === 'done' && (t.done = true));
+  const t = { w, region, attached: false, done: false, exited: false, error: null };
+  w.on('message', (m) => {
+    if (m.type === 'attached') t.attached = true;
+    if (m.type === 'done') t.done = true;
+  });
   w.on('error', (e) => (t.error = String(e?.stack ?? e)));
   w.on('exit', () => (t.exited = true));
   live.set(region, t);
@@ -35,17 +38,24 @@ function spawn(region) {
 }
 
 const phase = (name, extra = {}) => parentPort.postMessage({ type: 'phase', name, facts: structuredClone(facts), ...extra });
-const facts = { kills: 0, limboKills: 0, killsDuringAttach: 0, validations: 0, validateErrors: [], workerErrors: [] };
+const facts = { seed: o.seed, kills: 0, limboKills: 0, killsDuringAttach: 0, validations: 0, validateErrors: [], workerErrors: [] };
 for (let i = 0; i < o.workers; i++) spawn(i);
 await until(() => Atomics.load(ctl, CTL.DONE) > 0, 10_000);
 const end = Date.now() + o.ms;
-let lastProgress = 0;
 while (Date.now() < end && facts.validateErrors.length === 0) {
-  phase('killing', { kills: facts.kills });
   await sleep(10 + (rand() % 120));
-  const region = rand() % o.workers;
-  const t = live.get(region);
+  // the victim: a worker that is at work (a fresh one still loading would die before its attach)
+  const working = () => [...live.values()].filter((x) => x.attached && !x.exited);
+  if (!(await until(() => working().length > 0, 10_000))) {
+    facts.validateErrors.push(`after ${facts.kills} kills: no worker attached within 10 s`);
+    break;
+  }
+  const ready = working();
+  const t = ready[rand() % ready.length];
+  const region = t.region;
+  phase('terminating a worker', { kills: facts.kills, region });
   await t.w.terminate();
+  phase('terminated (its reclaim runs on this thread)', { kills: facts.kills, region });
   facts.kills++;
   if (t.error) facts.workerErrors.push(t.error);
   if (Atomics.load(ctl, CTL.LIMBO + region) !== 0) facts.limboKills++;
@@ -54,6 +64,7 @@ while (Date.now() < end && facts.validateErrors.length === 0) {
   if (rand() % 5 === 0) {
     // kill the replacement early too: while it imports, attaches or takes its first blocks
     await sleep(rand() % 40);
+    phase('terminating a fresh worker', { kills: facts.kills, region });
     await n.w.terminate();
     facts.kills++;
     facts.killsDuringAttach++;
@@ -67,11 +78,6 @@ while (Date.now() < end && facts.validateErrors.length === 0) {
     const v = attempt(() => heap.validate());
     facts.validations++;
     if (v.error) facts.validateErrors.push(`after ${facts.kills} kills: ${v.error}`);
-    // a wedge: no worker made progress since the last check (progress words are per region)
-    let progress = 0;
-    for (let r = 0; r < o.workers; r++) progress += Atomics.load(ctl, CTL.DONE + r);
-    if (progress === lastProgress) facts.validateErrors.push(`after ${facts.kills} kills: no worker made progress`);
-    lastProgress = progress;
   }
 }
 phase('stopping', { kills: facts.kills });
