@@ -97,7 +97,8 @@ describe('a worker dies at a named step while others work', () => {
 
 // The same traffic without a death (the victim detaches cleanly): the bound is 0 blocks.
 describe('the checks can fail (tests of the test)', () => {
-  const clean = (o: Record<string, unknown>) => runScenario<Facts>('step-scenario.mjs', { step: 'none', k: 1, ...detaching, ...o }, 40_000);
+  const clean = (o: { survivor?: Record<string, unknown>; plantSkip?: number }) =>
+    runScenario<Facts>('step-scenario.mjs', { step: 'none', k: 1, ...detaching, ...o, survivor: { minOps: 300, ...o.survivor } }, 40_000);
   it('without a death the same traffic passes every check', async () => {
     const f = await clean({});
     expect(f.reachedStep).toBe(false);

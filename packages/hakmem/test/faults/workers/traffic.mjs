@@ -66,7 +66,7 @@ function take(e, size) {
     return false;
   }
   if (!mark(bm, p, size)) badBlock(p);
-  if (w.plantTwice && counts.allocs === 100 && !mark(bm, p, size)) badBlock(p); // test of the test
+  if (w.plantTwice && counts.allocs === 0 && !mark(bm, p, size)) badBlock(p); // test of the test: recorded twice
   Atomics.store(led, base + 2 * e + 1, size);
   Atomics.store(led, base + 2 * e, p);
   Atomics.store(ctl, limbo, 0);
@@ -164,7 +164,7 @@ if (w.role === 'victim') {
 } else if (w.role === 'survivor') {
   while (Atomics.load(ctl, CTL.GO) === 0 && Atomics.load(ctl, CTL.STOP) === 0) Atomics.wait(ctl, CTL.GO, 0, 5);
   let after = 0;
-  while (Atomics.load(ctl, CTL.STOP) === 0) {
+  while (Atomics.load(ctl, CTL.STOP) === 0 || counts.ops < (w.minOps ?? 0)) {
     op();
     if (Atomics.load(ctl, CTL.DIED) === 1 && ++after >= w.after) break;
   }
