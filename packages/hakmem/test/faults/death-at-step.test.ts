@@ -39,7 +39,7 @@ type Case = [step: string, k: number, options: Record<string, unknown>, item: st
 const detaching = { victim: { detachAfter: 600 } };
 const cases: Case[] = [
   ['lock.waiting', 1, { holdLock: true }, 'a waiter dies'],
-  ['lock.taken', 5, { waitForWaiter: true }, '#2: lock set, holder not written, a survivor waiting'],
+  // #2 (lock set, holder not yet written) has no step any more: the lock word names its holder in the one compareExchange that takes it
   ['lock.held', 5, { waitForWaiter: true }, '#1: dies holding the lock while a survivor waits for it'],
   ['pages.claimed', 3, {}, 'bits set, used pages not counted'],
   ['pages.grown', 1, { victim: { bigFirst: 6 << 20 } }, 'buffer grown, committed pages not stored'],
