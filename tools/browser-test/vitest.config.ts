@@ -17,6 +17,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     projects: [
       {
+        extends: true,
         server: { headers: ISOLATION_HEADERS },
         test: {
           name: 'browser',
@@ -31,6 +32,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'node',
           include: ['test/node/**/*.test.ts'],
