@@ -22,6 +22,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          // one page at a time: the files' busy workers would share 2 cores otherwise
+          fileParallelism: false,
           browser: {
             enabled: true,
             headless: true,

@@ -39,9 +39,8 @@ async function run(job: StampJob, port: MessagePort): Promise<StampReport> {
     while (inbox.length === 0) await new Promise<void>((ok) => (wake = ok));
     return inbox.shift()!;
   };
-  const free = job.headerless
-    ? (b: Block) => (heap as unknown as { free(p: number, size: number): void }).free(b[0], b[1])
-    : (b: Block) => heap.free(b[0]);
+  // a headered heap's free ignores the size; a headerless one needs it
+  const free = (b: Block) => heap.free(b[0], b[1]);
   const checkAndFree = (b: Block) => {
     const bad = damaged(heap, b[0], b[1], b[2]);
     if (bad > 0) {

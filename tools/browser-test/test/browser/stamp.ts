@@ -45,7 +45,6 @@ export interface StampJob {
   maxSmall: number;
   /** one block in this many is large (100..300 KiB); 0: none */
   largeEvery: number;
-  headerless: boolean;
   seed: number;
 }
 

@@ -52,7 +52,7 @@ test('the vite build of an app runs the learner in a Worker', async () => {
   const learning = () => page.evaluate(() => (globalThis as unknown as { hakmemApp: { learning(): Learning } }).hakmemApp.learning());
   // events are pushed from the start; a learner that runs consumes them
   await expect.poll(async () => (await learning()).ring.pushed, { timeout: 10_000 }).toBeGreaterThan(0);
-  let last: Learning | null = null;
+  let last = null as Learning | null;
   try {
     await expect.poll(async () => (last = await learning()).ring.consumed, { timeout: 10_000 }).toBeGreaterThan(0);
   } catch {
