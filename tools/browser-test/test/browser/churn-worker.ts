@@ -1,7 +1,7 @@
 /**
  * A live worker that allocates, stamps, checks and frees without pause while a zombie runs and is
- * reclaimed: a block handed to it while the zombie still uses it shows up as a damaged stamp, on
- * its side or the zombie's. Stops when the page sets Z.STOP; then frees everything, detaches and
+ * reclaimed (or, started after the reclaim, in the slot the zombie had): a block handed to it while
+ * the zombie still uses it shows up as a damaged stamp, on its side or the zombie's. Stops when the page sets Z.STOP; then frees everything, detaches and
  * posts its report.
  */
 import { attachHeap, type Heap } from 'hakmem';
@@ -30,7 +30,8 @@ scope.onmessage = (e: MessageEvent) => {
     while (Atomics.load(status, Z.STOP) === 0) {
       Atomics.add(status, Z.CHURN_BEAT, 1);
       const large = (seq & 127) === 127;
-      const size = large ? (80 + Math.floor(random() * 120)) << 10 : 8 * (1 + Math.floor(random() * 512));
+      // half of them 64-byte blocks: the class the zombie's hot phase uses
+      const size = large ? (80 + Math.floor(random() * 120)) << 10 : seq & 1 ? 64 : 8 * (1 + Math.floor(random() * 512));
       const p = heap.alloc(size);
       if (p !== 0) {
         allocs++;
@@ -45,5 +46,5 @@ scope.onmessage = (e: MessageEvent) => {
   } catch (err) {
     error = `${(err as { code?: string }).code ?? ''} ${(err as Error).message}`;
   }
-  scope.postMessage({ report: { damaged: bad, allocs, error } });
+  scope.postMessage({ report: { slot: heap.slot, damaged: bad, allocs, error } });
 };

@@ -1,18 +1,17 @@
 /**
  * A terminated worker that keeps running. Chromium lets a busy Worker run on for about two seconds
- * after `terminate()`, so `terminate()` is no fence: `heap.reclaim(slot)` right after it hands the
- * zombie's blocks to others while it still uses them (this test fails so). `await
- * heap.reclaimTerminated(slot, { quietMs })` fences the slot at once (the zombie's next cold path
- * throws HAKMEM_RECLAIMED) and reclaims it once the slot has been quiet for quietMs. While the
- * zombie runs and after, a live worker and this page allocate stamped blocks and check them before
- * each free: nothing may be handed out twice, and validate() must pass throughout.
+ * after `terminate()`, so `terminate()` is no fence. `await heap.reclaimTerminated(slot,
+ * { quietMs })` fences the slot at once (the zombie's next cold path throws HAKMEM_RECLAIMED) and
+ * reclaims it once the slot has been quiet for quietMs. While the zombie runs and after, a live
+ * worker, a worker attached right after the reclaim (in the zombie's slot) and this page allocate
+ * stamped blocks and check them before each free: nothing may be handed out twice, and validate()
+ * must pass throughout. (Planted: without the fence the zombie is not fenced; without the fence
+ * and with an immediate reclaim, the new worker finds the zombie's blocks in its slot.)
  */
-import { createHeap, type Heap } from 'hakmem';
+import { createHeap } from 'hakmem';
 import { expect, test } from 'vitest';
 import { damaged, stamp } from './stamp.js';
 import { CODES, Z } from './zombie-shared.js';
-
-type Reclaiming = Heap & { reclaimTerminated(slot: number, o: { quietMs: number }): Promise<unknown> };
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
@@ -33,16 +32,21 @@ async function stillFor(read: () => number, stillMs: number, timeoutMs: number):
 }
 
 test('a terminated worker that keeps running is fenced, then reclaimed: nothing handed out twice', async () => {
-  const heap = createHeap({ size: 64 << 20, learning: false }) as Reclaiming;
+  const heap = createHeap({ size: 64 << 20, learning: false });
   const status = new Int32Array(new SharedArrayBuffer(Z.WORDS * 4));
   Atomics.store(status, Z.SLOT, -1);
 
-  const churn = new Worker(new URL('./churn-worker.ts', import.meta.url), { type: 'module' });
-  const churnAttached = new Promise((ok) => churn.addEventListener('message', (e) => e.data?.attached !== undefined && ok(e.data.attached)));
-  const churnReport = new Promise<{ damaged: number; allocs: number; error: string | null }>((ok) =>
-    churn.addEventListener('message', (e) => e.data?.report && ok(e.data.report)));
-  churn.postMessage({ handle: heap.handle, status });
-  await churnAttached;
+  type ChurnReport = { slot: number; damaged: number; allocs: number; error: string | null };
+  const startChurn = async () => {
+    const w = new Worker(new URL('./churn-worker.ts', import.meta.url), { type: 'module' });
+    const failed = new Promise<never>((_, fail) => w.addEventListener('error', (e) => fail(new Error(`a live worker failed: ${e.message}`))));
+    const attached = Promise.race([failed, new Promise<number>((ok) => w.addEventListener('message', (e) => e.data?.attached !== undefined && ok(e.data.attached)))]);
+    const report = Promise.race([failed, new Promise<ChurnReport>((ok) => w.addEventListener('message', (e) => e.data?.report && ok(e.data.report)))]);
+    report.catch(() => {}); // awaited later; a failure before that is not unhandled
+    w.postMessage({ handle: heap.handle, status });
+    return { w, slot: await attached, report };
+  };
+  const churn = await startChurn();
 
   const zombie = new Worker(new URL('./zombie-worker.ts', import.meta.url), { type: 'module' });
   zombie.postMessage({ handle: heap.handle, status });
@@ -93,6 +97,8 @@ test('a terminated worker that keeps running is fenced, then reclaimed: nothing 
   const ranOn = Atomics.load(status, Z.BEAT) > beatAtTerminate;
   check('reclaimed', () => heap.validate());
   const slotFreed = !heap.attachedSlots().includes(slot);
+  // a new worker attaches at once, in the zombie's slot if it is free, while the zombie may run on
+  const successor = await startChurn();
 
   // the zombie dies (Chromium ends it); if it ran on, its next cold path threw HAKMEM_RECLAIMED
   await stillFor(() => Atomics.load(status, Z.BEAT), 500, 10_000);
@@ -102,16 +108,17 @@ test('a terminated worker that keeps running is fenced, then reclaimed: nothing 
   check('after', () => mineMore(2000));
   await sleep(300);
   Atomics.store(status, Z.STOP, 1);
-  const report = await churnReport;
-  churn.terminate();
+  const reports = await Promise.all([churn.report, successor.report]);
+  churn.w.terminate();
+  successor.w.terminate();
   const other = Atomics.load(status, Z.OTHER_ERROR);
   const outcome = {
     zombieRanOnAfterTerminate: ranOn,
     zombieFenced: Atomics.load(status, Z.FENCED) === 1,
     zombieOtherError: other ? CODES[other - 1] ?? 'unknown' : null,
     zombieFoundDamaged: Atomics.load(status, Z.ZOMBIE_DAMAGED),
-    liveWorkerFoundDamaged: report.damaged,
-    liveWorkerError: report.error,
+    liveWorkersFoundDamaged: reports.map((r) => r.damaged),
+    liveWorkerErrors: reports.map((r) => r.error),
     pageFoundDamaged: mine.filter(([p, size, id]) => damaged(heap, p, size, id) > 0).length,
     heapErrors: errors,
     slotFreed,
@@ -121,13 +128,14 @@ test('a terminated worker that keeps running is fenced, then reclaimed: nothing 
     zombieFenced: true,
     zombieOtherError: null,
     zombieFoundDamaged: 0,
-    liveWorkerFoundDamaged: 0,
-    liveWorkerError: null,
+    liveWorkersFoundDamaged: [0, 0],
+    liveWorkerErrors: [null, null],
     pageFoundDamaged: 0,
     heapErrors: [],
     slotFreed: true,
   });
   expect(validations).toBeGreaterThan(0);
+  console.log(`zombie slot ${slot}, the successor attached in slot ${successor.slot}; ${validations} checks while reclaiming`);
   for (const [p] of mine) heap.free(p);
   heap.validate();
   await heap.close();
