@@ -10,10 +10,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 // @ts-expect-error: plain JavaScript, as a user writes it
 import { runInNode } from '../node.mjs';
-import { findToolchain } from './toolchain.js';
+import { findToolchain, type Toolchain } from './toolchain.js';
 
 interface ThreadResult { slot: number; ops: number; errors: number; nulls: number; not16: number; crossFreed: number; reports: string[] }
 interface Result { threads: ThreadResult[]; drained: number; reports: string[]; blocksLive: number; inUse: number; heapBase: number; heapAt: number }
@@ -43,9 +43,13 @@ test('the committed main.wasm runs in two Node workers on one shared memory', as
 describe('build.sh', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'hakmem-wasm-c-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  // an install (root, no clang yet) takes a few tens of seconds: the hook's timeout, not the test's
+  let tools: Toolchain;
+  beforeAll(() => {
+    tools = findToolchain();
+  });
 
   test('rebuilds main.wasm from main.c with clang-14 and wasm-ld, byte for byte, and the build runs', async (ctx) => {
-    const tools = findToolchain();
     if (!tools.clang) {
       console.warn(`examples/wasm-c: SKIPPED: ${tools.notice}`);
       ctx.skip(tools.notice);
