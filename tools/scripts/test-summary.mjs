@@ -10,7 +10,7 @@ const since = Number(process.env.HAKMEM_TESTS_SINCE ?? 0); // ms epoch: ignore o
 let passed = 0;
 let failed = 0;
 const lines = [];
-for (const group of ['packages', 'tools']) {
+for (const group of ['packages', 'tools', 'examples']) {
   for (const dir of readdirSync(join(root, group)).sort()) {
     const pj = join(root, group, dir, 'package.json');
     if (!existsSync(pj)) continue;

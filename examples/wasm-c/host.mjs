@@ -1,0 +1,51 @@
+/**
+ * The example's main side, the same in Node and in a browser: one shared WebAssembly.Memory,
+ * the module's data and stack at its bottom (below __heap_base), one stack per thread above that,
+ * and the hakmem heap above the stacks, to the end of the memory. `runExample` starts the threads
+ * with `spawn` (a Worker per thread: Node's or the browser's), waits for them, frees what they left
+ * in the mailbox, and checks the heap.
+ *
+ *   0 ... data, default stack (main's instance) ... __heap_base | stack 0 | stack 1 | heap ... end
+ */
+import { createHeap } from 'hakmem';
+import { cImports, readStats, STATS_BYTES } from './imports.mjs';
+
+/** Each thread's stack (C's locals, here a table of 256 pointers and sizes). */
+export const STACK_BYTES = 64 << 10;
+/** The memory's size: build.sh's --max-memory, in 64 KiB pages. No growth (hakmem cannot follow memory.grow yet). */
+export const PAGES = 512;
+
+const align = (n, a) => Math.ceil(n / a) * a;
+
+/**
+ * @param {{ bytes: BufferSource, threads?: number, iters?: number,
+ *   spawn: (data: object) => Promise<object> }} o
+ */
+export async function runExample({ bytes, threads = 2, iters = 20_000, spawn }) {
+  const module = await WebAssembly.compile(bytes);
+  const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
+  const reports = [];
+  let heap = null;
+  // this thread's instance: it initialises the data segments (once for the memory), tells where
+  // the module's own memory ends, and runs drain() at the end on the module's default stack
+  const { exports } = await WebAssembly.instantiate(module, {
+    env: { memory, ...cImports(() => heap, reports) },
+  });
+  const heapBase = exports.__heap_base.value;
+  const stacksAt = align(heapBase, 16);
+  const heapAt = align(stacksAt + threads * STACK_BYTES, 4096);
+  heap = createHeap({ buffer: memory.buffer, byteOffset: heapAt, byteLength: memory.buffer.byteLength - heapAt });
+
+  const results = await Promise.all(Array.from({ length: threads }, (_, i) => spawn({
+    module, memory, handle: heap.handle, stackTop: stacksAt + (i + 1) * STACK_BYTES, seed: 0x9e3779b9 * (i + 1), iters,
+  })));
+
+  const st = heap.calloc(STATS_BYTES);
+  exports.drain(st);
+  const drained = readStats(memory, st).crossFreed;
+  heap.free(st);
+  const validate = heap.validate();
+  const inUse = heap.stats().bytes.inUse;
+  await heap.close();
+  return { heapBase, heapAt, memoryBytes: memory.buffer.byteLength, threads: results, drained, reports, blocksLive: validate.blocksLive, inUse };
+}
