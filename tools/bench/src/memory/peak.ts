@@ -71,7 +71,7 @@ export function memoryLegend(kinds: Iterable<MemoryKind>): string {
     reserved: "hakmem: peak reserved bytes (pages in spans and large blocks, the arena's USED_PAGES), sampled every millisecond by a Worker of the child process and at the phase boundaries; the peak committed bytes (COMMITTED_PAGES: the buffer) are in the JSON",
     bump: "the bare freelist: its bump pointer's high-water mark (it never gives memory back)",
     'pool-top': "thi.ng / smo: the pool's `top` word at its peak (sampled as hakmem's)",
-    rss: 'native: peak RSS (getrusage ru_maxrss in the C port) minus the empty program\'s (the same binary and LD_PRELOAD with --empty); new Uint8Array: the child\'s peak RSS (VmHWM, reset before the measured instance) minus its RSS at that point',
+    rss: 'native: peak RSS (getrusage ru_maxrss in the C port) minus the empty program\'s (the same binary and LD_PRELOAD with --empty); new Uint8Array: the child\'s peak RSS (VmHWM, reset before the measured instance) minus its RSS at that point. RSS counts only the pages a program touched: where a benchmark writes a byte or two per block (larson), pages inside large blocks stay untouched and RSS can fall below the live bytes',
   };
   const seen = [...new Set(kinds)];
   return `memory: the row's peak bytes against the benchmark's peak live bytes (the sizes it asked for). ${seen.map((k) => say[k]).join('; ')}.`;

@@ -6,6 +6,7 @@
  * runs the same from dist and from the TypeScript sources.
  */
 import { Worker } from 'node:worker_threads';
+import type { MemoryKind } from './peak.js';
 
 export interface SampledWord {
   name: string;
@@ -18,6 +19,17 @@ export interface SampledWord {
 export interface WordSource {
   buffer: SharedArrayBuffer;
   words: SampledWord[];
+}
+
+/** What an allocator holds, as it can be read without touching its hot path (../memory/peak.ts). */
+export interface MemoryProbe {
+  kind: MemoryKind;
+  /** the word (of `source` or `read`) that is the row's figure */
+  main: string;
+  /** words a sampler Worker reads every millisecond while the timed loop runs */
+  source?: WordSource;
+  /** read on the main thread outside the timed region (after the prefault, after the drain) */
+  read?(): Record<string, number>;
 }
 
 /** Read every word once (also what the main thread does at phase boundaries). */

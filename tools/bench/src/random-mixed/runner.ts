@@ -11,7 +11,9 @@ import { performance } from 'node:perf_hooks';
 import { type MixedCounts, type MixedParams, phaseCounts, prefaultCycles, prefaultSeed } from './params.js';
 import type { MemoryKind } from '../memory/peak.js';
 import { peakRssBytes, resetPeakRss, rssBytes } from '../memory/rss.js';
-import { mergePeaks, readWords, type Sampler, startSampler, type WordSource } from '../memory/sampler.js';
+import { type MemoryProbe, mergePeaks, readWords, type Sampler, startSampler } from '../memory/sampler.js';
+
+export type { MemoryProbe };
 
 export interface MixedRunner<I> {
   /** A fresh allocator with `ws` empty slots beside it. */
@@ -34,17 +36,6 @@ export interface MixedRunner<I> {
   check?(inst: I): Record<string, unknown>;
   /** Where the allocator's own memory figure is (none: the row's figure is the process's RSS). */
   memory?(inst: I): MemoryProbe;
-}
-
-/** What an allocator holds, as it can be read without touching its hot path (../memory/peak.ts). */
-export interface MemoryProbe {
-  kind: MemoryKind;
-  /** the word (of `source` or `read`) that is the row's figure */
-  main: string;
-  /** words a sampler Worker reads every millisecond while the timed loop runs */
-  source?: WordSource;
-  /** read on the main thread outside the timed region (after the prefault, after the drain) */
-  read?(): Record<string, number>;
 }
 
 /** A measurement's peak memory: the probe's peaks by word, and the process's RSS over its start. */

@@ -1,6 +1,6 @@
 /** Helpers the runners share. None of them is a loop function: each runner has its own. */
 import { FNV_BASIS, mix } from '../params.js';
-import type { MemoryProbe } from '../runner.js';
+import type { MemoryProbe } from '../../memory/sampler.js';
 
 /** Bytes of every fixed heap in the JS runners (hakmem, the limit, the MemPools). */
 export const HEAP_BYTES = 64 << 20;
