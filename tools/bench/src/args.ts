@@ -12,6 +12,8 @@ export interface BenchArgs {
   repeat: number;
   only?: string[];
   json?: string;
+  /** where latest.json and the charts go (default tools/bench/results) */
+  out?: string;
   quick: boolean;
   slowDivisor: number;
   /** random-mixed: extra paired runs for the metrics-overhead figure */
@@ -38,6 +40,8 @@ export const USAGE = `usage: pnpm bench [-- flags]   (or: node tools/bench/dist/
   --overhead-pairs N     random-mixed: paired runs of hakmem with and without counters, besides the
                          rounds, for the metrics-overhead figure (default 20; --quick: 0)
   --json FILE            also write every result machine-readably to FILE
+  --out DIR              where latest.json (every figure) and one SVG chart per benchmark go
+                         (default tools/bench/results; relative to where pnpm was started)
   --ab DIR               instead of the benchmarks: random-mixed, this tree against the checkout at DIR
                          (built: pnpm build there), as paired runs; prints this / other, the median
   --ab-pairs N           --ab: paired runs (default 20)
@@ -69,6 +73,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let repeat: number | undefined;
   let only: string[] | undefined;
   let json: string | undefined;
+  let out: string | undefined;
   let quick = false;
   let help = false;
   let slowDivisor = 100;
@@ -106,6 +111,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--overhead-pairs': overheadPairs = int(flag, value()); break;
       case '--only': only = (value() ?? '').split(',').map((s) => s.trim()).filter(Boolean); break;
       case '--json': json = value(); if (!json) throw new Error('--json needs a file name'); break;
+      case '--out': out = value(); if (!out) throw new Error('--out needs a directory'); break;
       case '--sleep': {
         const v = value();
         const s = Number(v);
@@ -124,7 +130,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   }
   if (quick) p.cycles = Math.floor(p.cycles / 10);
   return {
-    benches, params: checkParams(p), repeat: repeat ?? (quick ? 1 : 3), only, json, quick, slowDivisor,
+    benches, params: checkParams(p), repeat: repeat ?? (quick ? 1 : 3), only, json, ...(out !== undefined ? { out } : {}), quick, slowDivisor,
     overheadPairs: overheadPairs ?? (quick ? 0 : 20),
     ...(sleep !== undefined ? { sleep } : {}), ...(threads !== undefined ? { threads } : {}),
     ...(abDir !== undefined ? { ab: { dir: abDir, pairs: abPairs, runner: abRunner } } : {}), help,
