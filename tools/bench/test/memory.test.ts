@@ -102,7 +102,7 @@ describe('peak live bytes', () => {
   });
 
   it('learning: the shifting workload\'s peak is a burst on top of the light phase\'s slots', () => {
-    const p = { cycles: 2, burst: 40, light: 3000, seed: 11 };
+    const p = { cycles: 2, burst: 4000, light: 3000, seed: 11 }; // the 2 KiB burst is the peak
     const sizes = new Array<number>(1024).fill(0);
     const liveNow = () => sizes.reduce((a, b) => a + b, 0);
     let peak = 0;
