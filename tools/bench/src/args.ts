@@ -18,6 +18,8 @@ export interface BenchArgs {
   slowDivisor: number;
   /** random-mixed: extra paired runs for the metrics-overhead figure */
   overheadPairs: number;
+  /** random-mixed: paired runs of hakmem with / without the memory sampler (0: none) */
+  samplerPairs: number;
   /** larson: --sleep, --threads overrides */
   sleep?: number;
   threads?: number;
@@ -39,6 +41,8 @@ export const USAGE = `usage: pnpm bench [-- flags]   (or: node tools/bench/dist/
                            scaling:      limit, hakmem, glibc, mimalloc
   --overhead-pairs N     random-mixed: paired runs of hakmem with and without counters, besides the
                          rounds, for the metrics-overhead figure (default 20; --quick: 0)
+  --sampler-pairs N      random-mixed: paired runs of hakmem with and without the memory sampler Worker,
+                         for its cost (default 0)
   --json FILE            also write every result machine-readably to FILE
   --out DIR              where latest.json (every figure) and one SVG chart per benchmark go
                          (default tools/bench/results; relative to where pnpm was started)
@@ -78,6 +82,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let help = false;
   let slowDivisor = 100;
   let overheadPairs: number | undefined;
+  let samplerPairs = 0;
   let benches: BenchName[] = [...BENCHES];
   let sleep: number | undefined;
   let threads: number | undefined;
@@ -109,6 +114,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--repeat': repeat = Math.max(1, int(flag, value())); break;
       case '--slow-divisor': slowDivisor = Math.max(1, int(flag, value())); break;
       case '--overhead-pairs': overheadPairs = int(flag, value()); break;
+      case '--sampler-pairs': samplerPairs = int(flag, value()); break;
       case '--only': only = (value() ?? '').split(',').map((s) => s.trim()).filter(Boolean); break;
       case '--json': json = value(); if (!json) throw new Error('--json needs a file name'); break;
       case '--out': out = value(); if (!out) throw new Error('--out needs a directory'); break;
@@ -131,7 +137,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   if (quick) p.cycles = Math.floor(p.cycles / 10);
   return {
     benches, params: checkParams(p), repeat: repeat ?? (quick ? 1 : 3), only, json, ...(out !== undefined ? { out } : {}), quick, slowDivisor,
-    overheadPairs: overheadPairs ?? (quick ? 0 : 20),
+    overheadPairs: overheadPairs ?? (quick ? 0 : 20), samplerPairs,
     ...(sleep !== undefined ? { sleep } : {}), ...(threads !== undefined ? { threads } : {}),
     ...(abDir !== undefined ? { ab: { dir: abDir, pairs: abPairs, runner: abRunner } } : {}), help,
   };

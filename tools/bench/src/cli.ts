@@ -60,7 +60,7 @@ function main(): void {
     const t0 = Date.now();
     let text: string;
     if (b === 'random-mixed') {
-      const r = runMixedBench({ params: args.params, repeat: args.repeat, only, slowDivisor: args.slowDivisor, overheadPairs: args.overheadPairs, progress });
+      const r = runMixedBench({ params: args.params, repeat: args.repeat, only, slowDivisor: args.slowDivisor, overheadPairs: args.overheadPairs, samplerPairs: args.samplerPairs, progress });
       reports.push(r);
       text = renderMixedReport(r, machine());
     } else if (b === 'larson') {

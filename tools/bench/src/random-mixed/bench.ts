@@ -13,6 +13,7 @@ import { medianMemory, memoryLegend, type PeakMemory, peakMemory, rssOverEmpty }
 import { type MixedCounts, type MixedParams, prefaultCycles } from './params.js';
 import { measureOverhead, type Overhead, overheadNote } from './overhead.js';
 import { type PatternSummary, referencePattern } from './pattern.js';
+import { type Paired, runPairs, summarize } from '../report/paired.js';
 
 export interface MixedBenchOptions {
   params: MixedParams;
@@ -24,6 +25,8 @@ export interface MixedBenchOptions {
   slowDivisor: number;
   /** extra paired runs of hakmem and hakmem-counters for the metrics-overhead figure (default 20) */
   overheadPairs?: number;
+  /** paired runs of hakmem with and without the memory sampler Worker (default 0: none) */
+  samplerPairs?: number;
   progress?: (line: string) => void;
 }
 
@@ -80,6 +83,8 @@ export interface MixedReport {
   notes: string[];
   /** counters on (and with low-water marks) against the default heap, from paired runs */
   overhead: Overhead[];
+  /** hakmem with the memory sampler / without, paired (--sampler-pairs) */
+  sampler?: Paired;
   gcc?: string;
 }
 
@@ -123,6 +128,20 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
         for (const a of selected) if (a.kind === 'native') skipped.push({ name: a.name, reason: `skipped: ${(e as Error).message}` });
       }
     }
+  }
+
+  // The memory sampler's cost: hakmem's row with its sampler Worker and without, paired.
+  let sampler: Paired | undefined;
+  if ((o.samplerPairs ?? 0) > 0 && selected.some((a) => a.name === 'hakmem')) {
+    const n = o.samplerPairs!;
+    const pairs = runPairs(n, () => runJsChild('hakmem', p).opsPerSec, () => runJsChild('hakmem', p, { sampler: false }).opsPerSec, (k, x) =>
+      say(`[sampler pair ${k + 1}/${n}] hakmem with / without the memory sampler = ${x.ratio.toFixed(3)}`),
+    );
+    sampler = summarize(pairs);
+    notes.push(
+      `memory sampler: hakmem with its sampler Worker / without = ${sampler.ratio.toFixed(3)}x, median of ${n} paired runs ` +
+        `(pairs ${sampler.min.toFixed(3)}..${sampler.max.toFixed(3)}); the sampler reads two words with Atomics.load every millisecond.`,
+    );
   }
 
   const refs = new Map<number, PatternSummary>();
@@ -258,6 +277,7 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
   if (kinds.length > 0) notes.push(memoryLegend(kinds));
   return {
     benchmark: 'random-mixed', params: p, repeat: o.repeat, slowDivisor: o.slowDivisor, rows, skipped, notes, overhead,
+    ...(sampler ? { sampler } : {}),
     ...(gccVersion ? { gcc: gccVersion } : {}),
   };
 }
