@@ -14,6 +14,8 @@ export interface BenchArgs {
   json?: string;
   /** where latest.json and the charts go (default tools/bench/results) */
   out?: string;
+  /** instead of the benchmarks: draw the charts again from a results JSON (into its directory) */
+  replot?: string;
   quick: boolean;
   slowDivisor: number;
   /** random-mixed: extra paired runs for the metrics-overhead figure */
@@ -44,6 +46,7 @@ export const USAGE = `usage: pnpm bench [-- flags]   (or: node tools/bench/dist/
   --sampler-pairs N      random-mixed: paired runs of hakmem with and without the memory sampler Worker,
                          for its cost (default 0)
   --json FILE            also write every result machine-readably to FILE
+  --replot FILE          instead of the benchmarks: draw the charts again from a results JSON, beside it
   --out DIR              where latest.json (every figure) and one SVG chart per benchmark go
                          (default tools/bench/results; relative to where pnpm was started)
   --ab DIR               instead of the benchmarks: random-mixed, this tree against the checkout at DIR
@@ -78,6 +81,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let only: string[] | undefined;
   let json: string | undefined;
   let out: string | undefined;
+  let replot: string | undefined;
   let quick = false;
   let help = false;
   let slowDivisor = 100;
@@ -118,6 +122,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--only': only = (value() ?? '').split(',').map((s) => s.trim()).filter(Boolean); break;
       case '--json': json = value(); if (!json) throw new Error('--json needs a file name'); break;
       case '--out': out = value(); if (!out) throw new Error('--out needs a directory'); break;
+      case '--replot': replot = value(); if (!replot) throw new Error('--replot needs a results JSON'); break;
       case '--sleep': {
         const v = value();
         const s = Number(v);
@@ -136,7 +141,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   }
   if (quick) p.cycles = Math.floor(p.cycles / 10);
   return {
-    benches, params: checkParams(p), repeat: repeat ?? (quick ? 1 : 3), only, json, ...(out !== undefined ? { out } : {}), quick, slowDivisor,
+    benches, params: checkParams(p), repeat: repeat ?? (quick ? 1 : 3), only, json, ...(out !== undefined ? { out } : {}), ...(replot !== undefined ? { replot } : {}), quick, slowDivisor,
     overheadPairs: overheadPairs ?? (quick ? 0 : 20), samplerPairs,
     ...(sleep !== undefined ? { sleep } : {}), ...(threads !== undefined ? { threads } : {}),
     ...(abDir !== undefined ? { ab: { dir: abDir, pairs: abPairs, runner: abRunner } } : {}), help,

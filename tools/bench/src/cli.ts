@@ -12,7 +12,7 @@ import { runMixedBench } from './random-mixed/bench.js';
 import { renderMixedReport } from './random-mixed/print.js';
 import { renderAb, runAb } from './random-mixed/ab.js';
 import { machine } from './report/machine.js';
-import { type AnyReport, buildResults, writeResults } from './report/results.js';
+import { type AnyReport, buildResults, replot, writeResults } from './report/results.js';
 import { PACKAGE_DIR } from './native/toolchain.js';
 import { runLearningBench } from './learning/bench.js';
 import { renderLearningReport } from './learning/print.js';
@@ -37,6 +37,11 @@ function main(): void {
     const known = new Set(args.benches.flatMap((b) => NAMES[b]));
     const unknown = args.only.filter((n) => !known.has(n));
     if (unknown.length > 0) throw new Error(`--only: unknown ${unknown.join(', ')} (known in ${args.benches.join(', ')}: ${[...known].join(', ')})`);
+  }
+  if (args.replot) {
+    const files = replot(resolve(process.env.INIT_CWD ?? process.cwd(), args.replot));
+    process.stdout.write(`charts: ${files.join(', ')}\n`);
+    return;
   }
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   if (args.ab) {

@@ -2,7 +2,7 @@
  * What pnpm bench writes besides its tables: the JSON of every figure (its shape, from a real tiny
  * run) and the SVG charts (bar geometry, missing references, escaping), and the memory column.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { MIXED_DEFAULTS } from '../src/random-mixed/params.js';
 import { renderMixedReport } from '../src/random-mixed/print.js';
 import { axisMax, barWidth, type ChartSpec, escapeXml, G, renderChart } from '../src/report/chart.js';
 import { machine } from '../src/report/machine.js';
-import { buildResults, chartSpec, RESULTS_SCHEMA, type Results, writeResults } from '../src/report/results.js';
+import { buildResults, chartSpec, replot, RESULTS_SCHEMA, type Results, writeResults } from '../src/report/results.js';
 import { gcc } from './helpers.js';
 
 const spec = (rows: ChartSpec['groups'][number]['rows']): ChartSpec => ({
@@ -95,5 +95,9 @@ describe('results JSON and the memory column', () => {
     expect(rects(svg, 'bar').length).toBe(defined); // one per reference measured in the run
     expect(rects(svg, 'mem').length).toBe(r.rows.length);
     expect(chartSpec(r, m, 'x').groups[0].rows.map((x) => x.label)).toEqual(r.rows.map((x) => x.label));
+    // --replot draws the same chart again from the JSON alone
+    writeFileSync(files[1], '');
+    expect(replot(files[0])).toEqual([files[1]]);
+    expect(readFileSync(files[1], 'utf8')).toBe(svg);
   });
 });

@@ -23,7 +23,7 @@ import {
   LarsonShared, LRAN2_WORDS,
 } from './shared.js';
 import type { WorkerDone, WorkerInit } from './worker.js';
-import { type MeasuredMemory } from '../random-mixed/runner.js';
+import type { MeasuredMemory } from '../random-mixed/runner.js';
 import { peakRssBytes, resetPeakRss, rssBytes } from '../memory/rss.js';
 import { mergePeaks, readWords, startSampler } from '../memory/sampler.js';
 

@@ -32,8 +32,10 @@ export interface ChartSpec {
 
 /** Geometry, exported for the tests. */
 export const G = {
-  width: 1000,
-  labelW: 280,
+  /** with the narrowest label column */
+  width: 920,
+  /** at least; wider for long labels */
+  labelW: 200,
   ratioW: 440,
   gap: 50,
   memW: 200,
@@ -64,12 +66,15 @@ export const barWidth = (v: number, max: number, w: number): number => Math.max(
 
 export function renderChart(spec: ChartSpec): string {
   const allRows = spec.groups.flatMap((g) => g.rows);
+  // the label column fits the longest label (11px text: about 6.3px a character)
+  const labelW = Math.max(G.labelW, Math.ceil(6.3 * Math.max(0, ...allRows.map((r) => r.label.length))) + 24);
+  const width = labelW + G.ratioW + G.gap + G.memW + (G.width - G.labelW - G.ratioW - G.gap - G.memW);
   const rMax = axisMax(allRows.flatMap((r) => spec.ratioNames.map((n) => r.ratios[n])), 3);
   const mMax = axisMax(allRows.map((r) => r.memVsLive), 5);
   const nBars = Math.max(1, spec.ratioNames.length);
   const rowH = nBars * G.bar + G.rowPad;
-  const x0 = G.labelW;
-  const m0 = G.labelW + G.ratioW + G.gap;
+  const x0 = labelW;
+  const m0 = labelW + G.ratioW + G.gap;
   const out: string[] = [];
   let y = G.top;
   const text = (x: number, yy: number, s: string, attrs = '') => out.push(`<text x="${x}" y="${yy}"${attrs}>${escapeXml(s)}</text>`);
@@ -139,11 +144,11 @@ export function renderChart(spec: ChartSpec): string {
   }
   const height = plotBottom + 24;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${G.width}" height="${height}" viewBox="0 0 ${G.width} ${height}" font-family="Helvetica, Arial, sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif">`,
     '<style>.title{font-size:15px;font-weight:bold}.sub{font-size:11px;fill:#444}.group{font-size:12px;font-weight:bold}' +
       '.label{font-size:11px}.val{font-size:9px;fill:#222}.tick{font-size:9px;fill:#666;text-anchor:middle}' +
       '.grid{stroke:#ddd;stroke-width:1}.one{stroke:#888;stroke-width:1.5}</style>',
-    `<rect width="${G.width}" height="${height}" fill="#fff"/>`,
+    `<rect width="${width}" height="${height}" fill="#fff"/>`,
     ...axes,
     ...out,
     ...rows,

@@ -3,8 +3,8 @@
  * machine, each benchmark's report with its parameters and rows) and one SVG chart per benchmark
  * (./chart.ts), from the same reports.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { LarsonReport } from '../larson/bench.js';
 import type { LearningReport } from '../learning/bench.js';
 import type { ShiftResult } from '../learning/shifting.js';
@@ -34,7 +34,8 @@ export function buildResults(command: string, machine: Machine, quick: boolean, 
   return { schema: RESULTS_SCHEMA, command, machine, quick, benchmarks };
 }
 
-const machineText = (m: Machine) => `${m.cpu}, ${m.cores} cores, node ${m.node}, ${m.date.slice(0, 16).replace('T', ' ')} UTC`;
+const machineText = (m: Machine) =>
+  `${m.cpu}, ${m.cores} cores, node ${m.node}, load average ${m.loadavg.join(' ')} (a shared machine), ${m.date.slice(0, 16).replace('T', ' ')} UTC`;
 
 /** The chart of one benchmark's report. */
 export function chartSpec(r: AnyReport, m: Machine, command: string): ChartSpec {
@@ -109,6 +110,17 @@ export function chartSpec(r: AnyReport, m: Machine, command: string): ChartSpec 
     ratioNames: ['ops/s vs fixed', 'refills vs fixed'],
     groups: [{ title: '', rows: [row('fixed defaults', r.fixed), row('learner on', r.learning)] }],
   };
+}
+
+/** Draw the charts of a results JSON again, beside it (after a change to the charts' code); the files written. */
+export function replot(file: string): string[] {
+  const res = JSON.parse(readFileSync(file, 'utf8')) as Results;
+  if (res.schema !== RESULTS_SCHEMA) throw new Error(`${file}: not a ${RESULTS_SCHEMA} file`);
+  return Object.values(res.benchmarks).map((r) => {
+    const svg = join(dirname(file), `${r.benchmark}.svg`);
+    writeFileSync(svg, renderChart(chartSpec(r, res.machine, res.command)));
+    return svg;
+  });
 }
 
 /** Write latest.json and <benchmark>.svg into `dir`; the files written. */
