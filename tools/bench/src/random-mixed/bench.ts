@@ -130,20 +130,6 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
     }
   }
 
-  // The memory sampler's cost: hakmem's row with its sampler Worker and without, paired.
-  let sampler: Paired | undefined;
-  if ((o.samplerPairs ?? 0) > 0 && selected.some((a) => a.name === 'hakmem')) {
-    const n = o.samplerPairs!;
-    const pairs = runPairs(n, () => runJsChild('hakmem', p).opsPerSec, () => runJsChild('hakmem', p, { sampler: false }).opsPerSec, (k, x) =>
-      say(`[sampler pair ${k + 1}/${n}] hakmem with / without the memory sampler = ${x.ratio.toFixed(3)}`),
-    );
-    sampler = summarize(pairs);
-    notes.push(
-      `memory sampler: hakmem with its sampler Worker / without = ${sampler.ratio.toFixed(3)}x, median of ${n} paired runs ` +
-        `(pairs ${sampler.min.toFixed(3)}..${sampler.max.toFixed(3)}); the sampler reads two words with Atomics.load every millisecond.`,
-    );
-  }
-
   const refs = new Map<number, PatternSummary>();
   const reference = (params: MixedParams) => {
     let r = refs.get(params.cycles);
@@ -214,6 +200,20 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
         say(`    failed: ${t.failed}`);
       }
     }
+  }
+
+  // The memory sampler's cost: hakmem's row with its sampler Worker and without, paired.
+  let sampler: Paired | undefined;
+  if ((o.samplerPairs ?? 0) > 0 && selected.some((a) => a.name === 'hakmem')) {
+    const n = o.samplerPairs!;
+    const pairs = runPairs(n, () => runJsChild('hakmem', p).opsPerSec, () => runJsChild('hakmem', p, { sampler: false }).opsPerSec, (k, x) =>
+      say(`[sampler pair ${k + 1}/${n}] hakmem with / without the memory sampler = ${x.ratio.toFixed(3)}`),
+    );
+    sampler = summarize(pairs);
+    notes.push(
+      `memory sampler: hakmem with its sampler Worker / without = ${sampler.ratio.toFixed(3)}x, median of ${n} paired runs ` +
+        `(pairs ${sampler.min.toFixed(3)}..${sampler.max.toFixed(3)}); the sampler reads two words with Atomics.load every millisecond.`,
+    );
   }
 
   // The metrics overhead: a difference of about a percent needs pairs, not medians of rows.

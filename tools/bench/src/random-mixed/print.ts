@@ -66,6 +66,9 @@ export function renderMixedReport(r: MixedReport, m: Machine): string {
     if (l) {
       line += `; learner: ${formatInt(l.events)} events, ${formatInt(l.dropped)} dropped (${(100 * l.dropRate).toFixed(3)} %), ${formatInt(l.decisions)} policy changes, ${l.learnerCpuMs === null ? '?' : l.learnerCpuMs.toFixed(1)} ms CPU`;
     }
+    if (row.memory?.committed !== undefined) {
+      line += `; peak reserved ${formatMiB(row.memory.reserved)} MiB of ${formatMiB(row.memory.committed)} MiB committed`;
+    }
     out.push(wrap(line, 110, '  '));
   }
   return out.join('\n');
