@@ -42,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #ifndef RTLD_DEFAULT
@@ -210,11 +211,37 @@ static long parse_long(const char *what, const char *s) {
   return v;
 }
 
+/* Peak resident set of this process so far, KiB: VmHWM from /proc/self/status (this image's own
+   peak). getrusage's ru_maxrss only where that is missing: across exec Linux keeps the parent's
+   peak in it (a child of node would report node's RSS). */
+static long maxrss_kib(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  if (f) {
+    char line[256];
+    long kib = -1;
+    while (fgets(line, sizeof line, f)) {
+      if (strncmp(line, "VmHWM:", 6) == 0) {
+        kib = strtol(line + 6, NULL, 10);
+        break;
+      }
+    }
+    fclose(f);
+    if (kib >= 0) return kib;
+  }
+  struct rusage ru;
+  return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+}
+
 int main(int argc, char **argv) {
   const char *pos[7];
   int npos = 0;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--verify") == 0) verify = 1;
+    else if (strcmp(argv[i], "--empty") == 0) {
+      /* the empty program: same binary and preload, no benchmark (the peak RSS baseline) */
+      printf("{\"mode\":\"empty\",\"impl\":\"%s\",\"maxrssKiB\":%ld}\n", malloc_impl(), maxrss_kib());
+      return 0;
+    }
     else if (strcmp(argv[i], "--generations") == 0 && i + 1 < argc) target_gens = parse_long("--generations", argv[++i]);
     else if (strcmp(argv[i], "--lran2") == 0 && i + 2 < argc) {
       lran2_t g;
@@ -344,9 +371,9 @@ int main(int argc, char **argv) {
   const double secs = t1 - t0;
   printf("{\"impl\":\"%s\",\"mode\":\"%s\",\"sleep\":%g,\"min\":%d,\"max\":%d,\"chunks\":%d,\"rounds\":%ld,"
          "\"seed\":%ld,\"threads\":%d,\"seconds\":%.9f,\"allocs\":%lld,\"opsPerSec\":%.1f,\"generations\":%lld,"
-         "\"failed\":%lld,\"checksum\":%u,\"iters\":[",
+         "\"failed\":%lld,\"checksum\":%u,\"maxrssKiB\":%ld,\"iters\":[",
          malloc_impl(), target_gens ? "fixed" : "bench", sleep_s, min_size, max_size, chunks, rounds, seed, nthreads,
-         secs, allocs, (double)allocs / secs, gens, failed, h);
+         secs, allocs, (double)allocs / secs, gens, failed, h, maxrss_kib());
   for (int i = 0; i < nthreads; i++) printf("%s%lld", i ? "," : "", de_area[i].iters);
   printf("]");
   if (verify) {

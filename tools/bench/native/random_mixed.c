@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #ifndef RTLD_DEFAULT
@@ -188,15 +189,37 @@ static uint64_t parse_u64(const char *flag, const char *s) {
   return (uint64_t)v;
 }
 
+/* Peak resident set of this process so far, KiB: VmHWM from /proc/self/status (this image's own
+   peak). getrusage's ru_maxrss only where that is missing: across exec Linux keeps the parent's
+   peak in it (a child of node would report node's RSS). */
+static long maxrss_kib(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  if (f) {
+    char line[256];
+    long kib = -1;
+    while (fgets(line, sizeof line, f)) {
+      if (strncmp(line, "VmHWM:", 6) == 0) {
+        kib = strtol(line + 6, NULL, 10);
+        break;
+      }
+    }
+    fclose(f);
+    if (kib >= 0) return kib;
+  }
+  struct rusage ru;
+  return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+}
+
 int main(int argc, char **argv) {
   params_t p = {10000000ull, 8192, 1234567, 16, 1039};
-  int pattern = 0, verify = 0;
+  int pattern = 0, verify = 0, empty = 0;
   uint64_t start_at_ms = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--pattern") == 0) pattern = 1;
     else if (strcmp(a, "--verify") == 0) verify = 1;
+    else if (strcmp(a, "--empty") == 0) empty = 1;
     else if (v == NULL) {
       fprintf(stderr, "random_mixed: unknown or incomplete argument '%s'\n", a);
       return 2;
@@ -214,6 +237,12 @@ int main(int argc, char **argv) {
   if (p.ws == 0) {
     fprintf(stderr, "random_mixed: --ws must be at least 1\n");
     return 2;
+  }
+  /* the empty program: the same binary and preload, no benchmark; its peak RSS is the baseline
+     subtracted from a run's (what mimalloc-bench's rss means less the process itself) */
+  if (empty) {
+    printf("{\"mode\":\"empty\",\"impl\":\"%s\",\"maxrssKiB\":%ld}\n", malloc_impl(), maxrss_kib());
+    return 0;
   }
   const uint32_t pseed = p.seed + 0xDEADBEEFu; /* uint32 wrap */
   const uint64_t pcycles = p.cycles / 10;
@@ -283,11 +312,11 @@ int main(int argc, char **argv) {
          "\"seconds\":%.9f,\"opsPerSec\":%.1f,"
          "\"prefault\":{\"allocs\":%llu,\"frees\":%llu,\"failed\":%llu,\"fingerprint\":%u},"
          "\"main\":{\"allocs\":%llu,\"frees\":%llu,\"failed\":%llu,\"fingerprint\":%u},"
-         "\"drain\":{\"frees\":%llu},\"wallStart\":%.6f,\"wallEnd\":%.6f}\n",
+         "\"drain\":{\"frees\":%llu},\"wallStart\":%.6f,\"wallEnd\":%.6f,\"maxrssKiB\":%ld}\n",
          verify ? "verify" : "bench", malloc_impl(), (unsigned long long)p.cycles, p.ws, p.seed, p.min, p.max,
          secs, (double)p.cycles / secs, (unsigned long long)pallocs, (unsigned long long)pfrees,
          (unsigned long long)pfailed, fp_pre, (unsigned long long)mallocs, (unsigned long long)mfrees,
-         (unsigned long long)mfailed, fp_main, (unsigned long long)drained, w0, w1);
+         (unsigned long long)mfailed, fp_main, (unsigned long long)drained, w0, w1, maxrss_kib());
   free(slots);
   return 0;
 }

@@ -12,10 +12,16 @@ export interface BenchArgs {
   repeat: number;
   only?: string[];
   json?: string;
+  /** where latest.json and the charts go (default tools/bench/results) */
+  out?: string;
+  /** instead of the benchmarks: draw the charts again from a results JSON (into its directory) */
+  replot?: string;
   quick: boolean;
   slowDivisor: number;
   /** random-mixed: extra paired runs for the metrics-overhead figure */
   overheadPairs: number;
+  /** random-mixed: paired runs of hakmem with / without the memory sampler (0: none) */
+  samplerPairs: number;
   /** larson: --sleep, --threads overrides */
   sleep?: number;
   threads?: number;
@@ -37,7 +43,12 @@ export const USAGE = `usage: pnpm bench [-- flags]   (or: node tools/bench/dist/
                            scaling:      limit, hakmem, glibc, mimalloc
   --overhead-pairs N     random-mixed: paired runs of hakmem with and without counters, besides the
                          rounds, for the metrics-overhead figure (default 20; --quick: 0)
+  --sampler-pairs N      random-mixed: paired runs of hakmem with and without the memory sampler Worker,
+                         for its cost (default 0)
   --json FILE            also write every result machine-readably to FILE
+  --replot FILE          instead of the benchmarks: draw the charts again from a results JSON, beside it
+  --out DIR              where latest.json (every figure) and one SVG chart per benchmark go
+                         (default tools/bench/results; relative to where pnpm was started)
   --ab DIR               instead of the benchmarks: random-mixed, this tree against the checkout at DIR
                          (built: pnpm build there), as paired runs; prints this / other, the median
   --ab-pairs N           --ab: paired runs (default 20)
@@ -69,10 +80,13 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let repeat: number | undefined;
   let only: string[] | undefined;
   let json: string | undefined;
+  let out: string | undefined;
+  let replot: string | undefined;
   let quick = false;
   let help = false;
   let slowDivisor = 100;
   let overheadPairs: number | undefined;
+  let samplerPairs = 0;
   let benches: BenchName[] = [...BENCHES];
   let sleep: number | undefined;
   let threads: number | undefined;
@@ -104,8 +118,11 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--repeat': repeat = Math.max(1, int(flag, value())); break;
       case '--slow-divisor': slowDivisor = Math.max(1, int(flag, value())); break;
       case '--overhead-pairs': overheadPairs = int(flag, value()); break;
+      case '--sampler-pairs': samplerPairs = int(flag, value()); break;
       case '--only': only = (value() ?? '').split(',').map((s) => s.trim()).filter(Boolean); break;
       case '--json': json = value(); if (!json) throw new Error('--json needs a file name'); break;
+      case '--out': out = value(); if (!out) throw new Error('--out needs a directory'); break;
+      case '--replot': replot = value(); if (!replot) throw new Error('--replot needs a results JSON'); break;
       case '--sleep': {
         const v = value();
         const s = Number(v);
@@ -124,8 +141,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   }
   if (quick) p.cycles = Math.floor(p.cycles / 10);
   return {
-    benches, params: checkParams(p), repeat: repeat ?? (quick ? 1 : 3), only, json, quick, slowDivisor,
-    overheadPairs: overheadPairs ?? (quick ? 0 : 20),
+    benches, params: checkParams(p), repeat: repeat ?? (quick ? 1 : 3), only, json, ...(out !== undefined ? { out } : {}), ...(replot !== undefined ? { replot } : {}), quick, slowDivisor,
+    overheadPairs: overheadPairs ?? (quick ? 0 : 20), samplerPairs,
     ...(sleep !== undefined ? { sleep } : {}), ...(threads !== undefined ? { threads } : {}),
     ...(abDir !== undefined ? { ab: { dir: abDir, pairs: abPairs, runner: abRunner } } : {}), help,
   };

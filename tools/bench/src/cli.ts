@@ -1,7 +1,7 @@
 /** `pnpm bench`: runs the benchmarks and prints their tables (see ../README.md). */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type BenchName, parseArgs, USAGE } from './args.js';
 import { LARSON_NAMES } from './larson/allocators.js';
 import { runLarsonBench } from './larson/bench.js';
@@ -12,6 +12,8 @@ import { runMixedBench } from './random-mixed/bench.js';
 import { renderMixedReport } from './random-mixed/print.js';
 import { renderAb, runAb } from './random-mixed/ab.js';
 import { machine } from './report/machine.js';
+import { type AnyReport, buildResults, replot, writeResults } from './report/results.js';
+import { PACKAGE_DIR } from './native/toolchain.js';
 import { runLearningBench } from './learning/bench.js';
 import { renderLearningReport } from './learning/print.js';
 import { runScalingBench, SCALING_NAMES } from './scaling/bench.js';
@@ -36,6 +38,11 @@ function main(): void {
     const unknown = args.only.filter((n) => !known.has(n));
     if (unknown.length > 0) throw new Error(`--only: unknown ${unknown.join(', ')} (known in ${args.benches.join(', ')}: ${[...known].join(', ')})`);
   }
+  if (args.replot) {
+    const files = replot(resolve(process.env.INIT_CWD ?? process.cwd(), args.replot));
+    process.stdout.write(`charts: ${files.join(', ')}\n`);
+    return;
+  }
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   if (args.ab) {
     const entry = MIXED_ALLOCATORS.find((a) => a.name === args.ab!.runner);
@@ -47,7 +54,7 @@ function main(): void {
     if (args.json) writeJson(args.json, { machine: machine(), ab: r });
     return;
   }
-  const reports: Record<string, unknown> = {};
+  const reports: AnyReport[] = [];
   const m = machine();
   for (const b of args.benches) {
     const only = args.only?.filter((n) => NAMES[b].includes(n));
@@ -58,26 +65,33 @@ function main(): void {
     const t0 = Date.now();
     let text: string;
     if (b === 'random-mixed') {
-      const r = runMixedBench({ params: args.params, repeat: args.repeat, only, slowDivisor: args.slowDivisor, overheadPairs: args.overheadPairs, progress });
-      reports[b] = r;
+      const r = runMixedBench({ params: args.params, repeat: args.repeat, only, slowDivisor: args.slowDivisor, overheadPairs: args.overheadPairs, samplerPairs: args.samplerPairs, progress });
+      reports.push(r);
       text = renderMixedReport(r, machine());
     } else if (b === 'larson') {
       const sets = larsonSets({ cores: availableParallelism(), sleep: args.sleep, threads: args.threads, quick: args.quick });
       const r = runLarsonBench({ sets, repeat: args.repeat, only, progress });
-      reports[b] = r;
+      reports.push(r);
       text = renderLarsonReport(r, machine());
     } else if (b === 'scaling') {
       const r = runScalingBench({ params: args.params, counts: [1, 2], repeat: args.repeat, only, progress });
-      reports[b] = r;
+      reports.push(r);
       text = renderScalingReport(r, machine());
     } else {
       const r = runLearningBench({ repeat: args.repeat, quick: args.quick, progress });
-      reports[b] = r;
+      reports.push(r);
       text = renderLearningReport(r);
     }
     process.stdout.write(`\n${text}\n(${b}: ${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
   }
-  if (args.json) writeJson(args.json, { machine: m, quick: args.quick, reports });
+  // every figure machine-readably, and a chart per benchmark
+  const res = buildResults(`pnpm bench${process.argv.length > 2 ? ` ${process.argv.slice(2).filter((a) => a !== '--').join(' ')}` : ''}`, m, args.quick, reports);
+  const dir = args.out ? resolve(process.env.INIT_CWD ?? process.cwd(), args.out) : join(PACKAGE_DIR, 'results');
+  if (reports.length > 0) {
+    const files = writeResults(dir, res);
+    process.stdout.write(`\nresults: ${files.join(', ')}\n`);
+  }
+  if (args.json) writeJson(args.json, res);
 }
 
 function writeJson(name: string, data: unknown): void {

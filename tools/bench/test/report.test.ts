@@ -155,6 +155,14 @@ describe('a whole (tiny) larson and scaling run', () => {
       if (row.kind === 'js') expect(row.check).toBe('ok');
     }
     expect(text).toMatch(/hakmem: check ok after every run \(handoff mimalloc-bench's set threads 2, respawn/);
+    // memory beside the time: every row, against the replay's peak live bytes
+    expect(text).toMatch(/live MiB +peak MiB +memory vs live/);
+    for (const row of r.rows) {
+      expect(row.memory, `${row.name} ${row.variant}`).toBeDefined();
+      expect(row.memory!.liveBytes).toBe(row.counts.peakLiveBytes);
+      expect(row.memory!.kind).toBe(row.name === 'limit' ? 'bump' : row.name === 'hakmem' ? 'reserved' : 'rss');
+      if (row.kind === 'js') expect(row.memory!.bytes).toBeGreaterThan(row.memory!.liveBytes); // no allocator holds less than it hands out
+    }
     if (gcc) {
       expect(r.rows.find((row) => row.name === 'glibc')?.ratios.glibc).toBe(1);
       expect(text).toMatch(/target \(hakmem handoff at 2 workers >= native glibc larson at 2 threads/);
@@ -170,5 +178,11 @@ describe('a whole (tiny) larson and scaling run', () => {
     expect(text).toMatch(/total M ops\/s +per worker +vs 1 worker/);
     expect(text).toContain('target (hakmem, 2 workers >= 1.7x one worker)');
     expect(text).toContain('hakmem x2: check ok');
+    // memory: the workers' live sets add up; an allocator holds at least what it hands out
+    expect(text).toMatch(/live MiB +peak MiB +memory vs live/);
+    const one = r.rows.find((row) => row.name === 'limit' && row.workers === 1)!.memory!;
+    const two = r.rows.find((row) => row.name === 'limit' && row.workers === 2)!.memory!;
+    expect(two.liveBytes).toBeGreaterThan(one.liveBytes);
+    for (const row of r.rows) expect(row.memory!.bytes).toBeGreaterThanOrEqual(row.memory!.liveBytes);
   });
 });

@@ -12,6 +12,10 @@ import { runLarsonJs } from './js.js';
 import { runNativeLarson } from './native.js';
 import type { LarsonParams, LarsonSet } from './params.js';
 import { type Assignment, type LarsonCounts, replayLarson } from './reference.js';
+import { medianMemory, memoryLegend, type PeakMemory, peakMemory, rssOverEmpty } from '../memory/peak.js';
+import { jsMemory } from '../random-mixed/bench.js';
+import type { MeasuredMemory } from '../random-mixed/runner.js';
+import { nativeEmptyKiB } from '../random-mixed/native.js';
 
 export interface LarsonBenchOptions {
   sets: LarsonSet[];
@@ -24,6 +28,8 @@ export interface LarsonRun {
   opsPerSec: number;
   seconds: number;
   allocs: number;
+  /** this run's peak memory against the replay's peak live bytes */
+  memory?: PeakMemory;
 }
 
 export interface LarsonRow {
@@ -62,6 +68,8 @@ export interface LarsonRow {
   learning?: LearningFacts;
   /** hakmem: slow paths and caches, medians over the runs */
   slow?: SlowFacts;
+  /** peak memory (the median run's by bytes) against peak live bytes */
+  memory?: PeakMemory;
 }
 
 /** hakmem: refills and drains of the run (every worker) per million allocations, bytes cached when it stopped */
@@ -111,6 +119,10 @@ interface Result {
   impl?: string;
   learning?: LearningFacts | null;
   slow?: SlowFacts | null;
+  /** JS: the child's memory peaks; native: the run's and the empty program's peak RSS, KiB */
+  measured?: MeasuredMemory;
+  maxrssKiB?: number;
+  emptyKiB?: number;
 }
 
 interface Task {
@@ -216,6 +228,7 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
               heapBytes: r.heapBytes, workers: r.workers, workersStarted: r.workersStarted,
               learning: (r.checkFacts?.learning as LearningFacts | null | undefined) ?? null,
               slow: slowFacts(r.checkFacts, r.allocs),
+              measured: r.memory,
             };
           },
         };
@@ -225,6 +238,7 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
         const preload = a.preload ? preloads.get(a.name) : undefined;
         const exe = bin;
         const params = set.params;
+        let emptyKiB: number | undefined;
         tasks.push({
           set, a, params, deviation: preload ? 'LD_PRELOAD' : '',
           assignment: { kind: 'threads' }, preload, results: [], problems: [],
@@ -237,6 +251,7 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
               iters: r.iters, checksum: r.checksum, generations: r.generations,
               problems: r.failed > 0 ? [`${fmtInt(r.failed)} mallocs returned NULL`] : [],
               impl: r.impl,
+              ...(r.maxrssKiB !== undefined ? { maxrssKiB: r.maxrssKiB, emptyKiB: (emptyKiB ??= nativeEmptyKiB(exe, preload)) } : {}),
             };
           },
         });
@@ -257,6 +272,12 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
         if (c.checksum !== r.checksum) r.problems.push('the final slot sizes differ from the replay');
         if (c.allocs !== r.run.allocs) r.problems.push(`allocs ${r.run.allocs} != replay ${c.allocs}`);
         t.counts = c;
+        const memory = r.measured
+          ? jsMemory(r.measured, c.peakLiveBytes)
+          : r.maxrssKiB !== undefined && r.emptyKiB !== undefined
+            ? peakMemory('rss', rssOverEmpty(r.maxrssKiB, r.emptyKiB), c.peakLiveBytes)
+            : undefined;
+        if (memory) r.run.memory = memory;
         t.results.push(r);
         t.problems.push(...r.problems.map((x) => `run ${round + 1}: ${x}`));
         say(`    ${(r.run.opsPerSec / 1e6).toFixed(3)} M ops/s (${fmtInt(r.run.allocs)} allocs in ${r.run.seconds.toFixed(3)} s)` +
@@ -278,6 +299,7 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
     const ops = t.results.map((r) => r.run.opsPerSec);
     const last = t.results[t.results.length - 1];
     const badCheck = t.results.map((r) => r.check).find((c) => c !== undefined && c !== 'ok');
+    const memory = medianMemory(t.results.map((r) => r.run.memory));
     rows.push({
       set: t.set.id,
       name: t.a.name,
@@ -303,6 +325,7 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
       ...(t.preload ? { preload: t.preload } : {}),
       ...(last.learning ? { learning: last.learning } : {}),
       ...(last.slow ? { slow: medianSlow(t.results.map((r) => r.slow).filter((x): x is SlowFacts => !!x)) } : {}),
+      ...(memory ? { memory } : {}),
     });
   }
   // ratios within a set at the same thread count
@@ -330,6 +353,13 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
   }
   notes.push(...learningNotes(rows));
   notes.push(...standardNotes(o, rows));
+  const kinds = rows.flatMap((r) => (r.memory ? [r.memory.kind] : []));
+  if (kinds.length > 0) {
+    notes.push(
+      `${memoryLegend(kinds)} larson's peak live bytes: the larger of the warm-up's peak and the sum over ranges of each range's ` +
+        'peak (from the replay; ranges run at once, so this bounds their common peak from above).',
+    );
+  }
   return { benchmark: 'larson', sets: o.sets, repeat: o.repeat, rows, skipped, notes, ...(gccVersion ? { gcc: gccVersion } : {}) };
 }
 

@@ -23,6 +23,9 @@ import {
   LarsonShared, LRAN2_WORDS,
 } from './shared.js';
 import type { WorkerDone, WorkerInit } from './worker.js';
+import type { MeasuredMemory } from '../random-mixed/runner.js';
+import { peakRssBytes, resetPeakRss, rssBytes } from '../memory/rss.js';
+import { mergePeaks, readWords, startSampler } from '../memory/sampler.js';
 
 export type Variant = 'respawn' | 'handoff';
 
@@ -58,6 +61,8 @@ export interface LarsonChildResult {
   /** the main thread's frees at the end (threads * chunks) */
   finalFrees: number;
   verify?: { allocs: number; frees: number; olderFrees: number; crossFrees: number; badBytes: number; warmupCrossFrees: number };
+  /** peaks of the allocator's memory words (warm-up and timed run) and the process's RSS over its start */
+  memory: MeasuredMemory;
 }
 
 const WORKER = new URL('./worker.js', import.meta.url);
@@ -88,7 +93,15 @@ async function main(argv: string[]): Promise<void> {
   const workers = variant === 'handoff' ? Math.max(2, p.threads) : p.threads;
   const L = LarsonShared.create(p);
   const ctrl = L.ctrl;
+  const rss0 = rssBytes();
+  const rssReset = resetPeakRss();
   const { main, share, heapBytes } = runner.createMain(p, { workers });
+  const probe = runner.memory?.(main);
+  const peaks: Record<string, number> = {};
+  const readProbe = () => {
+    if (probe?.source) mergePeaks(peaks, readWords(probe.source));
+    if (probe?.read) mergePeaks(peaks, probe.read());
+  };
 
   // Warm-up on the main thread, through the allocator (tagged as the main thread's in verify mode).
   const mops = runner.mainOps(main);
@@ -170,6 +183,8 @@ async function main(argv: string[]): Promise<void> {
   if (failure) throw failure;
 
   runner.mark?.(main);
+  readProbe();
+  const sampler = probe?.source ? startSampler(probe.source) : undefined;
   const t0 = performance.now();
   Atomics.store(ctrl, C_GO, 1);
   Atomics.notify(ctrl, C_GO);
@@ -191,6 +206,17 @@ async function main(argv: string[]): Promise<void> {
     await exitedP;
   }
   if (failure) throw failure;
+  const sampled = sampler?.stop();
+  if (sampled) mergePeaks(peaks, sampled.peaks);
+  readProbe();
+  const rssPeak = peakRssBytes();
+  const memory: MeasuredMemory = {
+    kind: probe?.kind ?? 'rss',
+    main: probe?.main ?? 'rss',
+    peaks,
+    ...(rssReset && rss0 !== undefined && rssPeak !== undefined ? { rssDelta: Math.max(0, rssPeak - rss0) } : {}),
+    samples: sampled?.samples ?? 0,
+  };
 
   // The main thread frees what is left and checks the allocator.
   const checksum = sizesChecksum(L.blksize);
@@ -226,6 +252,7 @@ async function main(argv: string[]): Promise<void> {
     check: fin.check,
     ...(fin.facts ? { checkFacts: { ...fin.facts, cachedAtStop } } : {}),
     finalFrees,
+    memory,
     ...(verify
       ? {
           verify: {

@@ -13,6 +13,8 @@ export interface NativeLarsonResult {
   failed: number;
   checksum: number;
   iters: number[];
+  /** the process's peak RSS (VmHWM), KiB */
+  maxrssKiB?: number;
   verify?: {
     frees: number;
     olderFrees: number;

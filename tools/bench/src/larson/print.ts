@@ -1,6 +1,7 @@
 /** The plain-text report of a larson run: one table per parameter set. */
 import { type Machine, machineLine } from '../report/machine.js';
 import { formatMops, formatRatio, renderTable, wrap } from '../report/table.js';
+import { formatMiB, formatVsLive } from '../memory/peak.js';
 import type { LarsonReport, LarsonRow } from './bench.js';
 import { paramLine } from './params.js';
 
@@ -33,6 +34,9 @@ export function renderLarsonReport(r: LarsonReport, m: Machine): string {
     { title: 'vs mimalloc', align: 'right' as const },
     { title: 'x-gen frees', align: 'right' as const },
     { title: 'x-worker frees', align: 'right' as const },
+    { title: 'live MiB', align: 'right' as const },
+    { title: 'peak MiB', align: 'right' as const },
+    { title: 'memory vs live', align: 'right' as const },
   ];
   for (const set of r.sets) {
     const rows = r.rows.filter((row) => row.set === set.id && row.params.threads === set.params.threads);
@@ -55,6 +59,9 @@ export function renderLarsonReport(r: LarsonReport, m: Machine): string {
           formatRatio(row.ratios.mimalloc),
           pct(row.counts.olderFrees, row.counts.allocs),
           pct(row.counts.crossFrees, row.counts.allocs),
+          formatMiB(row.memory?.liveBytes),
+          row.memory ? `${formatMiB(row.memory.bytes)} ${row.memory.kind}` : '-',
+          formatVsLive(row.memory),
         ]),
       ),
     );

@@ -37,6 +37,12 @@ export interface LarsonCounts {
   warmupFrees: number;
   /** FNV over (slot, size) of every slot at the end */
   checksum: number;
+  /**
+   * Peak live bytes (sum of the slots' sizes): the larger of the warm-up's peak and the sum over
+   * ranges of each range's own peak. Ranges run at once, so their exact common peak depends on
+   * timing; the sum of their peaks bounds it from above (ranges are stationary: it is close).
+   */
+  peakLiveBytes: number;
 }
 
 /** The per-range seeds and generator states right after the warm-up (what the threads start from). */
@@ -44,6 +50,8 @@ export interface WarmupResult {
   sizes: Int32Array;
   /** LRAN2_WORDS words per range */
   rng: Int32Array;
+  /** the most bytes live at once during the warm-up (after each alloc) */
+  peakLiveBytes: number;
 }
 
 /**
@@ -60,10 +68,13 @@ export function warmup(
   const span = p.max - p.min;
   const size = () => (span === 0 ? p.min : p.min + (lran2(g, 0) % span));
   const sizes = new Int32Array(n);
+  let live = 0;
   for (let c = 0; c < n; c++) {
     sizes[c] = size();
+    live += sizes[c];
     hooks?.alloc(c, sizes[c]);
   }
+  let peak = live;
   for (let c = n; c > 0; c--) {
     const victim = lran2(g, 0) % c;
     const t = sizes[victim];
@@ -73,18 +84,21 @@ export function warmup(
   }
   for (let c = 0; c < 4 * n; c++) {
     const victim = lran2(g, 0) % n;
+    live -= sizes[victim];
     sizes[victim] = size();
+    live += sizes[victim];
+    if (live > peak) peak = live;
     hooks?.replace(victim, sizes[victim]);
   }
   const rng = new Int32Array(p.threads * LRAN2_WORDS);
   for (let i = 0; i < p.threads; i++) lran2Init(rng, i * LRAN2_WORDS, lran2(g, 0));
-  return { sizes, rng };
+  return { sizes, rng, peakLiveBytes: peak };
 }
 
 /** Replay: `iters[r]` iterations on range r (a run reports them), generations assigned as given. */
 export function replayLarson(p: LarsonParams, iters: readonly number[], a: Assignment): LarsonCounts {
   if (iters.length !== p.threads) throw new Error(`replay: ${iters.length} ranges for ${p.threads} threads`);
-  const { sizes, rng } = warmup(p);
+  const { sizes, rng, peakLiveBytes: warmPeak } = warmup(p);
   const n = slotCount(p);
   const allocGen = new Int32Array(n); // 0: the warm-up
   const allocWorker = new Int32Array(n).fill(-1); // -1: the main thread
@@ -95,8 +109,12 @@ export function replayLarson(p: LarsonParams, iters: readonly number[], a: Assig
   let older = 0;
   let cross = 0;
   let generations = 0;
+  let rangePeaks = 0;
   for (let r = 0; r < p.threads; r++) {
     const at = r * LRAN2_WORDS;
+    let live = 0;
+    for (let c = r * chunks; c < (r + 1) * chunks; c++) live += sizes[c];
+    let peak = live;
     const v = rng.subarray(at, at + 97);
     let x = rng[at + 97];
     let y = rng[at + 98];
@@ -122,12 +140,15 @@ export function replayLarson(p: LarsonParams, iters: readonly number[], a: Assig
           v[j] = x;
           size = p.min + (y % span);
         }
+        live += size - sizes[victim];
+        if (live > peak) peak = live;
         sizes[victim] = size;
         allocGen[victim] = gen;
         allocWorker[victim] = worker;
         allocs++;
       }
     }
+    rangePeaks += peak;
   }
   return {
     allocs,
@@ -137,6 +158,7 @@ export function replayLarson(p: LarsonParams, iters: readonly number[], a: Assig
     warmupAllocs: 5 * n,
     warmupFrees: 4 * n,
     checksum: sizesChecksum(sizes),
+    peakLiveBytes: Math.max(warmPeak, rangePeaks),
   };
 }
 

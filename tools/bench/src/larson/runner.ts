@@ -14,6 +14,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { LarsonParams } from './params.js';
+import type { MemoryProbe } from '../memory/sampler.js';
 import type { LarsonShared } from './shared.js';
 
 /** What every runner's loop state holds besides its allocator. */
@@ -87,6 +88,8 @@ export interface LarsonRunner<M, S extends LoopState> {
   mark?(main: M): void;
   /** main, after every worker ended and every slot was freed: 'ok' or what is wrong, and facts */
   finish(main: M): { check: string; facts?: Record<string, unknown> };
+  /** where the allocator's memory figure is (../memory/peak.ts), sampled while the workers run */
+  memory?(main: M): MemoryProbe;
 }
 
 /** The shared part of a worker's loop state. */

@@ -3,6 +3,7 @@ import { median } from '../report/stats.js';
 import { formatInt, renderTable } from '../report/table.js';
 import { SHIFT_DEFAULTS, type ShiftResult } from './shifting.js';
 import type { LearningReport } from './bench.js';
+import { formatMiB } from '../memory/peak.js';
 
 /** The learner's loop CPU per wake (learning included): what a wake costs on this machine. */
 function wakeNote(rs: ShiftResult[]): string {
@@ -31,9 +32,12 @@ export function renderLearningReport(r: LearningReport): string {
       rs[0].learning ? `${(100 * m((x) => x.dropRate)).toFixed(3)} %` : '-',
       learner,
       rs[0].learning ? Object.entries(rs[rs.length - 1].finalCounts).map(([k, v]) => `${k}: ${v}`).join(', ') : 'defaults',
+      formatMiB(m((x) => x.peakLiveBytes)),
+      `${formatMiB(m((x) => x.peakReserved))} reserved`,
+      `${(m((x) => x.peakReserved) / m((x) => x.peakLiveBytes)).toFixed(2)}x`,
     ];
   };
-  const cols = ['refill counts', 'M ops/s', 'refills/M ops', 'drains/M ops', 'cached KiB (mean)', 'cached KiB (max)', 'events dropped', 'learner CPU', 'counts at the end']
+  const cols = ['refill counts', 'M ops/s', 'refills/M ops', 'drains/M ops', 'cached KiB (mean)', 'cached KiB (max)', 'events dropped', 'learner CPU', 'counts at the end', 'live MiB', 'peak MiB', 'memory vs live']
     .map((title, i) => ({ title, align: i === 0 || i === 8 ? ('left' as const) : ('right' as const) }));
   const pct = (x: number) => `${x < 1 ? '-' : '+'}${Math.abs(100 * (x - 1)).toFixed(0)} %`;
   const out = [
@@ -50,6 +54,9 @@ export function renderLearningReport(r: LearningReport): string {
     '- a burst favours larger refills (fewer slow paths); the light phase favours smaller ones (less memory idle): the learner ' +
       'may raise a count to twice its default and lower it to 1; a cache bound follows a count down, never up (pool-refill policy.ts).',
     wakeNote(r.learning),
+    "- memory: the heap's peak reserved bytes (pages in spans and large blocks, the arena's USED_PAGES word, sampled every " +
+      'millisecond by a Worker) against the workload\'s peak live bytes (the sizes it asks for: a burst on top of the light ' +
+      "phase's slots); medians. The peak committed bytes (the buffer) are in the JSON.",
     '- learner CPU: the learner thread\'s own CPU time (/proc/thread-self/schedstat, else /proc/thread-self/stat) while it ran its loop, over the ' +
       'process\'s CPU time during the measured run (process.cpuUsage()); in brackets, apart, the CPU its Worker took to start (once per heap: Node\'s ' +
       'Worker bootstrap and the learner\'s modules).',

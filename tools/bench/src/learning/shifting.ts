@@ -7,6 +7,8 @@
  * the cached bytes (sampled from the heap's own stats), ops/s, and the learner's cost.
  */
 import { createHeap, type Heap } from 'hakmem';
+import { hakmemProbe } from '../random-mixed/runners/common.js';
+import { mergePeaks, readWords, startSampler } from '../memory/sampler.js';
 
 export interface ShiftParams {
   /** times the phase cycle repeats */
@@ -46,6 +48,37 @@ export interface ShiftResult {
   processCpuMs: number;
   /** the counts the learner chose for the burst classes at the end */
   finalCounts: Record<string, number>;
+  /** peak reserved and committed bytes of the heap (sampled every millisecond) and peak live bytes */
+  peakReserved: number;
+  peakCommitted: number;
+  peakLiveBytes: number;
+}
+
+/** Peak live bytes of the workload (the sizes it asks for), replayed without an allocator. */
+export function shiftingPeakLive(p: ShiftParams): number {
+  const sizes = new Int32Array(1024);
+  let light = 0;
+  let peak = 0;
+  for (let c = 0; c < p.cycles; c++) {
+    peak = Math.max(peak, light + p.burst * 64);
+    let x = (p.seed + c) | 0;
+    for (let i = 0; i < p.light; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      const idx = x & 1023;
+      if (sizes[idx] !== 0) {
+        light -= sizes[idx];
+        sizes[idx] = 0;
+      } else {
+        sizes[idx] = 16 + ((x >>> 12) & 4095);
+        light += sizes[idx];
+        if (light > peak) peak = light;
+      }
+    }
+    peak = Math.max(peak, light + (p.burst / 4) * 2048);
+  }
+  return peak;
 }
 
 function cachedBytes(h: Heap): number {
@@ -92,6 +125,9 @@ export async function runShifting(learning: boolean, p: ShiftParams = SHIFT_DEFA
   const hold = new Int32Array(p.burst);
   const slots = new Int32Array(1024);
   const samples: number[] = [];
+  const probe = hakmemProbe(h);
+  const peaks = readWords(probe.source!);
+  const sampler = startSampler(probe.source!);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let ops = 0;
@@ -108,6 +144,8 @@ export async function runShifting(learning: boolean, p: ShiftParams = SHIFT_DEFA
   for (let i = 0; i < slots.length; i++) if (slots[i] !== 0) h.free(slots[i]);
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  mergePeaks(peaks, sampler.stop().peaks);
+  mergePeaks(peaks, readWords(probe.source!));
   const st = h.stats();
   const refills = st.worker.refills.reduce((a, b) => a + b, 0);
   const drains = st.worker.drains.reduce((a, b) => a + b, 0);
@@ -139,5 +177,6 @@ export async function runShifting(learning: boolean, p: ShiftParams = SHIFT_DEFA
     learning, ops, seconds, opsPerSec: ops / seconds, refills, refillsPerMop: (refills / ops) * 1e6, drains,
     cachedBytesMean: samples.reduce((a, b) => a + b, 0) / samples.length, cachedBytesMax: Math.max(...samples),
     attempted, events, dropped, dropRate, decisions, learnerCpuMs, learnerStartupCpuMs, learnerWakes, processCpuMs: (cpu.user + cpu.system) / 1000, finalCounts,
+    peakReserved: peaks.reserved, peakCommitted: peaks.committed, peakLiveBytes: shiftingPeakLive(p),
   };
 }

@@ -7,10 +7,13 @@ import { compileNative, findGcc, findPreloadLib } from '../native/toolchain.js';
 import { median } from '../report/stats.js';
 import { MIXED_ALLOCATORS, type MixedAllocator, type Reference } from './allocators.js';
 import { runJsChild } from './js.js';
-import { runNativeMixed } from './native.js';
+import { nativeEmptyKiB, runNativeMixed } from './native.js';
+import type { MeasuredMemory } from './runner.js';
+import { medianMemory, memoryLegend, type PeakMemory, peakMemory, rssOverEmpty } from '../memory/peak.js';
 import { type MixedCounts, type MixedParams, prefaultCycles } from './params.js';
 import { measureOverhead, type Overhead, overheadNote } from './overhead.js';
 import { type PatternSummary, referencePattern } from './pattern.js';
+import { type Paired, runPairs, summarize } from '../report/paired.js';
 
 export interface MixedBenchOptions {
   params: MixedParams;
@@ -22,12 +25,16 @@ export interface MixedBenchOptions {
   slowDivisor: number;
   /** extra paired runs of hakmem and hakmem-counters for the metrics-overhead figure (default 20) */
   overheadPairs?: number;
+  /** paired runs of hakmem with and without the memory sampler Worker (default 0: none) */
+  samplerPairs?: number;
   progress?: (line: string) => void;
 }
 
 export interface MixedRun {
   opsPerSec: number;
   seconds: number;
+  /** this run's peak memory against the pattern's peak live bytes */
+  memory?: PeakMemory;
 }
 
 export interface MixedRow {
@@ -57,6 +64,8 @@ export interface MixedRow {
   preload?: string;
   /** JS: iterations of the untimed warm-up main loop */
   warmupCycles?: number;
+  /** peak memory (the median run's by bytes) against peak live bytes */
+  memory?: PeakMemory;
 }
 
 export interface Skipped {
@@ -74,6 +83,8 @@ export interface MixedReport {
   notes: string[];
   /** counters on (and with low-water marks) against the default heap, from paired runs */
   overhead: Overhead[];
+  /** hakmem with the memory sampler / without, paired (--sampler-pairs) */
+  sampler?: Paired;
   gcc?: string;
 }
 
@@ -83,6 +94,8 @@ interface Task {
   deviation: string;
   preload?: string;
   run(): { run: MixedRun; counts: MixedCounts; check?: Record<string, unknown>; impl?: string; warmupCycles?: number };
+  /** the empty program's peak RSS (native rows), KiB */
+  emptyKiB?: number;
   results: ReturnType<Task['run']>[];
   failed?: string;
 }
@@ -117,6 +130,13 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
     }
   }
 
+  const refs = new Map<number, PatternSummary>();
+  const reference = (params: MixedParams) => {
+    let r = refs.get(params.cycles);
+    if (!r) refs.set(params.cycles, (r = referencePattern(params)));
+    return r;
+  };
+
   const tasks: Task[] = [];
   for (const a of selected) {
     if (a.kind === 'js') {
@@ -127,7 +147,8 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
         a, params, deviation: parts.join('; '), results: [],
         run: () => {
           const r = runJsChild(a.name, params);
-          return { run: { opsPerSec: r.opsPerSec, seconds: r.seconds }, counts: r.counts, check: r.check, warmupCycles: r.warmupCycles };
+          const memory = jsMemory(r.memory, reference(params).peakLiveBytes);
+          return { run: { opsPerSec: r.opsPerSec, seconds: r.seconds, memory }, counts: r.counts, check: r.check, warmupCycles: r.warmupCycles };
         },
       });
     } else {
@@ -141,19 +162,25 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
         }
       }
       const exe = bin;
-      tasks.push({
+      const task: Task = {
         a, params: p, deviation: preload ? 'LD_PRELOAD' : '', preload, results: [],
         run: () => {
           const r = runNativeMixed(exe, p, { preload });
           const want = a.preload?.lib ?? 'glibc';
           if (r.impl !== want) throw new Error(`the binary's malloc is ${r.impl}, not ${want} (LD_PRELOAD did not take)`);
+          // the empty program once per row: the same binary and preload, no benchmark
+          task.emptyKiB ??= nativeEmptyKiB(exe, preload);
+          const memory = r.maxrssKiB !== undefined
+            ? peakMemory('rss', rssOverEmpty(r.maxrssKiB, task.emptyKiB), reference(p).peakLiveBytes)
+            : undefined;
           return {
-            run: { opsPerSec: r.opsPerSec ?? 0, seconds: r.seconds ?? 0 },
+            run: { opsPerSec: r.opsPerSec ?? 0, seconds: r.seconds ?? 0, ...(memory ? { memory } : {}) },
             counts: { prefault: r.prefault, main: r.main, drain: r.drain },
             impl: r.impl,
           };
         },
-      });
+      };
+      tasks.push(task);
     }
   }
 
@@ -175,6 +202,20 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
     }
   }
 
+  // The memory sampler's cost: hakmem's row with its sampler Worker and without, paired.
+  let sampler: Paired | undefined;
+  if ((o.samplerPairs ?? 0) > 0 && selected.some((a) => a.name === 'hakmem')) {
+    const n = o.samplerPairs!;
+    const pairs = runPairs(n, () => runJsChild('hakmem', p).opsPerSec, () => runJsChild('hakmem', p, { sampler: false }).opsPerSec, (k, x) =>
+      say(`[sampler pair ${k + 1}/${n}] hakmem with / without the memory sampler = ${x.ratio.toFixed(3)}`),
+    );
+    sampler = summarize(pairs);
+    notes.push(
+      `memory sampler: hakmem with its sampler Worker / without = ${sampler.ratio.toFixed(3)}x, median of ${n} paired runs ` +
+        `(pairs ${sampler.min.toFixed(3)}..${sampler.max.toFixed(3)}); the sampler reads two words with Atomics.load every millisecond.`,
+    );
+  }
+
   // The metrics overhead: a difference of about a percent needs pairs, not medians of rows.
   const overhead: Overhead[] = [];
   const byName = (n: string) => tasks.find((t) => t.a.name === n && !t.failed && t.results.length > 0);
@@ -190,13 +231,6 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
     }
   }
 
-  const refs = new Map<number, PatternSummary>();
-  const reference = (params: MixedParams) => {
-    let r = refs.get(params.cycles);
-    if (!r) refs.set(params.cycles, (r = referencePattern(params)));
-    return r;
-  };
-
   const rows: MixedRow[] = [];
   for (const t of tasks) {
     if (t.results.length === 0) {
@@ -206,6 +240,7 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
     if (t.failed) notes.push(`${t.a.label}: a later run failed (${t.failed}); the figure is over ${t.results.length} run(s)`);
     const ops = t.results.map((r) => r.run.opsPerSec);
     const last = t.results[t.results.length - 1];
+    const memory = medianMemory(t.results.map((r) => r.run.memory));
     rows.push({
       name: t.a.name,
       label: t.a.label,
@@ -225,6 +260,7 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
       ...(last.impl ? { impl: last.impl } : {}),
       ...(t.preload ? { preload: t.preload } : {}),
       ...(last.warmupCycles !== undefined ? { warmupCycles: last.warmupCycles } : {}),
+      ...(memory ? { memory } : {}),
     });
   }
   for (const ref of ['limit', 'glibc', 'mimalloc'] as const) {
@@ -237,10 +273,25 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
     notes.push(ov.row === 'hakmem-counters' ? overheadNote(ov, 'counters on', 2) : overheadNote(ov, "counters + low-water marks"));
   }
   notes.push(...standardNotes(o, rows));
+  const kinds = rows.flatMap((r) => (r.memory ? [r.memory.kind] : []));
+  if (kinds.length > 0) notes.push(memoryLegend(kinds));
   return {
     benchmark: 'random-mixed', params: p, repeat: o.repeat, slowDivisor: o.slowDivisor, rows, skipped, notes, overhead,
+    ...(sampler ? { sampler } : {}),
     ...(gccVersion ? { gcc: gccVersion } : {}),
   };
+}
+
+/** A JS child's measured memory as the row's figure: the probe's main word, or the RSS delta without a probe. */
+export function jsMemory(m: MeasuredMemory | undefined, liveBytes: number): PeakMemory | undefined {
+  if (!m) return undefined;
+  const bytes = m.kind === 'rss' ? m.rssDelta : m.peaks[m.main];
+  if (bytes === undefined) return undefined;
+  return peakMemory(m.kind, bytes, liveBytes, {
+    ...(m.peaks.committed !== undefined ? { committed: m.peaks.committed } : {}),
+    ...(m.peaks.reserved !== undefined ? { reserved: m.peaks.reserved } : {}),
+    ...(m.rssDelta !== undefined ? { rssDelta: m.rssDelta } : {}),
+  });
 }
 
 /** '' when equal, else the differences in words. Failed allocs (heap exhausted) are reported too. */

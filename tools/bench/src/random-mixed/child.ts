@@ -1,7 +1,7 @@
 /**
  * One JavaScript measurement in a process of its own:
  *   node --expose-gc child.js --runner NAME --params '{"cycles":..,"ws":..,"seed":..,"min":..,"max":..}'
- *        [--verify] [--count-calls] [--no-warmup]
+ *        [--verify] [--count-calls] [--no-warmup] [--no-sampler]
  * prints one JSON line (a ChildResult) on stdout.
  */
 import { mixedAllocator } from './allocators.js';
@@ -21,7 +21,7 @@ async function main(argv: string[]): Promise<void> {
     const a = argv[i];
     if (a === '--runner') name = argv[++i] ?? '';
     else if (a === '--params') params = checkParams(JSON.parse(argv[++i] ?? '{}') as MixedParams);
-    else if (a === '--verify' || a === '--count-calls' || a === '--no-warmup') flags.add(a);
+    else if (a === '--verify' || a === '--count-calls' || a === '--no-warmup' || a === '--no-sampler') flags.add(a);
     else throw new Error(`child: unknown argument ${a}`);
   }
   const entry = mixedAllocator(name);
@@ -32,6 +32,7 @@ async function main(argv: string[]): Promise<void> {
     warmup: !flags.has('--no-warmup'),
     verify: flags.has('--verify'),
     countCalls: flags.has('--count-calls'),
+    sampler: !flags.has('--no-sampler'),
   });
   const out: ChildResult = { runner: name, params, ...m };
   process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -14,6 +14,8 @@ export interface JsChildOptions {
   verify?: boolean;
   countCalls?: boolean;
   warmup?: boolean;
+  /** the memory sampler Worker during the timed region (default true) */
+  sampler?: boolean;
   /** another tree's built child.js (bench --ab); default this tree's */
   child?: string;
 }
@@ -28,6 +30,7 @@ export function runJsChild(name: string, p: MixedParams, o: JsChildOptions = {})
     ...(o.verify ? ['--verify'] : []),
     ...(o.countCalls ? ['--count-calls'] : []),
     ...(o.warmup === false ? ['--no-warmup'] : []),
+    ...(o.sampler === false ? ['--no-sampler'] : []),
   ];
   const r = spawnSync(process.execPath, args, {
     encoding: 'utf8',

@@ -18,6 +18,8 @@ export interface NativeMixedResult extends MixedCounts {
   /** bench / verify: the timed region in CLOCK_REALTIME seconds (the scaling bench lines processes up with --start-at-ms) */
   wallStart?: number;
   wallEnd?: number;
+  /** bench / verify: the process's peak RSS (getrusage ru_maxrss), KiB */
+  maxrssKiB?: number;
 }
 
 export function nativeArgs(p: MixedParams): string[] {
@@ -35,4 +37,15 @@ export function runNativeMixed(bin: string, p: MixedParams, o: { mode?: 'bench' 
   if (r.status !== 0) throw new Error(`${bin} ${args.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr.trim()}`);
   const line = r.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(line) as NativeMixedResult;
+}
+
+/** The empty program's peak RSS, KiB: the same binary and preload with --empty (does no benchmark). */
+export function nativeEmptyKiB(bin: string, preload?: string): number {
+  const env = { ...process.env };
+  delete env.LD_PRELOAD;
+  if (preload) env.LD_PRELOAD = preload;
+  const r = spawnSync(bin, ['--empty'], { env, encoding: 'utf8', timeout: 60_000 });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`${bin} --empty exited ${r.status ?? r.signal}: ${r.stderr.trim()}`);
+  return (JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { maxrssKiB: number }).maxrssKiB;
 }

@@ -8,12 +8,15 @@ import { FNV_BASIS, type MixedCounts, type MixedParams, mix, prefaultCycles, pre
 
 export interface PatternSummary extends MixedCounts {
   checksum: number;
+  /** the most bytes live at once over prefault and main loop (sum of the sizes asked for) */
+  peakLiveBytes: number;
 }
 
 export function referencePattern(p: MixedParams): PatternSummary {
   const full = new Uint8Array(p.ws);
   const byte = new Uint8Array(p.ws);
-  const state = { h: FNV_BASIS };
+  const sizes = new Uint32Array(p.ws);
+  const state = { h: FNV_BASIS, sizes, live: 0, peak: 0 };
   const pre = phase(full, byte, p, prefaultSeed(p.seed), prefaultCycles(p.cycles), state);
   const fpPre = fingerprint(full, byte);
   const main = phase(full, byte, p, p.seed, p.cycles, state);
@@ -32,10 +35,22 @@ export function referencePattern(p: MixedParams): PatternSummary {
     main: { ...main, failed: 0, fingerprint: fpMain },
     drain: { frees: drained },
     checksum: h,
+    peakLiveBytes: state.peak,
   };
 }
 
-function phase(full: Uint8Array, byte: Uint8Array, p: MixedParams, seed: number, n: number, state: { h: number }) {
+interface PatternState {
+  h: number;
+  /** size of each live slot, the bytes live now and at the peak */
+  sizes: Uint32Array;
+  live: number;
+  peak: number;
+}
+
+function phase(full: Uint8Array, byte: Uint8Array, p: MixedParams, seed: number, n: number, state: PatternState) {
+  const sizes = state.sizes;
+  let live = state.live;
+  let peak = state.peak;
   const { ws, min, max } = p;
   const mask = ws - 1;
   const pow2 = (ws & mask) === 0;
@@ -51,6 +66,7 @@ function phase(full: Uint8Array, byte: Uint8Array, p: MixedParams, seed: number,
     h = mix(h, idx);
     if (full[idx] !== 0) {
       full[idx] = 0;
+      live -= sizes[idx];
       h = mix(h, 0xffffffff);
       frees++;
     } else {
@@ -58,12 +74,17 @@ function phase(full: Uint8Array, byte: Uint8Array, p: MixedParams, seed: number,
       if (size < min) size = min;
       if (size > max) size = max;
       full[idx] = 1;
+      sizes[idx] = size;
+      live += size;
+      if (live > peak) peak = live;
       byte[idx] = x & 0xff;
       h = mix(h, size);
       allocs++;
     }
   }
   state.h = h;
+  state.live = live;
+  state.peak = peak;
   return { allocs, frees };
 }
 

@@ -1,6 +1,7 @@
 /** The plain-text report of a random-mixed run. */
 import { type Machine, machineLine } from '../report/machine.js';
 import { formatInt, formatMops, formatRatio, renderTable, wrap } from '../report/table.js';
+import { formatMiB, formatVsLive } from '../memory/peak.js';
 import type { MixedReport } from './bench.js';
 import type { MixedParams } from './params.js';
 
@@ -28,6 +29,9 @@ export function renderMixedReport(r: MixedReport, m: Machine): string {
     { title: 'vs limit', align: 'right' as const },
     { title: 'vs glibc', align: 'right' as const },
     { title: 'vs mimalloc', align: 'right' as const },
+    { title: 'live MiB', align: 'right' as const },
+    { title: 'peak MiB', align: 'right' as const },
+    { title: 'memory vs live', align: 'right' as const },
   ];
   const rows = r.rows.map((row) => [
     row.label,
@@ -37,6 +41,9 @@ export function renderMixedReport(r: MixedReport, m: Machine): string {
     formatRatio(row.ratios.limit),
     formatRatio(row.ratios.glibc),
     formatRatio(row.ratios.mimalloc),
+    formatMiB(row.memory?.liveBytes),
+    row.memory ? `${formatMiB(row.memory.bytes)} ${row.memory.kind}` : '-',
+    formatVsLive(row.memory),
   ]);
   out.push(renderTable(columns, rows));
   for (const s of r.skipped) out.push(`${s.name}: ${s.reason}`);
@@ -58,6 +65,9 @@ export function renderMixedReport(r: MixedReport, m: Machine): string {
     const l = c.learning as null | { events: number; dropped: number; dropRate: number; decisions: number; learnerCpuMs: number | null };
     if (l) {
       line += `; learner: ${formatInt(l.events)} events, ${formatInt(l.dropped)} dropped (${(100 * l.dropRate).toFixed(3)} %), ${formatInt(l.decisions)} policy changes, ${l.learnerCpuMs === null ? '?' : l.learnerCpuMs.toFixed(1)} ms CPU`;
+    }
+    if (row.memory?.committed !== undefined) {
+      line += `; peak reserved ${formatMiB(row.memory.reserved)} MiB of ${formatMiB(row.memory.committed)} MiB committed`;
     }
     out.push(wrap(line, 110, '  '));
   }

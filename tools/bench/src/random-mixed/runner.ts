@@ -9,6 +9,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { type MixedCounts, type MixedParams, phaseCounts, prefaultCycles, prefaultSeed } from './params.js';
+import type { MemoryKind } from '../memory/peak.js';
+import { peakRssBytes, resetPeakRss, rssBytes } from '../memory/rss.js';
+import { type MemoryProbe, mergePeaks, readWords, type Sampler, startSampler } from '../memory/sampler.js';
+
+export type { MemoryProbe };
 
 export interface MixedRunner<I> {
   /** A fresh allocator with `ws` empty slots beside it. */
@@ -29,6 +34,19 @@ export interface MixedRunner<I> {
   instrument?(inst: I): CallCounts;
   /** After the drain: allocator-specific facts for the JSON (e.g. hakmem's validate/inUse). */
   check?(inst: I): Record<string, unknown>;
+  /** Where the allocator's own memory figure is (none: the row's figure is the process's RSS). */
+  memory?(inst: I): MemoryProbe;
+}
+
+/** A measurement's peak memory: the probe's peaks by word, and the process's RSS over its start. */
+export interface MeasuredMemory {
+  kind: MemoryKind;
+  main: string;
+  peaks: Record<string, number>;
+  /** peak RSS (reset before the measured instance) minus the RSS then; undefined off Linux */
+  rssDelta?: number;
+  /** samples the sampler Worker took (0: none ran) */
+  samples: number;
 }
 
 export interface CallCounts {
@@ -43,6 +61,8 @@ export interface MixedOptions {
   verify?: boolean;
   /** count real alloc/free calls through the runner's wrapper (test mode) */
   countCalls?: boolean;
+  /** sample the allocator's memory words from a Worker during the timed region (default true) */
+  sampler?: boolean;
 }
 
 export interface MixedMeasurement {
@@ -55,6 +75,7 @@ export interface MixedMeasurement {
   /** real alloc/free calls over prefault + main + drain (countCalls and an instrumented runner only) */
   calls?: CallCounts;
   check?: Record<string, unknown>;
+  memory: MeasuredMemory;
 }
 
 declare const gc: undefined | (() => void);
@@ -77,12 +98,24 @@ export function measureMixed<I>(runner: MixedRunner<I>, p: MixedParams, o: Mixed
   }
   if (typeof gc === 'function') gc();
 
+  // the process's peak RSS from here on (the warm-up's peak forgotten)
+  const rss0 = rssBytes();
+  const rssReset = resetPeakRss();
   const inst = runner.create(p);
+  const probe = runner.memory?.(inst);
   const calls = o.countCalls && runner.instrument ? runner.instrument(inst) : undefined;
   const pn = prefaultCycles(p.cycles);
   const pfailed = runner.loop(inst, prefaultSeed(p.seed), pn);
   const live0 = runner.live(inst);
   const fp0 = o.verify ? runner.fingerprint(inst) : 0;
+  const peaks: Record<string, number> = {};
+  const readProbe = () => {
+    if (probe?.source) mergePeaks(peaks, readWords(probe.source));
+    if (probe?.read) mergePeaks(peaks, probe.read());
+  };
+  readProbe();
+  // the sampler's Worker is up before the clock starts; it only reads, with Atomics.load
+  const sampler: Sampler | undefined = probe?.source && o.sampler !== false ? startSampler(probe.source) : undefined;
 
   let mfailed: number;
   let live1: number;
@@ -105,6 +138,17 @@ export function measureMixed<I>(runner: MixedRunner<I>, p: MixedParams, o: Mixed
     live1 = drained;
   }
   const seconds = (t1 - t0) / 1000;
+  const sampled = sampler?.stop();
+  if (sampled) mergePeaks(peaks, sampled.peaks);
+  readProbe();
+  const rssPeak = peakRssBytes();
+  const memory: MeasuredMemory = {
+    kind: probe?.kind ?? 'rss',
+    main: probe?.main ?? 'rss',
+    peaks,
+    ...(rssReset && rss0 !== undefined && rssPeak !== undefined ? { rssDelta: Math.max(0, rssPeak - rss0) } : {}),
+    samples: sampled?.samples ?? 0,
+  };
   return {
     cycles: p.cycles,
     seconds,
@@ -117,5 +161,6 @@ export function measureMixed<I>(runner: MixedRunner<I>, p: MixedParams, o: Mixed
     },
     ...(calls ? { calls: { ...calls } } : {}),
     ...(runner.check ? { check: runner.check(inst) } : {}),
+    memory,
   };
 }

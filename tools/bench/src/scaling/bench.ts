@@ -7,7 +7,9 @@
  * processes at once (glibc, mimalloc).
  */
 import { compileNative, findGcc, findPreloadLib } from '../native/toolchain.js';
-import { compareCounts } from '../random-mixed/bench.js';
+import { compareCounts, jsMemory } from '../random-mixed/bench.js';
+import { medianMemory, memoryLegend, type PeakMemory, peakMemory, rssOverEmpty } from '../memory/peak.js';
+import { nativeEmptyKiB } from '../random-mixed/native.js';
 import type { MixedCounts, MixedParams } from '../random-mixed/params.js';
 import { type PatternSummary, referencePattern } from '../random-mixed/pattern.js';
 import { median } from '../report/stats.js';
@@ -46,6 +48,8 @@ export interface ScalingRun {
   opsPerSec: number;
   seconds: number;
   perWorker: number[];
+  /** peak memory of all workers / processes against the sum of their peak live bytes */
+  memory?: PeakMemory;
 }
 
 export interface ScalingRow {
@@ -70,6 +74,8 @@ export interface ScalingRow {
   /** hakmem: the heap after every worker detached */
   check?: string;
   preload?: string;
+  /** the median run's memory by bytes */
+  memory?: PeakMemory;
 }
 
 export interface ScalingReport {
@@ -94,6 +100,15 @@ export function runScalingBench(o: ScalingOptions): ScalingReport {
   const p = o.params;
   const say = o.progress ?? (() => {});
   const skipped: { name: string; reason: string }[] = [];
+  const refs = new Map<number, PatternSummary>();
+  const reference = (seed: number) => {
+    let r = refs.get(seed);
+    if (!r) refs.set(seed, (r = referencePattern({ ...p, seed })));
+    return r;
+  };
+  // the workers' live sets are disjoint: their peaks add up (an upper bound of the common peak)
+  const liveOf = (n: number) => Array.from({ length: n }, (_, i) => reference(workerParams(p, i).seed).peakLiveBytes).reduce((a, b) => a + b, 0);
+  const emptyKiB = new Map<string, number>();
   const notes: string[] = [];
   const unknown = (o.only ?? []).filter((n) => !SCALING_NAMES.includes(n));
   if (unknown.length > 0) throw new Error(`--only: unknown scaling row ${unknown.join(', ')} (known: ${SCALING_NAMES.join(', ')})`);
@@ -125,8 +140,9 @@ export function runScalingBench(o: ScalingOptions): ScalingReport {
           if (a.kind === 'js') {
             const r = runScalingJs(a.name as 'hakmem' | 'limit', n, p);
             const check = r.check ? (r.check.validate === 'ok' && r.check.inUse === 0 ? 'ok' : `validate() ${r.check.validate}, stats().bytes.inUse = ${r.check.inUse}`) : undefined;
+            const memory = jsMemory(r.memory, liveOf(n));
             return {
-              run: { opsPerSec: r.opsPerSec, seconds: r.seconds, perWorker: r.perWorker.map((w) => w.opsPerSec) },
+              run: { opsPerSec: r.opsPerSec, seconds: r.seconds, perWorker: r.perWorker.map((w) => w.opsPerSec), ...(memory ? { memory } : {}) },
               counts: r.perWorker.map((w) => w.counts),
               ...(check ? { check } : {}),
             };
@@ -135,8 +151,15 @@ export function runScalingBench(o: ScalingOptions): ScalingReport {
           const r = runNativeConcurrent(exe as string, ps, { preload });
           const want = a.preload?.lib ?? 'glibc';
           for (const x of r.perProcess) if (x.impl !== want) throw new Error(`the binary's malloc is ${x.impl}, not ${want}`);
+          // every process's peak RSS less the empty program's, summed
+          const key = preload ?? '';
+          if (!emptyKiB.has(key)) emptyKiB.set(key, nativeEmptyKiB(exe as string, preload));
+          const rss = r.perProcess.every((x) => x.maxrssKiB !== undefined)
+            ? r.perProcess.reduce((a, x) => a + rssOverEmpty(x.maxrssKiB!, emptyKiB.get(key)!), 0)
+            : undefined;
+          const memory = rss !== undefined ? peakMemory('rss', rss, liveOf(n)) : undefined;
           return {
-            run: { opsPerSec: r.opsPerSec, seconds: r.seconds, perWorker: r.perProcess.map((x) => x.opsPerSec ?? 0) },
+            run: { opsPerSec: r.opsPerSec, seconds: r.seconds, perWorker: r.perProcess.map((x) => x.opsPerSec ?? 0), ...(memory ? { memory } : {}) },
             counts: r.perProcess.map((x) => ({ prefault: x.prefault, main: x.main, drain: x.drain })),
           };
         },
@@ -160,12 +183,6 @@ export function runScalingBench(o: ScalingOptions): ScalingReport {
     }
   }
 
-  const refs = new Map<number, PatternSummary>();
-  const reference = (seed: number) => {
-    let r = refs.get(seed);
-    if (!r) refs.set(seed, (r = referencePattern({ ...p, seed })));
-    return r;
-  };
   const rows: ScalingRow[] = [];
   for (const t of tasks) {
     if (t.results.length === 0) {
@@ -186,6 +203,7 @@ export function runScalingBench(o: ScalingOptions): ScalingReport {
     const mid = t.results.reduce((best, r) => (Math.abs(r.run.opsPerSec - med) < Math.abs(best.run.opsPerSec - med) ? r : best));
     const bad = t.results.map((r) => r.check).find((c) => c !== undefined && c !== 'ok');
     const last = t.results[t.results.length - 1];
+    const memory = medianMemory(t.results.map((r) => r.run.memory));
     rows.push({
       name: t.a.name,
       label: t.a.label,
@@ -202,6 +220,7 @@ export function runScalingBench(o: ScalingOptions): ScalingReport {
       fidelity: problems.length === 0 ? 'ok' : problems.join('; '),
       ...(last.check !== undefined ? { check: bad ?? last.check } : {}),
       ...(t.preload ? { preload: t.preload } : {}),
+      ...(memory ? { memory } : {}),
     });
   }
   for (const row of rows) {
@@ -234,5 +253,7 @@ export function runScalingBench(o: ScalingOptions): ScalingReport {
   if (bad.length === 0 && rows.length > 0) notes.push('fidelity: every worker and process did exactly the reference pattern\'s allocs and frees for its seed, no alloc failed.');
   for (const r of bad) notes.push(`FIDELITY PROBLEM, ${r.label} x${r.workers}: ${r.fidelity}`);
   for (const r of rows) if (r.check !== undefined) notes.push(`${r.label} x${r.workers}: ${r.check === 'ok' ? 'check ok' : `CHECK FAILED: ${r.check}`} (after every worker detached: validate(), stats().bytes.inUse === 0)`);
+  const kinds = rows.flatMap((r) => (r.memory ? [r.memory.kind] : []));
+  if (kinds.length > 0) notes.push(`${memoryLegend(kinds)} Scaling: all workers / processes together, against the sum of their peak live bytes.`);
   return { benchmark: 'scaling', params: p, repeat: o.repeat, rows, skipped, notes };
 }

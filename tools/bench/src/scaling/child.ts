@@ -11,7 +11,10 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { createHeap, type Heap } from 'hakmem';
 import { checkParams, type MixedCounts, type MixedParams } from '../random-mixed/params.js';
-import { HEAP_BYTES, heapCheck } from '../random-mixed/runners/common.js';
+import { HEAP_BYTES, hakmemProbe, heapCheck } from '../random-mixed/runners/common.js';
+import type { MeasuredMemory } from '../random-mixed/runner.js';
+import { peakRssBytes, resetPeakRss, rssBytes } from '../memory/rss.js';
+import { mergePeaks, readWords, startSampler } from '../memory/sampler.js';
 import { S_DONE, S_GO, S_READY, workerParams } from './params.js';
 import type { ScalingWorkerInit, ScalingWorkerResult } from './worker.js';
 
@@ -26,6 +29,8 @@ export interface ScalingChildResult {
   perWorker: { index: number; seed: number; seconds: number; opsPerSec: number; counts: MixedCounts }[];
   /** hakmem: after every worker detached, validate() and stats().bytes.inUse */
   check?: { validate: string; inUse: number };
+  /** hakmem: its memory words' peaks (sampled); the limit: the sum of the workers' bump pointers */
+  memory: MeasuredMemory;
 }
 
 const WORKER = new URL('./worker.js', import.meta.url);
@@ -51,8 +56,11 @@ async function main(argv: string[]): Promise<void> {
   const p = params;
   const ctrlSab = new SharedArrayBuffer(64);
   const ctrl = new Int32Array(ctrlSab);
+  const rss0 = rssBytes();
+  const rssReset = resetPeakRss();
   let heap: Heap | undefined;
   if (name === 'hakmem') heap = createHeap({ size: HEAP_BYTES, maxWorkers: n + 1 });
+  const probe = heap ? hakmemProbe(heap) : undefined;
 
   const results: ScalingWorkerResult[] = [];
   let failure: Error | undefined;
@@ -87,16 +95,31 @@ async function main(argv: string[]): Promise<void> {
   if (failure) throw failure;
   ready = n;
 
+  const peaks: Record<string, number> = {};
+  if (probe?.source) mergePeaks(peaks, readWords(probe.source));
+  const sampler = probe?.source ? startSampler(probe.source) : undefined;
   const t0 = performance.now();
   Atomics.store(ctrl, S_GO, 1);
   Atomics.notify(ctrl, S_GO);
   for (let done = Atomics.load(ctrl, S_DONE); done < ready; done = Atomics.load(ctrl, S_DONE)) Atomics.wait(ctrl, S_DONE, done, 1000);
   const t1 = performance.now();
+  const sampled = sampler?.stop();
+  if (sampled) mergePeaks(peaks, sampled.peaks);
+  if (probe?.source) mergePeaks(peaks, readWords(probe.source));
   await exitP;
   if (failure) throw failure;
   if (results.length !== n) throw new Error(`scaling: ${results.length} of ${n} workers reported`);
   results.sort((a, b) => a.index - b.index);
   const seconds = (t1 - t0) / 1000;
+  if (!probe) peaks.bump = results.reduce((a, r) => a + (r.peaks?.bump ?? 0), 0);
+  const rssPeak = peakRssBytes();
+  const memory: MeasuredMemory = {
+    kind: probe ? probe.kind : 'bump',
+    main: probe ? probe.main : 'bump',
+    peaks,
+    ...(rssReset && rss0 !== undefined && rssPeak !== undefined ? { rssDelta: Math.max(0, rssPeak - rss0) } : {}),
+    samples: sampled?.samples ?? 0,
+  };
   const out: ScalingChildResult = {
     runner: name,
     workers: n,
@@ -105,6 +128,7 @@ async function main(argv: string[]): Promise<void> {
     opsPerSec: (n * p.cycles) / seconds,
     perWorker: results.map((r) => ({ index: r.index, seed: r.seed, seconds: r.seconds, opsPerSec: p.cycles / r.seconds, counts: r.counts })),
     ...(heap ? { check: heapCheck(heap) } : {}),
+    memory,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

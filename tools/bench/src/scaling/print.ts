@@ -2,6 +2,7 @@
 import { type Machine, machineLine } from '../report/machine.js';
 import { formatMops, formatRatio, renderTable, wrap } from '../report/table.js';
 import { paramString } from '../random-mixed/print.js';
+import { formatMiB, formatVsLive } from '../memory/peak.js';
 import type { ScalingReport } from './bench.js';
 
 export function renderScalingReport(r: ScalingReport, m: Machine): string {
@@ -18,6 +19,9 @@ export function renderScalingReport(r: ScalingReport, m: Machine): string {
     ...(spread ? [{ title: 'spread', align: 'right' as const }] : []),
     { title: 'per worker', align: 'right' as const },
     { title: 'vs 1 worker', align: 'right' as const },
+    { title: 'live MiB', align: 'right' as const },
+    { title: 'peak MiB', align: 'right' as const },
+    { title: 'memory vs live', align: 'right' as const },
   ];
   const rows = r.rows.map((row) => [
     row.label,
@@ -27,6 +31,9 @@ export function renderScalingReport(r: ScalingReport, m: Machine): string {
     ...(spread ? [`${formatMops(row.minOpsPerSec)}..${formatMops(row.maxOpsPerSec)}`] : []),
     row.perWorker.map(formatMops).join(' + '),
     formatRatio(row.vsOne),
+    formatMiB(row.memory?.liveBytes),
+    row.memory ? `${formatMiB(row.memory.bytes)} ${row.memory.kind}` : '-',
+    formatVsLive(row.memory),
   ]);
   out.push(renderTable(columns, rows));
   for (const s of r.skipped) out.push(`${s.name}: ${s.reason}`);

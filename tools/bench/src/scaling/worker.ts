@@ -29,6 +29,8 @@ export interface ScalingWorkerResult {
   seed: number;
   seconds: number;
   counts: MixedCounts;
+  /** the limit: its own memory words after the drain (its bump pointer only grows) */
+  peaks?: Record<string, number>;
 }
 
 const d = workerData as ScalingWorkerInit;
@@ -100,6 +102,8 @@ async function main(): Promise<void> {
       main: phaseCounts(p.cycles, mfailed, live0, live1, fp1),
       drain: { frees: drained },
     },
+    // hakmem's words are sampled by the main thread (one heap); the limit's are this worker's own
+    ...(d.runner === 'limit' && runner.memory?.(inst).read ? { peaks: runner.memory(inst).read!() } : {}),
   };
   parentPort?.postMessage(r);
 }

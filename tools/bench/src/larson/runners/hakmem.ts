@@ -3,6 +3,7 @@
  * worker attachHeap(handle)s its own slot and cache, frees whatever block its victim holds (the
  * warm-up's, a predecessor's or its own) and detach()es when it ends.
  */
+import { hakmemProbe } from '../../random-mixed/runners/common.js';
 import { attachHeap, createHeap, type Heap } from 'hakmem';
 import { heapCheck } from '../../random-mixed/runners/common.js';
 import { type LarsonParams, slotCount } from '../params.js';
@@ -144,6 +145,7 @@ export const runner: LarsonRunner<Heap, HakmemState> = {
   mark(heap) {
     atStart = slowPaths(heap);
   },
+  memory: (heap) => hakmemProbe(heap),
   finish(heap) {
     const c = heapCheck(heap);
     const reclaimed = heap.reclaimed.length;

@@ -188,6 +188,8 @@ export const runner: LarsonRunner<LimitMain, LimitState> = {
     throw new Error('the limit has no tagging wrapper: its alloc and free are inline code');
   },
   detach() {},
+  // the shared bump pointer only grows: its value at the end is its peak
+  memory: (m) => ({ kind: 'bump', main: 'bump', read: () => ({ bump: Atomics.load(m.i32, W_TOP) }) }),
   finish(m) {
     // every block carved must be on exactly one list now, and the lists must cover [start, top)
     const { i32, lay } = m;

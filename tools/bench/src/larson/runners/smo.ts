@@ -10,6 +10,7 @@
  *   defined and that throws. Each worker defines `self` and `WorkerGlobalScope` as a browser
  *   worker has them, so the lock takes the path it takes in a browser worker (Atomics.wait).
  */
+import { poolTopProbe } from '../../random-mixed/runners/common.js';
 import { tsImport } from 'tsx/esm/api';
 import { isMainThread } from 'node:worker_threads';
 import { type LarsonParams, slotCount } from '../params.js';
@@ -135,6 +136,7 @@ export const runner: LarsonRunner<SmoMain, SmoState> = {
     s.mem = { malloc: ops.alloc, free: ops.free };
   },
   detach() {},
+  memory: ({ buf }) => poolTopProbe(buf),
   finish({ mem }) {
     const st = mem.stats();
     return {

@@ -1,8 +1,38 @@
 /** Helpers the runners share. None of them is a loop function: each runner has its own. */
 import { FNV_BASIS, mix } from '../params.js';
+import type { MemoryProbe } from '../../memory/sampler.js';
 
 /** Bytes of every fixed heap in the JS runners (hakmem, the limit, the MemPools). */
 export const HEAP_BYTES = 64 << 20;
+
+/**
+ * hakmem's memory words (packages/arena/src/layout.ts, control block words from the heap's base):
+ * COMMITTED_PAGES = 32, USED_PAGES = 40, pages of 4 KiB. The bench reads them as any reader may,
+ * with Atomics.load; test/memory.test.ts checks them against heap.stats().
+ */
+const C_COMMITTED_PAGES = 32;
+const C_USED_PAGES = 40;
+const PAGE_BYTES = 4096;
+
+export function hakmemProbe(heap: { buffer: SharedArrayBuffer; byteOffset: number }): MemoryProbe {
+  const ctrl = heap.byteOffset >>> 2;
+  return {
+    kind: 'reserved',
+    main: 'reserved',
+    source: {
+      buffer: heap.buffer,
+      words: [
+        { name: 'reserved', index: ctrl + C_USED_PAGES, scale: PAGE_BYTES },
+        { name: 'committed', index: ctrl + C_COMMITTED_PAGES, scale: PAGE_BYTES },
+      ],
+    },
+  };
+}
+
+/** thi.ng's MemPool and smo's MemoryBuffer keep their state at the buffer's start: top is word 2. */
+export function poolTopProbe(buffer: SharedArrayBuffer): MemoryProbe {
+  return { kind: 'pool-top', main: 'top', source: { buffer, words: [{ name: 'top', index: 2, scale: 1 }] } };
+}
 
 /** Live slots of an offset table (0 = empty). */
 export function liveOffsets(slots: Int32Array): number {

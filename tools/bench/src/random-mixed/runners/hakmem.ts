@@ -2,7 +2,7 @@
 import { createHeap, type Heap } from 'hakmem';
 import type { MixedParams } from '../params.js';
 import type { CallCounts, MixedRunner } from '../runner.js';
-import { fingerprintOffsets, HEAP_BYTES, heapCheck, liveOffsets } from './common.js';
+import { fingerprintOffsets, HEAP_BYTES, hakmemProbe, heapCheck, liveOffsets } from './common.js';
 
 type HeapOps = Pick<Heap, 'alloc' | 'free'>;
 
@@ -97,4 +97,5 @@ export const runner: MixedRunner<HakmemInst> = {
     return calls;
   },
   check: (s) => heapCheck(s.heap),
+  memory: (s) => hakmemProbe(s.heap),
 };

@@ -118,4 +118,6 @@ export const runner: MixedRunner<Limit> = {
   drain,
   live: (s) => liveOffsets(s.slots),
   fingerprint: (s) => fingerprintOffsets(s.slots, s.u8),
+  // the bump pointer only grows: its value after a loop is its peak
+  memory: (s) => ({ kind: 'bump', main: 'bump', read: () => ({ bump: s.top }) }),
 };

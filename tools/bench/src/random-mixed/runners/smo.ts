@@ -12,7 +12,7 @@
 import { tsImport } from 'tsx/esm/api';
 import type { MixedParams } from '../params.js';
 import type { CallCounts, MixedRunner } from '../runner.js';
-import { fingerprintOffsets, HEAP_BYTES, liveOffsets } from './common.js';
+import { fingerprintOffsets, HEAP_BYTES, liveOffsets, poolTopProbe } from './common.js';
 
 /** The part of MemoryBuffer this benchmark uses (its own types do not compile under NodeNext). */
 interface MemoryBufferOps {
@@ -98,6 +98,7 @@ export const runner: MixedRunner<SmoInst> = {
   drain,
   live: (s) => liveOffsets(s.slots),
   fingerprint: (s) => fingerprintOffsets(s.slots, s.u8),
+  memory: (s) => poolTopProbe(s.u8.buffer as SharedArrayBuffer),
   instrument(s) {
     const calls: CallCounts = { allocs: 0, frees: 0 };
     const mem = s.mem;

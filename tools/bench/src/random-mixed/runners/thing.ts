@@ -6,7 +6,7 @@
 import { MemPool } from '@thi.ng/malloc';
 import type { MixedParams } from '../params.js';
 import type { CallCounts, MixedRunner } from '../runner.js';
-import { fingerprintOffsets, HEAP_BYTES, liveOffsets } from './common.js';
+import { fingerprintOffsets, HEAP_BYTES, liveOffsets, poolTopProbe } from './common.js';
 
 type PoolOps = Pick<MemPool, 'malloc' | 'free'>;
 
@@ -83,6 +83,7 @@ export const runner: MixedRunner<ThingInst> = {
   drain,
   live: (s) => liveOffsets(s.slots),
   fingerprint: (s) => fingerprintOffsets(s.slots, s.u8),
+  memory: (s) => poolTopProbe(s.u8.buffer as SharedArrayBuffer),
   instrument(s) {
     const calls: CallCounts = { allocs: 0, frees: 0 };
     const pool = s.pool;
