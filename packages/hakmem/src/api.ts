@@ -15,7 +15,7 @@ import {
 } from '@hakmem/pool-diagnostics';
 import { closedError, type HeapCore } from './core.js';
 import { learningWords } from './learning.js';
-import { arrayBytes, blockOfView, checkBlock, makeView, type HeapView, type TypedArray, type TypedArrayConstructor } from './typed.js';
+import { arrayBytes, blockOfView, checkBlock, makeView, type HeapArray, type TypedArray, type TypedArrayConstructor } from './typed.js';
 import type { Views } from './views.js';
 
 /**
@@ -139,13 +139,13 @@ export function HeapApi<T extends CacheClass>(Base: T) {
      * non-negative integer or too large for the heap, HAKMEM_BAD_OPTION for a `type` that is not
      * a typed array constructor.
      */
-    mallocAs<C extends TypedArrayConstructor>(type: C, count: number): HeapView<C> | undefined {
+    mallocAs<C extends TypedArrayConstructor>(type: C, count: number): HeapArray<C> | undefined {
       const p = this.alloc(arrayBytes(type, count));
       return p === 0 ? undefined : makeView(type, this.buffer, p, count);
     }
 
     /** `mallocAs`, zeroed. */
-    callocAs<C extends TypedArrayConstructor>(type: C, count: number): HeapView<C> | undefined {
+    callocAs<C extends TypedArrayConstructor>(type: C, count: number): HeapArray<C> | undefined {
       const bytes = arrayBytes(type, count);
       const p = this.alloc(bytes);
       if (p === 0) return undefined;
@@ -170,7 +170,7 @@ export function HeapApi<T extends CacheClass>(Base: T) {
      * pointer and the count, not the view), or after the buffer has grown. Checked: `ptr` must
      * start a live block of this heap and the elements fit in it (else a HeapError).
      */
-    view<C extends TypedArrayConstructor>(type: C, ptr: number, count: number): HeapView<C> {
+    view<C extends TypedArrayConstructor>(type: C, ptr: number, count: number): HeapArray<C> {
       this.assertOpen();
       checkBlock(this.core.r, ptr, arrayBytes(type, count));
       return makeView(type, this.buffer, ptr, count);

@@ -34,8 +34,8 @@ export type TypedArrayConstructor =
   | BigInt64ArrayConstructor
   | BigUint64ArrayConstructor;
 
-/** The view a constructor makes over the heap's buffer: `HeapView<Float64ArrayConstructor>` is `Float64Array<SharedArrayBuffer>`. */
-export type HeapView<C extends TypedArrayConstructor> = C extends Int8ArrayConstructor ? Int8Array<SharedArrayBuffer>
+/** The view a constructor makes over the heap's buffer: `HeapArray<Float64ArrayConstructor>` is `Float64Array<SharedArrayBuffer>`. */
+export type HeapArray<C extends TypedArrayConstructor> = C extends Int8ArrayConstructor ? Int8Array<SharedArrayBuffer>
   : C extends Uint8ArrayConstructor ? Uint8Array<SharedArrayBuffer>
   : C extends Uint8ClampedArrayConstructor ? Uint8ClampedArray<SharedArrayBuffer>
   : C extends Int16ArrayConstructor ? Int16Array<SharedArrayBuffer>
@@ -65,8 +65,8 @@ export function arrayBytes(type: unknown, count: number): number {
 }
 
 /** A view of `count` elements of `type` at `p` in `buffer` (the caller has checked both). */
-export function makeView<C extends TypedArrayConstructor>(type: C, buffer: SharedArrayBuffer, p: number, count: number): HeapView<C> {
-  return new (type as unknown as AnyCtor)(buffer, p, count) as HeapView<C>;
+export function makeView<C extends TypedArrayConstructor>(type: C, buffer: SharedArrayBuffer, p: number, count: number): HeapArray<C> {
+  return new (type as unknown as AnyCtor)(buffer, p, count) as HeapArray<C>;
 }
 
 /**
