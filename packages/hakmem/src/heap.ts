@@ -13,8 +13,7 @@ export interface Heap {
    * Give back the block at `p` (0: nothing), or the block a view from `mallocAs`/`callocAs`/
    * `reallocArray`/`view` covers. Misuse throws a HeapError with a code and leaves the heap intact.
    */
-  free(p: number): void;
-  free(view: TypedArray): void;
+  free(p: number | TypedArray): void;
   /** What a Worker passes to `attachHeap` to get a `Heap`. */
   get handle(): HeapHandle<false>;
 }
