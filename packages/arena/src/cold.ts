@@ -19,6 +19,7 @@ function pause(i32: Int32Array, w: number, v: number): void {
   if (canWait()) Atomics.wait(i32, w, v, 1);
 }
 
+/** A worker's side of stop-the-world: its cold paths run inside the gate, and wait while the heap is stopped. */
 export class ColdGate {
   private depth = 0;
   private readonly coldW: number;
@@ -102,6 +103,7 @@ export function stopTheWorld(r: Region, me: number, timeoutMs = 2000): void {
 /** The stopper id of a reader that holds no slot (diagnostics): never a slot index (slots < 255). */
 export const OBSERVER = 255;
 
+/** End a stop-the-world: clear STW and wake the waiting workers. */
 export function resumeTheWorld(r: Region): void {
   Atomics.store(r.i32, r.ctrl + C.STW, 0);
   Atomics.notify(r.i32, r.ctrl + C.STW);

@@ -33,6 +33,7 @@ export interface HeapHandle<H extends boolean = false> {
   headerless: H;
 }
 
+/** The learner's part of `stats()`. */
 export interface LearningStats {
   /** the event ring: pushed, dropped (full / lost races), consumed, pending, drop rate */
   ring: RingCounters;
@@ -40,6 +41,7 @@ export interface LearningStats {
   learner: LearnerSnapshot;
 }
 
+/** What `heap.stats()` returns: the region's figures, the learner's, and this worker's counters. */
 export interface HeapStats extends RegionStats {
   /** Box 3, when the heap was created with learning (the default); null otherwise */
   learning: LearningStats | null;
