@@ -8,11 +8,12 @@
  * Every public method runs inside the slot's cold gate (cold.ts), so a reclaim sees it whole.
  */
 import { HeapError, HeapErrorCode } from './errors.js';
-import { C, DEBUG_CONTRACTS, EV, NO_OWNER, NOT_LISTED, PAGE_SIZE, S, slotHead, slotPartial, SP } from './layout.js';
+import { C, COLLECT_REQUEST, DEBUG_CONTRACTS, EV, NO_OWNER, NOT_LISTED, PAGE_SIZE, S, SLOT_ATTACHED, slotHead, slotPartial, SP } from './layout.js';
 import type { Region } from './region.js';
-import { ColdGate } from './cold.js';
+import { ColdGate, whileStopped } from './cold.js';
+import { slotState } from './slots.js';
 import { allocLarge, freeLarge } from './large.js';
-import { acquire, release } from './lock.js';
+import { lockArena, unlockArena } from './lock.js';
 import { blockAddr, freeRun, isListed, listPush, listRemove, newRun, spanOf } from './spans.js';
 import { cacheBase, ORPHAN_SLOT, ST_REMOTE, ST_SPAN, tag } from './tags.js';
 import { fault } from './fault.js';
@@ -39,9 +40,15 @@ export class SlotBackend {
   readonly gate: ColdGate;
   private readonly contracts: boolean;
 
+  /**
+   * `lockId`: who takes the arena lock for this slot's work, the slot itself unless a stopper
+   * works on another slot's behalf (collect): a lock must name a thread that can die, so that a
+   * waiter can take it over if it does.
+   */
   constructor(
     readonly r: Region,
     readonly slot: number,
+    private readonly lockId = slot,
   ) {
     const l = r.layout;
     this.nc = l.numClasses;
@@ -76,11 +83,10 @@ export class SlotBackend {
   }
 
   private take(cls: number, n: number, out: Int32Array): number {
-    this.r.sync();
     this.cHead = this.cTail = this.cN = 0;
-    this.collect(cls);
+    this.takeInbox(cls);
     fault('refill.collected');
-    this.takeOrphans(cls, true);
+    this.takeOrphans(cls, n);
     while (this.cN < n) {
       let pg = this.r.i32[this.partialW + cls];
       if (pg < 0 && (pg = this.newSpan(cls)) < 0) break;
@@ -104,7 +110,6 @@ export class SlotBackend {
 
   private giveBackChain(cls: number, head: number, n: number): void {
     const r = this.r;
-    r.sync();
     let p = head;
     for (let k = 0; k < n; k++) {
       const next = r.i32[(p >>> 2) + r.linkDelta];
@@ -128,20 +133,46 @@ export class SlotBackend {
     }
   }
 
+  /** Release this slot's empty spans (inside its gate, or for another slot with the heap stopped). */
   private trimAll(): void {
     const i32 = this.r.i32;
     for (let cls = 0; cls < this.nc; cls++) {
-      this.collect(cls);
-      this.takeOrphans(cls, false);
+      this.takeInbox(cls);
+      this.takeOrphans(cls, 0);
       for (let pg = i32[this.partialW + cls]; pg >= 0; ) {
         const w = this.r.rec(pg);
         const next = i32[w + SP.NEXT];
         if (i32[w + SP.NFREE] === i32[w + SP.BUMP]) {
           listRemove(this.r, this.partialW + cls, pg);
-          freeRun(this.r, pg, this.slot);
+          freeRun(this.r, pg, this.lockId);
         }
         pg = next;
       }
+    }
+  }
+
+  /**
+   * Heap-wide collect, before an allocation is declared impossible (mimalloc's mi_collect): with
+   * the heap stopped, every worker's inboxes go back to their spans and every span with no block
+   * out is released, abandoned ones included; and every worker is asked (C.DIAG_EPOCH's high
+   * half, which the refill engine watches) to give its cache back at its next refill or drain.
+   * Caches cannot be taken from outside: their lists are their owners' hot path. Returns false if
+   * the heap could not be stopped (nothing was done).
+   */
+  collect(): boolean {
+    const r = this.r;
+    try {
+      whileStopped(r, this.slot, () => {
+        Atomics.add(r.i32, r.ctrl + C.DIAG_EPOCH, COLLECT_REQUEST);
+        for (let s = 0; s < r.layout.numSlots; s++) {
+          if (s === this.slot) this.trimAll();
+          else if (slotState(r, s) === SLOT_ATTACHED) new SlotBackend(r, s, this.slot).trimAll();
+        }
+      });
+      return true;
+    } catch (e) {
+      if ((e as HeapError).code === HeapErrorCode.BUSY) return false;
+      throw e;
     }
   }
 
@@ -168,13 +199,13 @@ export class SlotBackend {
   collectInbox(cls: number): void {
     this.gate.enter();
     try {
-      this.collect(cls);
+      this.takeInbox(cls);
     } finally {
       this.gate.exit();
     }
   }
 
-  private collect(cls: number): void {
+  private takeInbox(cls: number): void {
     const r = this.r;
     const w = this.inboxW + cls;
     if (Atomics.load(r.i32, w) === 0) return;
@@ -199,43 +230,54 @@ export class SlotBackend {
         return pg;
       }
     }
-    const pg = newRun(r, r.spanPages[cls], cls, this.slot, this.slot);
+    const pg = newRun(r, r.spanPages[cls], cls, this.slot, this.lockId);
     if (pg >= 0) listPush(r, this.partialW + cls, pg);
     return pg;
   }
 
   /** Pop an abandoned span of `cls` and make it this slot's; -1 if none. */
   private adopt(cls: number): number {
+    const r = this.r;
     const headW = this.orphanW + this.nc + cls;
-    for (let pg = Atomics.load(this.r.i32, headW); pg >= 0; pg = Atomics.load(this.r.i32, headW)) {
-      if (this.adoptSpan(pg, cls)) return pg;
-    }
-    return -1;
+    if (Atomics.load(r.i32, headW) < 0) return -1;
+    lockArena(r, this.lockId);
+    const pg = Atomics.load(r.i32, headW);
+    if (pg >= 0) this.unlinkAbandoned(pg, cls);
+    unlockArena(r);
+    return pg;
   }
 
   /**
-   * Make abandoned span `pg` this slot's (under the arena lock: the abandoned list is shared).
-   * False if another worker adopted it first.
+   * Adopt span `pg` if it is still an abandoned span of `cls` (the arena lock guards the
+   * abandoned lists: another worker may have adopted it, emptied and released it, and its pages
+   * may now be a large block or a span of another class). False if it is not.
    */
   private adoptSpan(pg: number, cls: number): boolean {
     const r = this.r;
+    lockArena(r, this.lockId);
     const i32 = r.i32;
-    if (acquire(i32, r.ctrl + C.ARENA_LOCK, r.ctrl + C.LOCK_HOLDER, this.slot)) r.waits++;
     const w = r.rec(pg);
-    const ok = Atomics.load(i32, w + SP.OWNER) === NO_OWNER;
-    if (ok) {
-      fault('adopt.unlinking');
-      const next = i32[w + SP.NEXT];
-      const prev = i32[w + SP.PREV];
-      if (prev >= 0) i32[r.rec(prev) + SP.NEXT] = next;
-      else Atomics.store(i32, this.orphanW + this.nc + cls, next);
-      if (next >= 0) i32[r.rec(next) + SP.PREV] = prev;
-      i32[w + SP.NEXT] = -1;
-      i32[w + SP.PREV] = NOT_LISTED;
-      Atomics.store(i32, w + SP.OWNER, this.slot);
-    }
-    release(i32, r.ctrl + C.ARENA_LOCK, r.ctrl + C.LOCK_HOLDER);
+    const ok = Atomics.load(i32, w + SP.HEAD) === pg + 1 && (Atomics.load(i32, w + SP.INFO) & 0xff) === cls &&
+      Atomics.load(i32, w + SP.OWNER) === NO_OWNER && i32[w + SP.PREV] !== NOT_LISTED;
+    if (ok) this.unlinkAbandoned(pg, cls);
+    unlockArena(r);
     return ok;
+  }
+
+  /** Take abandoned span `pg` off its class's list and make it this slot's (arena lock held). */
+  private unlinkAbandoned(pg: number, cls: number): void {
+    const r = this.r;
+    const i32 = r.i32;
+    const w = r.rec(pg);
+    fault('adopt.unlinking');
+    const next = i32[w + SP.NEXT];
+    const prev = i32[w + SP.PREV];
+    if (prev >= 0) i32[r.rec(prev) + SP.NEXT] = next;
+    else Atomics.store(i32, this.orphanW + this.nc + cls, next);
+    if (next >= 0) i32[r.rec(next) + SP.PREV] = prev;
+    i32[w + SP.NEXT] = -1;
+    i32[w + SP.PREV] = NOT_LISTED;
+    Atomics.store(i32, w + SP.OWNER, this.slot);
   }
 
   /** Move up to `want` blocks from span `pg` to the chain: its free list first, then fresh blocks. */
@@ -282,24 +324,28 @@ export class SlotBackend {
 
   /**
    * Blocks of abandoned spans (their owner left): this slot adopts their spans (so the blocks
-   * return to a span when drained, and a span can be released again), and `toCache` puts the
-   * blocks in the chain being built, else back in their spans.
+   * return to a span when drained, and a span can be released again), and puts blocks in the
+   * chain being built until it holds `want`, the rest back in their spans.
    */
-  private takeOrphans(cls: number, toCache: boolean): void {
+  private takeOrphans(cls: number, want: number): void {
     const r = this.r;
     const w = this.orphanW + cls;
     if (Atomics.load(r.i32, w) === 0) return;
     let p = Atomics.exchange(r.i32, w, 0);
+    let gaveBack = false;
     for (let n = maxBlocks(r); p !== 0; n--) {
       if (n === 0) throw damagedList(`abandoned-span inbox of class ${cls}`);
       const next = r.i32[(p >>> 2) + r.linkDelta];
       const pg = spanOf(r, p);
       if (Atomics.load(r.i32, r.rec(pg) + SP.OWNER) === NO_OWNER) this.adoptSpan(pg, cls);
-      if (toCache) this.append(p, cls);
-      else this.giveBack(p, cls);
+      if (this.cN < want) this.append(p, cls);
+      else {
+        this.giveBack(p, cls);
+        gaveBack = true;
+      }
       p = next;
     }
-    if (!toCache) this.flushRemote(cls);
+    if (gaveBack) this.flushRemote(cls);
   }
 
   private giveBack(p: number, cls: number): void {
@@ -323,7 +369,7 @@ export class SlotBackend {
     // An empty span goes back to the arena unless it is this class's only span (hysteresis).
     if (nfree === i32[w + SP.BUMP] && (i32[headW] !== pg || i32[w + SP.NEXT] >= 0)) {
       listRemove(r, headW, pg);
-      freeRun(r, pg, this.slot);
+      freeRun(r, pg, this.lockId);
     }
   }
 

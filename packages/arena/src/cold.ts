@@ -1,18 +1,29 @@
 /**
- * Stop-the-world for reclaim, detach, validate and stats. Every cold path of a worker (refill,
- * drain, trim, large blocks) runs inside its slot's gate: COLD = 1 while it runs. A thread that
- * needs the heap quiet sets STW, then waits until no attached worker is inside a cold path.
- * Dekker-style, both sides with sequentially consistent Atomics: a worker stores COLD then loads
- * STW; the stopper stores STW then loads each COLD, so at least one of them sees the other.
+ * Stop-the-world for reclaim, detach, collect, validate and stats. Every cold path of a worker
+ * (refill, drain, trim, large blocks) runs inside its slot's gate: COLD = 1 while it runs. A
+ * thread that needs the heap quiet takes STW (its id + 1), then waits until no attached or fenced
+ * worker is inside a cold path. Dekker-style, both sides with sequentially consistent Atomics: a
+ * worker stores COLD then loads STW (and its own slot state); the stopper stores STW (or the
+ * fence) then loads each COLD, so at least one of them sees the other.
  * Hot paths (pop, push) never look at any of this: they touch only their own slot and blocks.
+ *
+ * A stop is never left held for good: a slot stopper that is gone (DEAD, or being reclaimed) is
+ * released by whoever waits on it, and an observer (a diagnostics reader, which holds no slot:
+ * ids from OBSERVER_BASE, numbered so that two readers never share one) is released once a waiter
+ * has seen the same stop held for OBSERVER_LEASE_MS. A gate entered by a worker whose slot was
+ * fenced (declared terminated) throws HAKMEM_RECLAIMED instead of touching anything.
  */
 import { HeapError, HeapErrorCode } from './errors.js';
-import { C, S, SLOT_ATTACHED, SLOT_DEAD } from './layout.js';
+import { fault } from './fault.js';
+import { C, S, SLOT_ATTACHED, SLOT_FENCED } from './layout.js';
 import { canWait } from './lock.js';
 import type { Region } from './region.js';
-import { fault } from './fault.js';
+import { slotIsGone, slotWord } from './slots.js';
 
-const slotW = (r: Region, s: number) => (r.layout.slots >>> 2) + s * r.layout.slotWords;
+/** Stopper ids of readers that hold no slot start here (slots are 0..254). */
+export const OBSERVER_BASE = 256;
+/** How long a waiter lets one observer's stop stand before it takes it as abandoned. */
+export const OBSERVER_LEASE_MS = 5000;
 
 /** Wait (briefly, with a timeout) while i32[w] === v; spins where Atomics.wait is not allowed. */
 function pause(i32: Int32Array, w: number, v: number): void {
@@ -23,29 +34,39 @@ function pause(i32: Int32Array, w: number, v: number): void {
 export class ColdGate {
   private depth = 0;
   private readonly coldW: number;
+  private readonly stateW: number;
   private readonly stwW: number;
 
   constructor(
     readonly r: Region,
     readonly slot: number,
   ) {
-    this.coldW = slotW(r, slot) + S.COLD;
+    this.coldW = slotWord(r, slot, S.COLD);
+    this.stateW = slotWord(r, slot, S.STATE);
     this.stwW = r.ctrl + C.STW;
   }
 
   enter(): void {
     if (this.depth++ > 0) return;
+    const r = this.r;
     for (;;) {
-      const i32 = this.r.i32;
+      const i32 = r.i32;
       Atomics.store(i32, this.coldW, 1);
       fault('gate.entered');
       const stw = Atomics.load(i32, this.stwW);
-      if (stw === 0 || stw === this.slot + 1) return; // nobody stopping, or we are
+      if (stw === 0 || stw === this.slot + 1) break; // nobody stopping, or we are
       Atomics.store(i32, this.coldW, 0);
       Atomics.notify(i32, this.coldW);
-      this.r.waits++;
-      waitForWorld(this.r, stw);
+      r.waits++;
+      waitForWorld(r, stw);
     }
+    if (Atomics.load(r.i32, this.stateW) !== SLOT_ATTACHED) {
+      this.depth--;
+      Atomics.store(r.i32, this.coldW, 0);
+      throw new HeapError(HeapErrorCode.RECLAIMED, `worker slot ${this.slot} was reclaimed: this worker was declared terminated`);
+    }
+    // every cold path works on views of the buffer as it is now
+    r.sync();
   }
 
   exit(): void {
@@ -56,25 +77,33 @@ export class ColdGate {
   }
 }
 
-/** While STW is held: wait; take it over if its holder is dead (it would never let go). */
+/** While STW is held: wait; release it if its holder is gone (it would never let go). */
 function waitForWorld(r: Region, stw: number): void {
   const i32 = r.i32;
   const w = r.ctrl + C.STW;
+  const since = performance.now();
   while (Atomics.load(i32, w) === stw) {
-    if (stw - 1 < r.layout.numSlots && Atomics.load(i32, slotW(r, stw - 1) + S.STATE) === SLOT_DEAD) {
-      // the holder died inside a reclaim or detach: release it; the next stopper repairs
-      Atomics.compareExchange(i32, w, stw, 0);
-      Atomics.notify(i32, w);
+    const holder = stw - 1;
+    const abandoned = holder >= OBSERVER_BASE ? performance.now() - since > OBSERVER_LEASE_MS : slotIsGone(r, holder);
+    if (abandoned) {
+      // the next stopper repairs what the gone holder left half done (reclaim.ts, repair.ts)
+      if (Atomics.compareExchange(i32, w, stw, 0) === stw) Atomics.notify(i32, w);
       return;
     }
     pause(i32, w, stw);
   }
 }
 
+/** A stopper id for a reader that holds no slot: never shared with another reader. */
+export function observerId(r: Region): number {
+  return OBSERVER_BASE + (Atomics.add(r.i32, r.ctrl + C.OBSERVER_SEQ, 1) & 0xffff);
+}
+
 /**
- * Take STW for slot `me` and wait until every other attached worker is outside its cold paths.
- * Throws HAKMEM_BUSY if one stays inside for `timeoutMs` (a worker that died but is not marked
- * dead yet, or one stuck in a very long operation): STW is released then.
+ * Take STW for `me` (a slot, or an observerId) and wait until every other attached or fenced
+ * worker is outside its cold paths. Throws HAKMEM_BUSY if one stays inside for `timeoutMs` (a
+ * worker that died but is not marked dead yet, or one stuck in a very long operation): STW is
+ * released then.
  */
 export function stopTheWorld(r: Region, me: number, timeoutMs = 2000): void {
   const w = r.ctrl + C.STW;
@@ -89,24 +118,23 @@ export function stopTheWorld(r: Region, me: number, timeoutMs = 2000): void {
   const l = r.layout;
   for (let s = 0; s < l.numSlots; s++) {
     if (s === me) continue;
-    const sw = slotW(r, s);
-    while (Atomics.load(r.i32, sw + S.STATE) === SLOT_ATTACHED && Atomics.load(r.i32, sw + S.COLD) === 1) {
+    const sw = slotWord(r, s, 0);
+    for (;;) {
+      const st = Atomics.load(r.i32, sw + S.STATE);
+      if ((st !== SLOT_ATTACHED && st !== SLOT_FENCED) || Atomics.load(r.i32, sw + S.COLD) !== 1) break;
       if (performance.now() > deadline) {
-        resumeTheWorld(r);
+        resumeTheWorld(r, me);
         throw busy(`worker slot ${s} stayed inside a cold path for ${timeoutMs} ms (dead but not marked dead?)`);
       }
       pause(r.i32, sw + S.COLD, 1);
     }
   }
+  r.sync();
 }
 
-/** The stopper id of a reader that holds no slot (diagnostics): never a slot index (slots < 255). */
-export const OBSERVER = 255;
-
-/** End a stop-the-world: clear STW and wake the waiting workers. */
-export function resumeTheWorld(r: Region): void {
-  Atomics.store(r.i32, r.ctrl + C.STW, 0);
-  Atomics.notify(r.i32, r.ctrl + C.STW);
+/** Release a stop `me` holds (and only one it holds: a stop taken over from it stays). */
+export function resumeTheWorld(r: Region, me: number): void {
+  if (Atomics.compareExchange(r.i32, r.ctrl + C.STW, me + 1, 0) === me + 1) Atomics.notify(r.i32, r.ctrl + C.STW);
 }
 
 /** Run `f` with the heap stopped for everyone but `me`. */
@@ -115,7 +143,7 @@ export function whileStopped<T>(r: Region, me: number, f: () => T): T {
   try {
     return f();
   } finally {
-    resumeTheWorld(r);
+    resumeTheWorld(r, me);
   }
 }
 

@@ -7,7 +7,7 @@ import { LARGE_CLASS, PAGE_SIZE, SP } from './layout.js';
 import { largeTag } from './large.js';
 import type { Region } from './region.js';
 import { runClass } from './spans.js';
-import { ST_ALLOC, ST_CACHE, ST_LARGE, ST_REMOTE, ST_SPAN, tagClass, tagSalt, tagState } from './tags.js';
+import { ST_ALLOC, ST_CACHE, ST_FREEING, ST_LARGE, ST_REMOTE, ST_SPAN, tagClass, tagSalt, tagState } from './tags.js';
 
 /** `classify`: a live small block. */
 export const LIVE_SMALL = 1;
@@ -41,6 +41,9 @@ export function classify(r: Region, p: number): number {
   if (cls === LARGE_CLASS) {
     if (p !== start + r.hdr) throw interior(p, start + r.hdr);
     if (r.hdr === 0 || r.i32[(p >>> 2) - 2] === largeTag(r)) return LIVE_LARGE;
+    if (tagSalt(r.i32[(p >>> 2) - 2]) === r.salt && tagState(r.i32[(p >>> 2) - 2]) === ST_FREEING) {
+      throw new HeapError(E.DOUBLE_FREE, `double free of large block ${p}: it is being freed`, p);
+    }
     throw badHeader(p, r.i32[(p >>> 2) - 2]);
   }
   const stride = r.stride[cls];

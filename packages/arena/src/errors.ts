@@ -32,6 +32,8 @@ export const HeapErrorCode = {
   BUSY: 'HAKMEM_BUSY',
   /** a slot that is not in the state the call needs (reclaim of a live slot, detach twice) */
   BAD_SLOT: 'HAKMEM_BAD_SLOT',
+  /** this worker's slot was fenced or reclaimed (it was declared terminated): its heap refuses cold paths */
+  RECLAIMED: 'HAKMEM_RECLAIMED',
 } as const;
 export type HeapErrorCode = (typeof HeapErrorCode)[keyof typeof HeapErrorCode];
 

@@ -1,8 +1,9 @@
 export { Region, MAX_HEAP_END, type CreateRegionOptions } from './region.js';
 export { SlotBackend, pushChain } from './backend.js';
-export { ColdGate, stopTheWorld, resumeTheWorld, whileStopped, OBSERVER } from './cold.js';
-export { claimSlot, markDead, slotState, slotsOfThread, slotsIn, resetSlot, slotWord, foldCounters } from './slots.js';
+export { ColdGate, stopTheWorld, resumeTheWorld, whileStopped, observerId, OBSERVER_BASE, OBSERVER_LEASE_MS } from './cold.js';
+export { claimSlot, unclaimSlots, markDead, fenceSlot, freeSlot, slotIsGone, slotState, slotsOfThread, slotsIn, resetSlot, slotWord, foldCounters } from './slots.js';
 export { detachSlot, reclaimSlot, repairArena, abandonSpan, type ReclaimReport } from './reclaim.js';
+export { lockArena, unlockArena, lockHolder } from './lock.js';
 export { HeapError, HeapErrorCode, badSize } from './errors.js';
 export { classify, usableSize, LIVE_SMALL, LIVE_LARGE } from './diagnose.js';
 export { allocLarge, freeLarge, largePages } from './large.js';
@@ -12,7 +13,7 @@ export { classGeometry, type ClassGeometry } from './classes.js';
 export { forEachRun, type RunInfo } from './walk.js';
 export {
   C, S, SP, COUNTERS_OFF, COUNTERS_HITS, COUNTERS_LOW_WATER, PAGE_SIZE, PAGE_SHIFT, LAYOUT_VERSION, SLOT_FREE, SLOT_ATTACHED, SLOT_DEAD,
-  SLOT_RECLAIMING, slotHead, slotRoom, slotHits, slotMaxRoom, slotBound, slotPartial, slotCounters, computeLayout,
+  SLOT_RECLAIMING, SLOT_FENCED, slotHead, slotRoom, slotHits, slotMaxRoom, slotBound, slotPartial, slotCounters, computeLayout,
   metadataBytes, type Layout, EV, MISC_WORDS, CN, CN_WORDS, Q, Q_WORDS, TOT, TOT_WORDS, DEBUG_CONTRACTS, DEBUG_LOG_DROPS,
 } from './layout.js';
 export { allocBase, cacheBase, tag, tagState, tagSlot, tagClass, ST_ALLOC, ST_CACHE, ST_SPAN, ST_REMOTE, ST_LARGE, ORPHAN_SLOT } from './tags.js';

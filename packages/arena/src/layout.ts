@@ -8,8 +8,9 @@
 
 export const MAGIC = 0x484b4d4d; // "HKMM"
 // 3: quad word 2 counts hits (was allocs); a heap of another version is refused on attach.
+// 4: the arena lock word holds its holder (LOCK_HOLDER gone), FENCED slots, FREEING large blocks.
 /** The layout version written in the control block; a heap of another version is refused on attach. */
-export const LAYOUT_VERSION = 3;
+export const LAYOUT_VERSION = 4;
 
 /** log2 of the page size. */
 export const PAGE_SHIFT = 12;
@@ -45,8 +46,10 @@ export const C = {
   // Cross-worker words start on their own cache line.
   COMMITTED_PAGES: 32,
   GROW_GEN: 33,
+  /** the arena lock: holder's slot + 1, 0 when free (lock.ts) */
   ARENA_LOCK: 34,
-  LOCK_HOLDER: 35,
+  /** threads napping on the arena lock (the releaser notifies only if there are any) */
+  LOCK_WAITERS: 35,
   CLOSED: 36,
   STW: 37,
   PAGE_HINT: 38,
@@ -56,11 +59,22 @@ export const C = {
   DEBUG: 41,
   /** hot-path counters, set at creation: COUNTERS_OFF, COUNTERS_HITS or COUNTERS_LOW_WATER */
   COUNTERS: 42,
-  /** diagnostics interval: bumped by a reader; an owner resets its low-water marks when it moves */
+  /**
+   * Low 16 bits: the diagnostics interval, bumped by a reader (an owner resets its low-water marks
+   * when it moves). High 16 bits: heap-wide collect requests (COLLECT_REQUEST each): an owner gives
+   * its cache back at its next refill or drain when they move.
+   */
   DIAG_EPOCH: 43,
+  /** observers (diagnostics readers) numbered for their stops: STW = OBSERVER_BASE + n + 1 */
+  OBSERVER_SEQ: 44,
+  /** the most a worker's cache may hold idle, in KiB (0: the default bounds); set at creation */
+  MAX_CACHED_KIB: 45,
   /** counters of slots given back (detach, reclaim), per heap: EV_* (6 words) */
   TOTAL_MISC: 48,
 } as const;
+
+/** what a heap-wide collect adds to C.DIAG_EPOCH */
+export const COLLECT_REQUEST = 1 << 16;
 
 /** Control word DEBUG bit: count contract violations. */
 export const DEBUG_CONTRACTS = 1;
@@ -138,6 +152,8 @@ export const SLOT_ATTACHED = 1;
 export const SLOT_DEAD = 2;
 /** Slot state: being reclaimed by another worker. */
 export const SLOT_RECLAIMING = 3;
+/** declared terminated but maybe still running (a browser Worker after terminate()): its cold paths refuse */
+export const SLOT_FENCED = 4;
 
 /** Span table: one record per page; the span's fields live in the record of its first page. */
 export const SP = {

@@ -1,18 +1,14 @@
 /**
  * The page allocator: a bitmap of 4 KiB pages (1 = in a run), first fit from a hint, growth of a
- * growable buffer when nothing fits. Every call takes the arena lock; callers are cold paths
- * (a new span, a span given back, a large block).
+ * growable buffer when nothing fits. The caller holds the arena lock (spans.ts: a run's pages and
+ * its records change together, under one hold of the lock).
  */
 import { C, PAGE_SIZE } from './layout.js';
-import { acquire, release } from './lock.js';
 import type { Region } from './region.js';
 import { fault } from './fault.js';
 
-/** Claim `n` contiguous pages; the page index, or -1 when the heap is full and cannot grow. */
-export function allocPages(r: Region, n: number, me: number): number {
-  const lockW = r.ctrl + C.ARENA_LOCK;
-  const holderW = r.ctrl + C.LOCK_HOLDER;
-  if (acquire(r.i32, lockW, holderW, me)) r.waits++;
+/** Claim `n` contiguous pages (lock held); the page index, or -1 when the heap is full and cannot grow. */
+export function claimPages(r: Region, n: number): number {
   let pg = findRun(r, n);
   while (pg < 0 && grow(r, n)) pg = findRun(r, n);
   if (pg >= 0) {
@@ -20,19 +16,16 @@ export function allocPages(r: Region, n: number, me: number): number {
     fault('pages.claimed');
     Atomics.add(r.i32, r.ctrl + C.USED_PAGES, n);
   }
-  release(r.i32, lockW, holderW);
-  if (Atomics.load(r.i32, r.ctrl + C.GROW_GEN) !== r.gen) r.refresh();
+  // views over the grown buffer before the caller writes into the new pages
+  r.sync();
   return pg;
 }
 
-export function freePages(r: Region, pg: number, n: number, me: number): void {
-  const lockW = r.ctrl + C.ARENA_LOCK;
-  const holderW = r.ctrl + C.LOCK_HOLDER;
-  if (acquire(r.i32, lockW, holderW, me)) r.waits++;
+/** Give `n` pages from `pg` back (lock held). */
+export function releasePages(r: Region, pg: number, n: number): void {
   setBits(r, pg, n, false);
   Atomics.sub(r.i32, r.ctrl + C.USED_PAGES, n);
   if (pg < Atomics.load(r.i32, r.ctrl + C.PAGE_HINT)) Atomics.store(r.i32, r.ctrl + C.PAGE_HINT, pg);
-  release(r.i32, lockW, holderW);
 }
 
 export function pageInUse(r: Region, pg: number): boolean {

@@ -12,10 +12,11 @@
 import type { SlotBackend } from './backend.js';
 import { maxBlocks, pushChain } from './backend.js';
 import { whileStopped } from './cold.js';
-import { C, LARGE_CLASS, NO_OWNER, NOT_LISTED, S, SLOT_DEAD, SLOT_RECLAIMING, slotBound, slotHead, slotRoom, SP } from './layout.js';
-import { acquire, release } from './lock.js';
+import { LARGE_CLASS, NO_OWNER, NOT_LISTED, S, SLOT_ATTACHED, SLOT_DEAD, SLOT_RECLAIMING, slotBound, slotHead, slotRoom, SP } from './layout.js';
+import { lockArena, unlockArena } from './lock.js';
+import { repairUnderLock } from './repair.js';
 import type { Region } from './region.js';
-import { cachedByWords, foldCounters, resetSlot, slotWord } from './slots.js';
+import { cachedByWords, foldCounters, freeSlot, resetSlot, slotWord } from './slots.js';
 import { blockAddr, freeRun } from './spans.js';
 import { ORPHAN_SLOT, ST_CACHE, ST_REMOTE, ST_SPAN, tag, tagSlot, tagState } from './tags.js';
 import { forEachRun } from './walk.js';
@@ -45,24 +46,26 @@ export function detachSlot(b: SlotBackend): void {
     fault('detach.resetting');
     resetSlot(r, b.slot);
   });
+  // after the stop is released: a slot that holds STW is never one another worker can claim
+  freeSlot(r, b.slot, SLOT_ATTACHED);
 }
 
-/** Reclaim slot `x` (marked DEAD) from thread `me`; null if someone else reclaimed it first. */
+/**
+ * Reclaim slot `x` (marked DEAD) from thread `me`; null if it is not dead. A reclaim cut short
+ * (its thread died) leaves `x` RECLAIMING: with the heap stopped nobody else is reclaiming, so
+ * the next reclaim takes it up again (every step below can be run twice).
+ */
 export function reclaimSlot(r: Region, me: number, x: number): ReclaimReport | null {
-  return whileStopped(r, me, () => {
+  const rep = whileStopped(r, me, () => {
     const stateW = slotWord(r, x, S.STATE);
-    if (Atomics.compareExchange(r.i32, stateW, SLOT_DEAD, SLOT_RECLAIMING) !== SLOT_DEAD) return null;
+    const st = Atomics.compareExchange(r.i32, stateW, SLOT_DEAD, SLOT_RECLAIMING);
+    if (st !== SLOT_DEAD && st !== SLOT_RECLAIMING) return null;
     fault('reclaim.claimed');
     const torn = Atomics.load(r.i32, slotWord(r, x, S.COLD)) === 1;
-    // its counters join the heap's totals (what it held cached by its words: exact unless torn)
-    foldCounters(r, x, cachedByWords(r, x));
     const rep: ReclaimReport = { slot: x, torn, blocks: 0, spansReleased: 0, spansAbandoned: 0, exact: true };
-    if (Atomics.load(r.i32, r.ctrl + C.LOCK_HOLDER) === x + 1) {
-      // it died holding the arena lock: nobody else is inside (the heap is stopped)
-      Atomics.store(r.i32, r.ctrl + C.LOCK_HOLDER, 0);
-      Atomics.store(r.i32, r.ctrl + C.ARENA_LOCK, 0);
-    }
-    repairArena(r);
+    // a lock it held is taken over; runs, large frees and lists it left half done are repaired
+    repairArena(r, me);
+    const cached = snapshotCached(r, x);
     if (r.hdr !== 0) rep.blocks = rebuildByTags(r, x);
     else {
       rep.blocks = rebuildByLists(r, x);
@@ -72,37 +75,26 @@ export function reclaimSlot(r: Region, me: number, x: number): ReclaimReport | n
     const d = disownSpans(r, x, me);
     rep.spansReleased = d.released;
     rep.spansAbandoned = d.abandoned;
+    // its counters join the heap's totals (what it held cached by its words: exact unless torn)
+    foldCounters(r, x, (cls) => cached[cls]);
     resetSlot(r, x);
     return rep;
   });
+  if (rep) freeSlot(r, x, SLOT_RECLAIMING);
+  return rep;
 }
 
-/** Runs whose records are incomplete are dropped; bitmap, used-page count and hint follow the records. */
-export function repairArena(r: Region): void {
-  const i32 = r.i32;
-  const end = r.committedPages();
-  for (let pg = 0; pg < end; pg++) {
-    const hw = r.rec(pg) + SP.HEAD;
-    const h = Atomics.load(i32, hw) - 1;
-    if (h < 0) continue;
-    const ok = h <= pg && Atomics.load(i32, r.rec(h) + SP.HEAD) === h + 1 && pg < h + (Atomics.load(i32, r.rec(h) + SP.INFO) >>> 8);
-    if (!ok) Atomics.store(i32, hw, 0);
-  }
-  let used = 0;
-  let hint = -1;
-  for (let wi = 0; wi * 32 < r.layout.maxPages; wi++) {
-    let bits = 0;
-    for (let k = 0; k < 32; k++) {
-      const pg = wi * 32 + k;
-      if (pg < end && Atomics.load(i32, r.rec(pg) + SP.HEAD) !== 0) {
-        bits |= 1 << k;
-        used++;
-      } else if (hint < 0 && pg < end) hint = pg;
-    }
-    Atomics.store(i32, r.bitmapW + wi, bits);
-  }
-  Atomics.store(i32, r.ctrl + C.USED_PAGES, used);
-  Atomics.store(i32, r.ctrl + C.PAGE_HINT, hint < 0 ? end : hint);
+/** What slot `x`'s lists held by its words, per class (read before its lists are rebuilt). */
+function snapshotCached(r: Region, x: number): Int32Array {
+  const f = cachedByWords(r, x);
+  return Int32Array.from({ length: r.layout.numClasses }, (_, cls) => f(cls));
+}
+
+/** Take the arena lock (over from a gone holder) and repair what a cut-short critical section left. */
+export function repairArena(r: Region, me: number): void {
+  lockArena(r, me);
+  repairUnderLock(r);
+  unlockArena(r);
 }
 
 /** Per-owner chains of blocks being routed back (owner + 1; 0: abandoned spans). */
@@ -253,14 +245,14 @@ function disownSpans(r: Region, x: number, me: number): { released: number; aban
 export function abandonSpan(r: Region, pg: number, cls: number, me: number): void {
   const i32 = r.i32;
   const headW = (r.layout.orphan >>> 2) + r.layout.numClasses + cls;
-  acquire(i32, r.ctrl + C.ARENA_LOCK, r.ctrl + C.LOCK_HOLDER, me);
+  lockArena(r, me);
   Atomics.store(i32, r.rec(pg) + SP.OWNER, NO_OWNER);
   const first = Atomics.load(i32, headW);
   i32[r.rec(pg) + SP.NEXT] = first;
   i32[r.rec(pg) + SP.PREV] = -1;
   if (first >= 0) i32[r.rec(first) + SP.PREV] = pg;
   Atomics.store(i32, headW, pg);
-  release(i32, r.ctrl + C.ARENA_LOCK, r.ctrl + C.LOCK_HOLDER);
+  unlockArena(r);
 }
 
 

@@ -4,7 +4,7 @@
  */
 import { HeapError, HeapErrorCode } from './errors.js';
 import {
-  C, CN, MISC_WORDS, S, SLOT_ATTACHED, SLOT_DEAD, SLOT_FREE, slotHits, slotBound, slotCounters, slotPartial, slotRoom,
+  C, CN, MISC_WORDS, S, SLOT_ATTACHED, SLOT_DEAD, SLOT_FENCED, SLOT_FREE, SLOT_RECLAIMING, slotHits, slotBound, slotCounters, slotPartial, slotRoom,
   TOT, TOT_WORDS,
 } from './layout.js';
 import type { Region } from './region.js';
@@ -18,33 +18,57 @@ export function slotState(r: Region, s: number): number {
   return Atomics.load(r.i32, slotWord(r, s, S.STATE));
 }
 
+/** Whether slot `s`'s thread is gone for good (DEAD, or being reclaimed): its lock and its stop may be taken over. */
+export function slotIsGone(r: Region, s: number): boolean {
+  if (s < 0 || s >= r.layout.numSlots) return false;
+  const st = slotState(r, s);
+  return st === SLOT_DEAD || st === SLOT_RECLAIMING;
+}
+
 /** Claim a free slot for this thread (`preferred` first); records `thread` (an id to match on exit). */
 export function claimSlot(r: Region, thread: number, preferred = -1): number {
   const l = r.layout;
   if (Atomics.load(r.i32, r.ctrl + C.CLOSED) !== 0) throw new HeapError(HeapErrorCode.CLOSED, 'the heap is closed: its handle is stale');
-  const tryClaim = (s: number) =>
-    Atomics.compareExchange(r.i32, slotWord(r, s, S.STATE), SLOT_FREE, SLOT_ATTACHED) === SLOT_FREE;
+  const id = thread + 1;
+  // THREAD first (0 -> id claims the slot), then STATE: a claimer that dies between the two leaves
+  // a FREE slot naming it, which `unclaimSlots` (on its exit) gives back; never an attached slot
+  // nobody can find.
+  const tryClaim = (s: number) => {
+    if (Atomics.compareExchange(r.i32, slotWord(r, s, S.THREAD), 0, id) !== 0) return false;
+    fault('attach.claimed');
+    if (Atomics.compareExchange(r.i32, slotWord(r, s, S.STATE), SLOT_FREE, SLOT_ATTACHED) === SLOT_FREE) return true;
+    Atomics.store(r.i32, slotWord(r, s, S.THREAD), 0); // not free after all (being reclaimed)
+    return false;
+  };
   let slot = preferred >= 0 && tryClaim(preferred) ? preferred : -1;
   for (let s = 0; slot < 0 && s < l.numSlots; s++) if (tryClaim(s)) slot = s;
   if (slot < 0) {
     throw new HeapError(HeapErrorCode.NO_SLOT, `all ${l.numSlots} worker slots are taken (createHeap({ maxWorkers }) sets how many)`);
   }
-  fault('attach.claimed');
   Atomics.add(r.i32, slotWord(r, slot, S.EPOCH), 1);
-  Atomics.store(r.i32, slotWord(r, slot, S.THREAD), thread);
   return slot;
 }
 
-/** ATTACHED -> DEAD: the slot's thread is gone. False if the slot was not attached. */
-export function markDead(r: Region, s: number): boolean {
-  return Atomics.compareExchange(r.i32, slotWord(r, s, S.STATE), SLOT_ATTACHED, SLOT_DEAD) === SLOT_ATTACHED;
+/** Free slots still naming `thread` (it died while claiming one): unnamed, so they can be claimed again. */
+export function unclaimSlots(r: Region, thread: number): void {
+  for (let s = 0; s < r.layout.numSlots; s++) {
+    if (slotState(r, s) === SLOT_FREE) Atomics.compareExchange(r.i32, slotWord(r, s, S.THREAD), thread + 1, 0);
+  }
 }
 
-/** Attached slots whose recorded thread id is `thread`. */
+/** ATTACHED or FENCED -> DEAD: the slot's thread is gone. False if the slot was neither. */
+export function markDead(r: Region, s: number): boolean {
+  const w = slotWord(r, s, S.STATE);
+  return Atomics.compareExchange(r.i32, w, SLOT_ATTACHED, SLOT_DEAD) === SLOT_ATTACHED ||
+    Atomics.compareExchange(r.i32, w, SLOT_FENCED, SLOT_DEAD) === SLOT_FENCED;
+}
+
+/** Attached (or fenced) slots whose recorded thread id is `thread`. */
 export function slotsOfThread(r: Region, thread: number): number[] {
   const out: number[] = [];
   for (let s = 0; s < r.layout.numSlots; s++) {
-    if (slotState(r, s) === SLOT_ATTACHED && Atomics.load(r.i32, slotWord(r, s, S.THREAD)) === thread) out.push(s);
+    const st = slotState(r, s);
+    if ((st === SLOT_ATTACHED || st === SLOT_FENCED) && Atomics.load(r.i32, slotWord(r, s, S.THREAD)) === thread + 1) out.push(s);
   }
   return out;
 }
@@ -86,7 +110,11 @@ export function foldCounters(r: Region, s: number, cached: (cls: number) => numb
 export const cachedByWords = (r: Region, s: number) => (cls: number): number =>
   r.i32[slotWord(r, s, slotBound(r.layout.numClasses, cls))] - r.i32[slotWord(r, s, slotRoom(cls))];
 
-/** Empty the slot's words and mark it free (its lists must already be given back, its counters folded). */
+/**
+ * Empty the slot's words (its lists must already be given back, its counters folded). The slot
+ * stays in its state: `freeSlot` hands it back once the stop is released, so a stopper never
+ * holds STW from a slot that another worker may claim.
+ */
 export function resetSlot(r: Region, s: number): void {
   const i32 = r.i32;
   const nc = r.layout.numClasses;
@@ -95,6 +123,15 @@ export function resetSlot(r: Region, s: number): void {
   i32.fill(-1, base + slotPartial(nc), base + slotPartial(nc) + nc);
   Atomics.store(i32, base + S.COLD, 0);
   Atomics.store(i32, base + S.THREAD, 0);
-  Atomics.store(i32, base + S.STATE, SLOT_FREE);
+}
+
+/** Hand slot `s` back for another worker to claim (from `from`: ATTACHED after a detach, RECLAIMING after a reclaim). */
+export function freeSlot(r: Region, s: number, from: number): void {
+  Atomics.compareExchange(r.i32, slotWord(r, s, S.STATE), from, SLOT_FREE);
   fault('slot.freed');
+}
+
+/** ATTACHED -> FENCED: the slot's thread was declared terminated; its next cold path refuses. */
+export function fenceSlot(r: Region, s: number): boolean {
+  return Atomics.compareExchange(r.i32, slotWord(r, s, S.STATE), SLOT_ATTACHED, SLOT_FENCED) === SLOT_ATTACHED;
 }

@@ -4,44 +4,61 @@
  * and OWNER (with Atomics) to find where a block goes.
  */
 import { LARGE_CLASS, NO_OWNER, NOT_LISTED, PAGE_SHIFT, SP } from './layout.js';
-import { allocPages, freePages } from './pages.js';
+import { lockArena, unlockArena } from './lock.js';
+import { claimPages, releasePages } from './pages.js';
 import type { Region } from './region.js';
 import { fault } from './fault.js';
 
-/** Claim pages for a run and write its records; the run's first page, or -1. */
-export function newRun(r: Region, pages: number, cls: number, owner: number, me: number): number {
-  const pg = allocPages(r, pages, me);
-  if (pg < 0) return -1;
-  fault('run.claimed');
-  const i32 = r.i32;
-  const w = r.rec(pg);
-  Atomics.store(i32, w + SP.INFO, (pages << 8) | cls);
-  Atomics.store(i32, w + SP.OWNER, owner);
-  i32[w + SP.FREE] = 0;
-  i32[w + SP.NFREE] = 0;
-  i32[w + SP.BUMP] = 0;
-  i32[w + SP.NEXT] = -1;
-  i32[w + SP.PREV] = NOT_LISTED;
-  // HEAD last: a page is "in a run" for readers only once its run's record is complete.
-  for (let i = pages - 1; i >= 0; i--) Atomics.store(i32, r.rec(pg + i) + SP.HEAD, pg + 1);
+/**
+ * Claim pages for a run and write its records, under one hold of the arena lock (a run exists
+ * whole or not at all: repair.ts relies on it); the run's first page, or -1. `header` (large
+ * runs of headered heaps): word 0 of the block's header, written with the page count before the
+ * run becomes visible.
+ */
+export function newRun(r: Region, pages: number, cls: number, owner: number, me: number, header = 0): number {
+  lockArena(r, me);
+  const pg = claimPages(r, pages);
+  if (pg >= 0) {
+    fault('run.claimed');
+    const i32 = r.i32;
+    const w = r.rec(pg);
+    Atomics.store(i32, w + SP.INFO, (pages << 8) | cls);
+    Atomics.store(i32, w + SP.OWNER, owner);
+    i32[w + SP.FREE] = 0;
+    i32[w + SP.NFREE] = 0;
+    i32[w + SP.BUMP] = 0;
+    i32[w + SP.NEXT] = -1;
+    i32[w + SP.PREV] = NOT_LISTED;
+    if (header !== 0) {
+      const hw = ((r.pageAddr(pg) + r.hdr) >>> 2) - 2;
+      i32[hw] = header;
+      i32[hw + 1] = pages;
+    }
+    // HEAD last, first page last: a page is "in a run" for readers only once its record is complete.
+    for (let i = pages - 1; i >= 0; i--) Atomics.store(i32, r.rec(pg + i) + SP.HEAD, pg + 1);
+  }
+  unlockArena(r);
   return pg;
 }
 
+/** Clear a run's records and give its pages back, under one hold of the arena lock. */
 export function freeRun(r: Region, pg: number, me: number): void {
+  lockArena(r, me);
   const i32 = r.i32;
   const pages = runPages(r, pg);
+  // first page first: a cut-short release leaves later pages that repair.ts sees as incomplete
   for (let i = 0; i < pages; i++) Atomics.store(i32, r.rec(pg + i) + SP.HEAD, 0);
   // A freed large run keeps INFO on its (now free) first page until the page is reused, so a
   // second free of it is told apart from a pointer that never was a block.
   if (runClass(r, pg) !== LARGE_CLASS) Atomics.store(i32, r.rec(pg) + SP.INFO, 0);
   Atomics.store(i32, r.rec(pg) + SP.OWNER, NO_OWNER);
   fault('run.cleared');
-  freePages(r, pg, pages, me);
+  releasePages(r, pg, pages);
+  unlockArena(r);
 }
 
 export const runPages = (r: Region, pg: number): number => Atomics.load(r.i32, r.rec(pg) + SP.INFO) >>> 8;
 export const runClass = (r: Region, pg: number): number => Atomics.load(r.i32, r.rec(pg) + SP.INFO) & 0xff;
-export const isLarge = (r: Region, pg: number): boolean => runClass(r, pg) === LARGE_CLASS;
 
 /** address of block `i` of the span at page `pg` (the pointer handed to users) */
 export function blockAddr(r: Region, pg: number, cls: number, i: number): number {

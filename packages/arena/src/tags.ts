@@ -19,6 +19,7 @@ export const ST_SPAN = 3;
 export const ST_REMOTE = 4;
 /** a large run handed to the user */
 export const ST_LARGE = 5;
+export const ST_FREEING = 6; // a large run being freed by the worker in the slot field (claimed by compareExchange)
 
 /** the slot field of a REMOTE tag for blocks on their way to the abandoned-span inbox */
 export const ORPHAN_SLOT = 255;

@@ -5,7 +5,7 @@
  * (startInterval(), which owners answer by resetting their low-water marks) and the STW word,
  * which whileStopped() takes as an observer (up and back to 0) so that a reading is consistent.
  */
-import { OBSERVER, whileStopped } from './cold.js';
+import { observerId, whileStopped } from './cold.js';
 import {
   C, CN, COUNTERS_LOW_WATER, COUNTERS_OFF, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, EV, S, slotHits, slotBound, slotCounters, slotMaxRoom, slotRoom, TOT,
   TOT_WORDS,
@@ -102,7 +102,7 @@ export class HeapView {
 
   /** Run `f` with every attached worker outside its cold paths (their hot paths go on). */
   stopped<T>(f: () => T): T {
-    return whileStopped(this.r, OBSERVER, () => {
+    return whileStopped(this.r, observerId(this.r), () => {
       fault('observer.stopped');
       return f();
     });
@@ -110,7 +110,12 @@ export class HeapView {
 
   /** Start a new diagnostics interval: each worker resets its low-water marks at its next refill or drain. */
   startInterval(): void {
-    Atomics.add(this.r.i32, this.r.ctrl + C.DIAG_EPOCH, 1);
+    // the low half only: the high half counts collect requests (C.DIAG_EPOCH)
+    const i32 = this.r.i32;
+    const w = this.r.ctrl + C.DIAG_EPOCH;
+    for (let e = Atomics.load(i32, w); ; e = Atomics.load(i32, w)) {
+      if (Atomics.compareExchange(i32, w, e, (e & ~0xffff) | ((e + 1) & 0xffff)) === e) break;
+    }
   }
 
   slots(): SlotWords[] {
@@ -132,7 +137,7 @@ export class HeapView {
         });
       }
       out.push({
-        slot: s, state: ld(S.STATE), thread: ld(S.THREAD), attaches: ld(S.EPOCH), inColdPath: ld(S.COLD) === 1,
+        slot: s, state: ld(S.STATE), thread: Math.max(0, ld(S.THREAD) - 1), attaches: ld(S.EPOCH), inColdPath: ld(S.COLD) === 1,
         events: m(EV.EVENTS), dropped: m(EV.DROPPED), exhausted: m(EV.EXHAUSTED),
         violations: { ringFull: m(EV.V_RING_FULL), policyOutsideRefill: m(EV.V_POLICY_OUTSIDE), refillWaited: m(EV.V_REFILL_WAITED) },
         classes,

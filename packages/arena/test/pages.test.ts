@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { C } from '../src/layout.js';
-import { allocPages, freePages, pageInUse } from '../src/pages.js';
+import { claimPages as claim, pageInUse, releasePages } from '../src/pages.js';
+
+const allocPages = (r: Parameters<typeof claim>[0], n: number, _me: number) => claim(r, n);
+const freePages = (r: Parameters<typeof claim>[0], pg: number, n: number, _me: number) => releasePages(r, pg, n);
 import { region } from './helpers.js';
 
 describe('page allocator', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { C, S, SLOT_FREE, slotBound, slotHead, slotRoom, SP } from '../src/layout.js';
-import { allocPages } from '../src/pages.js';
+import { claimPages } from '../src/pages.js';
 import { reclaimSlot } from '../src/reclaim.js';
 import { markDead, slotState, slotWord } from '../src/slots.js';
 import { tag, ST_ALLOC } from '../src/tags.js';
@@ -14,9 +14,8 @@ describe('reclaim of a dead slot', () => {
     const live = take(dead, 2, 40); // in "its cache" by their tags, in no list: a torn refill
     for (const p of live.slice(0, 10)) r.i32[(p >>> 2) - 2] = tag(r.salt, ST_ALLOC, 0, 2); // 10 handed out
     // it died inside the page allocator: lock held, pages claimed in the bitmap, no run records yet
-    const claimed = allocPages(r, 5, 1);
-    Atomics.store(r.i32, r.ctrl + C.ARENA_LOCK, 1);
-    Atomics.store(r.i32, r.ctrl + C.LOCK_HOLDER, 2);
+    const claimed = claimPages(r, 5);
+    Atomics.store(r.i32, r.ctrl + C.ARENA_LOCK, 2); // held by slot 1
     // and a run half written: an interior page points at a head that never got its record
     Atomics.store(r.i32, r.rec(claimed + 2) + SP.HEAD, claimed + 1 + 1);
     Atomics.store(r.i32, slotWord(r, 1, S.COLD), 1);
@@ -29,7 +28,7 @@ describe('reclaim of a dead slot', () => {
     const v = validateRegion(r);
     expect(v).toMatchObject({ blocksLive: 10, blocksInSpans: 30, spans: 1 });
     // the claimed pages are usable again
-    expect(allocPages(r, 5, 0)).toBe(claimed);
+    expect(claimPages(r, 5)).toBe(claimed);
     // a second reclaim of the same slot finds nothing to do
     expect(reclaimSlot(r, 0, 1)).toBeNull();
   });

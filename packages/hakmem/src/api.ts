@@ -4,7 +4,7 @@
  */
 import {
   badSize, C, classify, HeapError, HeapErrorCode, inboxBlocks, markDead, reclaimSlot, regionStats,
-  SLOT_ATTACHED, SLOT_DEAD, slotsIn, slotsOfThread, slotState, usableSize, validateRegion, whileStopped,
+  SLOT_ATTACHED, SLOT_DEAD, SLOT_FENCED, SLOT_RECLAIMING, slotsIn, slotsOfThread, unclaimSlots, slotState, usableSize, validateRegion, whileStopped,
   type ReclaimReport, type RegionStats, type ValidateReport,
 } from '@hakmem/arena';
 import type { CacheBase } from '@hakmem/pool-tls';
@@ -17,6 +17,7 @@ import { closedError, type HeapCore } from './core.js';
 import { learningWords } from './learning.js';
 import { arrayBytes, blockOfView, checkBlock, makeView, type HeapArray, type TypedArray, type TypedArrayConstructor } from './typed.js';
 import type { Views } from './views.js';
+import { checkOtherSlot, checkQuietMs, reclaimAllDead, reclaimTerminatedSlot } from './reclaim.js';
 
 /**
  * What a worker needs to attach (`heap.handle`): structured-clonable. `H` is the heap's flavour,
@@ -245,7 +246,8 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       this.assertOpen();
       const r = this.core.r;
       return this.quiet(() => {
-        const others = new Set([...slotsIn(r, SLOT_ATTACHED), ...slotsIn(r, SLOT_DEAD)].filter((s) => s !== this.slot));
+        const busy = [SLOT_ATTACHED, SLOT_DEAD, SLOT_FENCED, SLOT_RECLAIMING].flatMap((st) => slotsIn(r, st));
+        const others = new Set(busy.filter((s) => s !== this.slot));
         const slots = Array.from({ length: r.layout.numSlots }, (_, s) => s).filter((s) => !others.has(s));
         return validateRegion(r, { slots });
       });
@@ -301,6 +303,18 @@ export function HeapApi<T extends CacheClass>(Base: T) {
     }
 
     /**
+     * Heap-wide collect (C's mi_collect): this worker's cache back, every worker's pending frees
+     * back to their spans and every span with no block out released, so the memory can serve any
+     * size; other workers give their caches back at their next refill or drain. `alloc` does this
+     * itself before it returns 0. False if the heap could not be stopped just now.
+     */
+    collect(): boolean {
+      this.assertOpen();
+      this.core.engine.flush();
+      return this.core.backend.collect();
+    }
+
+    /**
      * This thread is done with the heap: its cached blocks go back, its slot is free for another
      * worker. Later calls on this object throw HAKMEM_CLOSED. Blocks it allocated stay allocated
      * (any worker may still free them).
@@ -327,7 +341,7 @@ export function HeapApi<T extends CacheClass>(Base: T) {
     /**
      * Reclaim, when `worker` exits, any slot it left attached (it was terminated or crashed before
      * detach()): its cached blocks and pending frees come back, its slot is reused. Node
-     * worker_threads; in a browser call reclaim(slot) after terminate().
+     * worker_threads; in a browser use reclaimTerminated(slot) after terminate().
      */
     watch<W extends WatchableWorker>(worker: W): W {
       if (typeof worker?.threadId !== 'number' || typeof worker.once !== 'function') {
@@ -337,6 +351,7 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       worker.once('exit', () => {
         if (this.core.closed) return;
         for (const s of slotsOfThread(this.core.r, tid)) markDead(this.core.r, s);
+        unclaimSlots(this.core.r, tid); // a slot it was claiming when it died
         this.retryReclaim(10);
       });
       return worker;
@@ -362,29 +377,38 @@ export function HeapApi<T extends CacheClass>(Base: T) {
     }
 
     /**
-     * Take back slot `slot` of a worker that is gone (terminated, crashed) without detach(). The
-     * caller vouches that no thread uses the slot any more. Returns what was recovered.
+     * Take back slot `slot` of a worker whose thread has exited (Node: after its 'exit' event;
+     * `watch` does this for you) without detach(). Returns what was recovered. A browser's
+     * terminated Worker may still be running: use reclaimTerminated there.
      */
     reclaim(slot: number): ReclaimReport | null {
       this.assertOpen();
       const r = this.core.r;
-      if (!Number.isInteger(slot) || slot < 0 || slot >= r.layout.numSlots || slot === this.slot) {
-        throw new HeapError(HeapErrorCode.BAD_SLOT, `slot ${slot} is not another worker's slot of this heap`);
-      }
+      checkOtherSlot(r, slot, this.slot);
       markDead(r, slot);
-      if (slotState(r, slot) !== SLOT_DEAD) return null;
+      const st = slotState(r, slot);
+      if (st !== SLOT_DEAD && st !== SLOT_RECLAIMING) return null;
       return reclaimSlot(r, this.slot, slot);
     }
 
-    /** Reclaim every slot marked dead (by watch, or by a crashed reclaim). */
+    /**
+     * Take back slot `slot` of a Worker you terminated that may still be running (browsers keep a
+     * busy terminated Worker running for ~2 s). The slot is fenced at once: the worker's next
+     * refill, drain or large block throws HAKMEM_RECLAIMED and it takes nothing more. Its cache and
+     * slot come back once the slot's words have not changed for `quietMs` (default 3000).
+     */
+    async reclaimTerminated(slot: number, o: { quietMs?: number } = {}): Promise<ReclaimReport | null> {
+      this.assertOpen();
+      const r = this.core.r;
+      checkOtherSlot(r, slot, this.slot);
+      const quietMs = checkQuietMs(o?.quietMs);
+      return reclaimTerminatedSlot(r, this.slot, slot, quietMs, () => this.core.closed);
+    }
+
+    /** Reclaim every slot marked dead (by watch, or by a reclaim that was cut short). */
     reclaimDead(): ReclaimReport[] {
       this.assertOpen();
-      const out: ReclaimReport[] = [];
-      for (const s of slotsIn(this.core.r, SLOT_DEAD)) {
-        const rep = reclaimSlot(this.core.r, this.slot, s);
-        if (rep) out.push(rep);
-      }
-      return out;
+      return reclaimAllDead(this.core.r, this.slot);
     }
 
     /** Slots attached now, this one included. */

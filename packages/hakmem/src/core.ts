@@ -55,6 +55,7 @@ export class HeapCore implements Fallback {
       learning: lw ? { policy: lw.policy, ring: lw.ring, worker: this.slot, pushEvent, readPolicy } : undefined,
       counters: { misc: this.backend.slotW + S.MISC, perClass: this.backend.slotW + slotCounters(r.layout.numClasses, 0) },
       intervalWord: r.ctrl + C.DIAG_EPOCH,
+      maxCachedBytes: Atomics.load(r.i32, r.ctrl + C.MAX_CACHED_KIB) * 1024 || undefined,
       debug: { contracts: (flags & DEBUG_CONTRACTS) !== 0, logDrops: (flags & DEBUG_LOG_DROPS) !== 0 },
     });
     cache.connect(this.engine, this);
@@ -86,6 +87,7 @@ export class HeapCore implements Fallback {
       this.engine.flush();
       p = this.backend.allocLarge(size);
     }
+    if (p === 0 && this.backend.collect()) p = this.backend.allocLarge(size);
     return p;
   }
 

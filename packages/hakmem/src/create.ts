@@ -1,3 +1,4 @@
+import { markDead, observerId, reclaimSlot } from '@hakmem/arena';
 import { C, claimSlot, COUNTERS_HITS, COUNTERS_LOW_WATER, COUNTERS_OFF, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, HeapError, HeapErrorCode, Region } from '@hakmem/arena';
 import { currentThreadId } from './core.js';
 import { LEARNING_TAGS, learningRegions, setUpLearning } from './learning.js';
@@ -24,6 +25,7 @@ export function createHeap(options: HeapOptions = {}): Heap | HeaderlessHeap {
   // heap-wide settings every attached worker follows (written before the handle exists)
   Atomics.store(r.i32, r.ctrl + C.COUNTERS, o.counters === 'low-water' ? COUNTERS_LOW_WATER : o.counters ? COUNTERS_HITS : COUNTERS_OFF);
   Atomics.store(r.i32, r.ctrl + C.DEBUG, (o.debug.contracts ? DEBUG_CONTRACTS : 0) | (o.debug.logDrops ? DEBUG_LOG_DROPS : 0));
+  Atomics.store(r.i32, r.ctrl + C.MAX_CACHED_KIB, Math.ceil(cacheCap(options.maxCachedBytes, o.maxBytes) / 1024));
   const slot = claimSlot(r, currentThreadId(), 0);
   const counts = o.refillCounts ? Int32Array.from(o.refillCounts) : undefined;
   const heap = makeHeap(r, slot, counts);
@@ -52,8 +54,34 @@ export function attachHeap(handle: HeapHandle<boolean>): Heap | HeaderlessHeap {
   if (handle.headerless !== undefined && handle.headerless !== (r.hdr === 0)) {
     throw new HeapError(HeapErrorCode.BAD_HANDLE, `the handle says headerless: ${String(handle.headerless)}, the heap is ${r.hdr === 0 ? '' : 'not '}headerless`);
   }
+  return attachSlot(r, 1);
+}
+
+/**
+ * Claim a slot and build a heap on it. A free slot whose words are not empty was written after
+ * its reclaim (a worker declared terminated that went on running): it is reclaimed again, as an
+ * observer, and another slot is tried; a slot is never left attached by a failed attach.
+ */
+function attachSlot(r: Region, retries: number): Heap | HeaderlessHeap {
   const slot = claimSlot(r, currentThreadId());
-  return makeHeap(r, slot);
+  try {
+    return makeHeap(r, slot);
+  } catch (e) {
+    markDead(r, slot);
+    reclaimSlot(r, observerId(r), slot);
+    if (retries > 0) return attachSlot(r, retries - 1);
+    if (e instanceof HeapError) throw e;
+    throw new HeapError(HeapErrorCode.CORRUPT, `worker slot ${slot} could not be set up: ${(e as Error).message}`);
+  }
+}
+
+/** The per-worker cache cap: the option, or a sixteenth of the heap's maximum (at least 4 MiB: classes up to 8 KiB keep their default bounds). */
+function cacheCap(v: unknown, maxBytes: number): number {
+  if (v === undefined) return Math.max(4 << 20, Math.floor(maxBytes / 16));
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 4096 || v > 2 ** 31) {
+    throw new HeapError(HeapErrorCode.BAD_OPTION, `maxCachedBytes must be an integer in [4096, 2^31], got ${String(v)}`);
+  }
+  return v;
 }
 
 /** The heap class the heap's settings call for: headerless, counting (hits, or with low-water marks), or the default. */

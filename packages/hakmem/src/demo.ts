@@ -25,6 +25,8 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     heap.watch(new Worker(url, { workerData: { handle: heap.handle, table, stop, id } })),
   );
   const exited = ws.map((w) => new Promise((ok) => w.once('exit', ok)));
+  // the clock starts once every worker is attached (a loaded machine starts Workers slowly)
+  for (let t = 0; heap.attachedSlots().length < o.workers + 1 && t < 600; t++) await new Promise((ok) => setTimeout(ok, 50));
   // each table's low-water marks cover the second before it: a new interval after every snapshot
   const view = new HeapView(heap.buffer, heap.byteOffset);
   view.startInterval();

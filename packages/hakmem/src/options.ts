@@ -20,6 +20,12 @@ export interface HeapOptions {
   headerless?: boolean;
   /** usable bytes per size class (advanced; default 16 B .. 64 KiB, see @hakmem/pool-tls) */
   classSizes?: number[];
+  /**
+   * The most bytes one worker's cache may hold idle, over all classes (default: a sixteenth of the
+   * heap's maximum size, at least 4 MiB). A heap-wide collect (before `alloc` returns 0) takes back
+   * everything else idle workers hold; caches it cannot take from outside, so this bounds them.
+   */
+  maxCachedBytes?: number;
   /** blocks per refill, per class, while the learner has chosen none (advanced; default: ~32 KiB a refill, 4..64 blocks) */
   refillCounts?: number[];
   /**

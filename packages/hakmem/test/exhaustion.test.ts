@@ -1,4 +1,5 @@
 /** Exhaustion returns 0 and leaves the heap intact; freed memory serves any class again. */
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { createHeap, type Heap } from '../src/index.js';
 
@@ -54,6 +55,40 @@ describe('exhaustion', () => {
     expect(big).not.toBe(0);
     h.free(big);
     h.validate();
+  });
+});
+
+describe('exhaustion with other workers holding memory', () => {
+  it('before alloc returns 0, the heap collects what idle workers hold outside their caches; their caches follow at their next refill', async () => {
+    const h = createHeap({ size: 16 << 20, learning: false, maxWorkers: 2, maxCachedBytes: 1 << 20 });
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const w = h.watch(new Worker(new URL('./workers/idle.mjs', import.meta.url), { workerData: { handle: h.handle, flag: flag.buffer } }));
+    const next = () => new Promise<{ type: string; blocks?: number[] }>((ok) => w.once('message', ok));
+    const idle = await next();
+    // the worker's blocks, freed here: they end in its inboxes (it is idle: it never takes them in)
+    for (const p of idle.blocks!) h.free(p);
+    h.flush();
+    const committed = h.stats().bytes.committed;
+    const big = fill(h, 128 << 10);
+    const s = h.stats();
+    const cachedBytes = s.classes.reduce((a, c) => a + c.cached * c.size, 0);
+    expect(cachedBytes).toBeLessThanOrEqual(1 << 20); // the cache cap
+    // all but the spans the worker's cache pins and the large blocks' last pages
+    expect(big.length * (128 << 10)).toBeGreaterThan(committed * 0.75);
+    h.validate();
+    for (const p of big) h.free(p);
+    // the worker wakes: its next refill honours the collect request and gives its cache back
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+    expect((await next()).type).toBe('woke');
+    // every class's cache given back; 24-byte blocks since refilled
+    expect(h.stats().classes.filter((c) => c.cached > 0).map((c) => c.size)).toEqual([24]);
+    Atomics.store(flag, 0, 2);
+    Atomics.notify(flag, 0);
+    expect((await next()).type).toBe('done');
+    h.validate();
+    expect(h.stats().bytes.inUse).toBe(0);
+    await h.close();
   });
 });
 

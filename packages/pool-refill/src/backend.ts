@@ -13,4 +13,9 @@ export interface RefillBackend {
   returnBatch(cls: number, head: number, tail: number, n: number): void;
   /** Give idle memory back before a refill is declared impossible (optional). */
   trim?(): void;
+  /**
+   * Heap-wide: free what every user of the backend leaves idle, and ask them to give their caches
+   * back (optional; after trim, before a refill is declared impossible). False: could not now.
+   */
+  collect?(): boolean;
 }

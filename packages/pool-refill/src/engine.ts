@@ -10,7 +10,7 @@ import { installChain, resetLowWater, takeChain } from '@hakmem/pool-tls/chain';
 import type { RefillBackend } from './backend.js';
 import type { RefillLearner } from './learner.js';
 import { MISC, MISC_WORDS, PER_CLASS, PER_CLASS_WORDS, type CounterPlace } from './counters.js';
-import { boundFor, maxCount } from './policy.js';
+import { boundFor, capBounds, defaultBounds, maxCount } from './policy.js';
 
 /** `RefillEngine`'s options: refill counts, the learner to report to, counters, debug flags. */
 export interface RefillOptions {
@@ -26,8 +26,17 @@ export interface RefillOptions {
   learning?: RefillLearner;
   /** where the counters live in the cache's buffer (the worker's slot); default: a private array */
   counters?: CounterPlace;
-  /** the diagnostics interval word: when it moves, the cache's low-water marks start again */
+  /**
+   * the diagnostics interval word: when its low half moves, the cache's low-water marks start
+   * again; when its high half moves (a heap-wide collect), the engine gives its cache back
+   */
   intervalWord?: number;
+  /**
+   * The most bytes the cache may hold idle, over all classes (a heap-wide collect cannot take a
+   * cache from outside, so this bounds what an idle worker keeps): the largest classes' bounds
+   * and counts are lowered to fit (capBounds). Default: no cap beyond the default bounds.
+   */
+  maxCachedBytes?: number;
   /** contract validation (counts violations) and logging of dropped events; off: nothing checked */
   debug?: { contracts?: boolean; logDrops?: boolean };
 }
@@ -65,6 +74,8 @@ export class RefillEngine implements Refiller {
   readonly last: RefillSnapshot = { cls: -1, count: 0, blocksLeft: 0, missStreak: 0, sinceLastMs: 0, at: 0 };
   /** the largest count a policy may set, per class (maxCount) */
   readonly maxCounts: Int32Array;
+  /** the largest bound, per class (the default bound, or lower under maxCachedBytes) */
+  readonly maxBounds: Int32Array;
   private readonly out = new Int32Array(2);
   private readonly now: () => number;
   private readonly policyW: number;
@@ -99,8 +110,18 @@ export class RefillEngine implements Refiller {
     this.worker = o.learning?.worker ?? 0;
     this.readPolicy = o.learning?.readPolicy ?? noPolicy;
     this.pushEvent = o.learning?.pushEvent ?? noEvents;
-    this.applied = Int32Array.from(o.counts);
+    const sizes = Array.from(cache.sizes);
+    this.maxBounds = capBounds(sizes, defaultBounds(sizes), o.maxCachedBytes ?? Infinity);
     this.maxCounts = Int32Array.from(cache.sizes, (size, cls) => Math.max(maxCount(size), o.counts[cls]));
+    for (let cls = 0; cls < n; cls++) {
+      if (this.maxBounds[cls] >= cache.boundOf(cls)) continue;
+      // a capped class: four refills' worth at most, so a refill is not drained back at once
+      const most = Math.max(1, this.maxBounds[cls] >>> 2);
+      o.counts[cls] = Math.min(o.counts[cls], most);
+      this.maxCounts[cls] = Math.min(this.maxCounts[cls], Math.max(most, this.maxBounds[cls] >>> 1));
+      cache.setBound(cls, this.maxBounds[cls]);
+    }
+    this.applied = Int32Array.from(o.counts);
     this.own = o.counters ? null : new Int32Array(MISC_WORDS + PER_CLASS_WORDS * n);
     this.miscW = o.counters?.misc ?? 0;
     this.classW = o.counters?.perClass ?? MISC_WORDS;
@@ -139,10 +160,14 @@ export class RefillEngine implements Refiller {
     return head;
   }
 
-  /** The backend had nothing: flush this worker's caches and try once more (0: exhausted, counted). */
+  /**
+   * The backend had nothing: flush this worker's caches and try again, then once more after a
+   * heap-wide collect (0: exhausted, counted).
+   */
   private refillAfterFlush(cls: number, n: number): number {
     this.flush();
-    const head = this.backend.takeBatch(cls, n, this.out);
+    let head = this.backend.takeBatch(cls, n, this.out);
+    if (head === 0 && this.backend.collect?.()) head = this.backend.takeBatch(cls, n, this.out);
     if (head === 0) this.bump(this.miscW + MISC.EXHAUSTED, 1);
     return head;
   }
@@ -234,14 +259,22 @@ export class RefillEngine implements Refiller {
     return this.out[1];
   }
 
-  /** A reader started a new diagnostics interval: the low-water marks start again (owner, cold path). */
+  /**
+   * The interval word moved (owner, cold path). Its low half: a reader started a new diagnostics
+   * interval, the low-water marks start again. Its high half: a heap-wide collect asked every
+   * worker to give its cache back.
+   */
   private checkInterval(): void {
     if (this.intervalW < 0) return;
     const e = Atomics.load(this.cache.words, this.intervalW);
-    if (e !== this.interval) {
-      this.interval = e;
-      resetLowWater(this.cache);
-    }
+    if (e !== this.interval) this.intervalMoved(e);
+  }
+
+  private intervalMoved(e: number): void {
+    const collect = (e ^ this.interval) >>> 16 !== 0;
+    this.interval = e;
+    resetLowWater(this.cache);
+    if (collect) this.flush();
   }
 
   /**
@@ -256,7 +289,7 @@ export class RefillEngine implements Refiller {
     if (n < 1) n = 1;
     if (n !== this.applied[cls]) {
       this.applied[cls] = n;
-      this.cache.setBound(cls, boundFor(n, this.cache.sizes[cls]));
+      this.cache.setBound(cls, Math.min(boundFor(n, this.cache.sizes[cls]), this.maxBounds[cls]));
     }
     return n;
   }

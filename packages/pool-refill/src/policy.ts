@@ -38,6 +38,27 @@ export function boundFor(count: number, size: number): number {
   return Math.max(4, 4 * Math.min(count, defaultRefillCount(size)));
 }
 
+/**
+ * Bounds whose blocks add up to at most `maxBytes` (what one cache may hold idle): the class whose
+ * bound holds the most bytes is halved until the sum fits, no bound below 2. Small classes keep
+ * their bounds: the largest ones hold most of the bytes.
+ */
+export function capBounds(sizes: readonly number[], bounds: ArrayLike<number>, maxBytes: number): Int32Array {
+  const out = Int32Array.from(bounds);
+  let sum = sizes.reduce((a, s, cls) => a + s * out[cls], 0);
+  while (sum > maxBytes) {
+    let top = -1;
+    for (let cls = 0; cls < sizes.length; cls++) {
+      if (out[cls] > 2 && (top < 0 || sizes[cls] * out[cls] > sizes[top] * out[top])) top = cls;
+    }
+    if (top < 0) break;
+    const half = Math.max(2, out[top] >>> 1);
+    sum -= sizes[top] * (out[top] - half);
+    out[top] = half;
+  }
+  return out;
+}
+
 /** `defaultRefillCount` for each class size. */
 export function defaultRefillCounts(sizes: readonly number[]): Int32Array {
   return Int32Array.from(sizes, defaultRefillCount);

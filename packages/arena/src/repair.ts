@@ -1,0 +1,107 @@
+/**
+ * Making the arena's lock-guarded state whole again after its holder died inside a critical
+ * section (the robust lock's "owner died" case), or before a reclaim. The caller holds the arena
+ * lock; other workers may be running everything that does not take it (their caches, their own
+ * spans, inbox pushes), so only lock-guarded words are written here:
+ * - run records: a run is written under the lock, its first page's HEAD last (newRun) and cleared
+ *   first (freeRun), so a page whose run is not complete belonged to a cut-short claim or release
+ *   and is dropped;
+ * - a large block whose free was cut short (its header says FREEING by a slot that is gone)
+ *   is freed;
+ * - the page bitmap, the used-page count and the page hint follow the records;
+ * - the abandoned-span lists are relinked from the records (every small span without owner).
+ * A death between `buffer.grow()` and the committed-page store leaves only unused bytes.
+ */
+import { C, LARGE_CLASS, NO_OWNER, SP } from './layout.js';
+import type { Region } from './region.js';
+import { slotIsGone } from './slots.js';
+import { ST_FREEING, tagSlot, tagState } from './tags.js';
+
+export function repairUnderLock(r: Region): void {
+  r.sync();
+  dropIncompleteRuns(r);
+  finishCutShortFrees(r);
+  rebuildPageMap(r);
+  relinkAbandoned(r);
+}
+
+function dropIncompleteRuns(r: Region): void {
+  const i32 = r.i32;
+  const end = r.committedPages();
+  for (let pg = 0; pg < end; pg++) {
+    const hw = r.rec(pg) + SP.HEAD;
+    const h = Atomics.load(i32, hw) - 1;
+    if (h < 0) continue;
+    const ok = h <= pg && Atomics.load(i32, r.rec(h) + SP.HEAD) === h + 1 && pg < h + (Atomics.load(i32, r.rec(h) + SP.INFO) >>> 8);
+    if (!ok) Atomics.store(i32, hw, 0);
+  }
+}
+
+function finishCutShortFrees(r: Region): void {
+  if (r.hdr === 0) return;
+  const i32 = r.i32;
+  const end = r.committedPages();
+  for (let pg = 0; pg < end; pg++) {
+    const w = r.rec(pg);
+    if (Atomics.load(i32, w + SP.HEAD) !== pg + 1) continue;
+    const info = Atomics.load(i32, w + SP.INFO);
+    if ((info & 0xff) !== LARGE_CLASS) continue;
+    const t = i32[((r.pageAddr(pg) + r.hdr) >>> 2) - 2];
+    if (tagState(t) === ST_FREEING && slotIsGone(r, tagSlot(t))) clearRun(r, pg, info >>> 8);
+  }
+}
+
+/** Clear a run's records (the caller holds the lock); the page map is rebuilt after. */
+function clearRun(r: Region, pg: number, pages: number): void {
+  const i32 = r.i32;
+  for (let i = 0; i < pages; i++) Atomics.store(i32, r.rec(pg + i) + SP.HEAD, 0);
+  Atomics.store(i32, r.rec(pg) + SP.OWNER, NO_OWNER);
+}
+
+function rebuildPageMap(r: Region): void {
+  const i32 = r.i32;
+  const end = r.committedPages();
+  let used = 0;
+  let hint = -1;
+  for (let wi = 0; wi * 32 < r.layout.maxPages; wi++) {
+    let bits = 0;
+    for (let k = 0; k < 32; k++) {
+      const pg = wi * 32 + k;
+      if (pg >= end) break;
+      if (Atomics.load(i32, r.rec(pg) + SP.HEAD) !== 0) {
+        bits |= 1 << k;
+        used++;
+      } else if (hint < 0) hint = pg;
+    }
+    Atomics.store(i32, r.bitmapW + wi, bits);
+  }
+  Atomics.store(i32, r.ctrl + C.USED_PAGES, used);
+  Atomics.store(i32, r.ctrl + C.PAGE_HINT, hint < 0 ? end : hint);
+}
+
+function relinkAbandoned(r: Region): void {
+  const i32 = r.i32;
+  const nc = r.layout.numClasses;
+  const headW = (r.layout.orphan >>> 2) + nc;
+  const tail = new Int32Array(nc).fill(-1);
+  for (let cls = 0; cls < nc; cls++) Atomics.store(i32, headW + cls, -1);
+  const end = r.committedPages();
+  for (let pg = 0; pg < end; ) {
+    const w = r.rec(pg);
+    if (Atomics.load(i32, w + SP.HEAD) !== pg + 1) {
+      pg++;
+      continue;
+    }
+    const info = Atomics.load(i32, w + SP.INFO);
+    const cls = info & 0xff;
+    if (cls !== LARGE_CLASS && Atomics.load(i32, w + SP.OWNER) === NO_OWNER) {
+      const last = tail[cls];
+      i32[w + SP.PREV] = last;
+      i32[w + SP.NEXT] = -1;
+      if (last >= 0) i32[r.rec(last) + SP.NEXT] = pg;
+      else Atomics.store(i32, headW + cls, pg);
+      tail[cls] = pg;
+    }
+    pg += Math.max(1, info >>> 8);
+  }
+}
