@@ -1,6 +1,7 @@
 /** The consumer side of the ring: the learner's thread only. */
 import { F, R, REC_WORDS } from './ring.js';
 
+/** One refill event as the learner reads it from the ring: the class, the worker, the count and the context of the refill. */
 export interface RefillEvent {
   cls: number;
   worker: number;

@@ -24,6 +24,7 @@ function fromStat(f: Fs): number {
   return (Number(x[11]) + Number(x[12])) * TICK_MS;
 }
 
+/** This thread's CPU time in ms (from /proc where the kernel provides it; -1 where it cannot be read). */
 export function threadCpuMs(): number {
   if (fs === undefined) {
     const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process;

@@ -16,6 +16,7 @@ import { consume, type RefillEvent } from './consumer.js';
 import { DEFAULT_REWARD, lean, reward, type RewardModel } from './reward.js';
 import { CL, classesAt, classWords, DEFAULT_ARMS, ST } from './state.js';
 
+/** Where the learner's ring, policy table and state are in the shared buffer, and how it learns. */
 export interface LearnerConfig {
   i32: Int32Array;
   /** word offsets of the ring, the policy table, the learner's state region */
@@ -57,6 +58,7 @@ const SURE = Math.log(4);
 const LEAN_ALPHA = 0.25;
 
 
+/** The learner itself (Box 3): consumes refill events from the ring and writes per-class refill counts to the policy table. */
 export class Learner {
   private readonly i32: Int32Array;
   private readonly arms: readonly number[];

@@ -17,6 +17,7 @@ export interface RewardModel {
   memScale: number;
 }
 
+/** The cost model's default constants: `refillUs` 2, `timeScale` 0.01, `memScale` 1 MiB. */
 export const DEFAULT_REWARD: RewardModel = { refillUs: 2, timeScale: 0.01, memScale: 1 << 20 };
 
 const SPAN = 2 * Math.log(1e4);
@@ -37,6 +38,7 @@ export function lean(m: RewardModel, count: number, size: number, sinceUs: numbe
   return Math.log(time / Math.max((count * size) / m.memScale, 1e-12));
 }
 
+/** The reward in [0, 1] of refilling `count` blocks of `size` bytes after `sinceUs` µs: higher for fewer slow paths and less idle memory. */
 export function reward(m: RewardModel, count: number, size: number, sinceUs: number, slowPaths = 1): number {
   const r = 0.5 - Math.log(cost(m, count, size, sinceUs, slowPaths)) / SPAN;
   return r < 0 ? 0 : r > 1 ? 1 : r;

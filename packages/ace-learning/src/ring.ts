@@ -28,13 +28,17 @@ export const R = {
 
 /** Fields of a record after its sequence word. */
 export const F = { CLS: 1, WORKER: 2, COUNT: 3, LEFT: 4, STREAK: 5, SINCE_US: 6, CACHED: 7 } as const;
+/** Words per event record in the ring. */
 export const REC_WORDS = 8;
+/** Events the ring holds by default. */
 export const DEFAULT_CAPACITY = 4096;
 
+/** Words of shared memory a ring of `capacity` events takes. */
 export function ringWords(capacity: number): number {
   return R.RECORDS + capacity * REC_WORDS;
 }
 
+/** Throws unless `capacity` is a power of two in [2, 2^20]: the ring capacities the learner accepts. */
 export function checkCapacity(capacity: number): void {
   if (!Number.isInteger(capacity) || capacity < 2 || capacity > 1 << 20 || (capacity & (capacity - 1)) !== 0) {
     throw new RangeError(`ring capacity ${capacity} must be a power of two in [2, 2^20]`);
@@ -50,6 +54,7 @@ export function initRing(i32: Int32Array, at: number, capacity: number): void {
   for (let k = 0; k < capacity; k++) i32[at + R.RECORDS + k * REC_WORDS] = k;
 }
 
+/** The event ring's counters, as `ringCounters` reads them. */
 export interface RingCounters {
   capacity: number;
   pushed: number;
@@ -63,6 +68,7 @@ export interface RingCounters {
   dropRate: number;
 }
 
+/** The ring's counters read from shared memory: pushed, dropped, consumed, pending, drop rate. */
 export function ringCounters(i32: Int32Array, at: number): RingCounters {
   // every successful push moves TAIL by one, so TAIL is the count (mod 2^32): no shared counter
   // written per push (it was a second cache line bouncing between producers on every refill)
@@ -80,5 +86,7 @@ export function ringCounters(i32: Int32Array, at: number): RingCounters {
 
 /** Tags of Box 3's regions in a heap's layout ('RING', 'PLCY', 'LRNR'): readers find them by tag. */
 export const RING_TAG = 0x52494e47;
+/** Tag of the policy table's region in the heap (extraTags of the arena layout). */
 export const POLICY_TAG = 0x504c4359;
+/** Tag of the learner state's region in the heap. */
 export const STATE_TAG = 0x4c524e52;

@@ -24,11 +24,13 @@ export interface WorkerConfig {
   gamma?: number;
 }
 
+/** `startLearner`'s options: where the learner's regions are, and where it runs. */
 export interface StartOptions extends WorkerConfig {
   /** 'auto' (default): a Worker, inline if none can be started */
   mode?: 'auto' | 'worker' | 'inline';
 }
 
+/** A running learner: its mode, and `stop()`. */
 export interface LearnerHandle {
   readonly mode: 'worker' | 'inline';
   /** Ask the learner to stop; resolves once it has (a worker that does not stop in 2 s is terminated). */
@@ -49,6 +51,7 @@ type NodeWorker = {
 };
 type Wt = { Worker: new (url: URL, o: { workerData: WorkerConfig }) => NodeWorker };
 
+/** Start a learner, in a Worker of its own or inline on this thread's event loop (`mode`). */
 export function startLearner(o: StartOptions): LearnerHandle {
   const { mode = 'auto', ...cfg } = o;
   const i32 = new Int32Array(cfg.buffer, 0, cfg.buffer.byteLength >>> 2);

@@ -30,10 +30,12 @@ export const DEFAULT_ARMS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 export const classWords = (arms: number) => CL.PER_ARM + 2 * arms;
 export const classesAt = (arms: number) => ST.ARMS + ((arms + 15) & ~15);
 
+/** Words of shared memory the learner state takes for `numClasses` classes and `arms` candidate counts. */
 export function learnerStateWords(numClasses: number, arms = DEFAULT_ARMS.length): number {
   return classesAt(arms) + numClasses * classWords(arms);
 }
 
+/** Write a fresh learner state (no pulls, no counts chosen) at word `at` for `numClasses` classes and the candidate counts `arms`. */
 export function initLearnerState(i32: Int32Array, at: number, numClasses: number, arms: readonly number[] = DEFAULT_ARMS): void {
   i32.fill(0, at, at + learnerStateWords(numClasses, arms.length));
   i32[at + ST.NUM_CLASSES] = numClasses;
@@ -45,6 +47,7 @@ export function initLearnerState(i32: Int32Array, at: number, numClasses: number
   });
 }
 
+/** One class in the learner's snapshot: the count in force and the statistics of each candidate count. */
 export interface ClassLearning {
   cls: number;
   /** the refill count in force (0: none chosen yet, the default applies) */
@@ -54,6 +57,7 @@ export interface ClassLearning {
   arms: Array<{ count: number; pulls: number; meanReward: number }>;
 }
 
+/** What the learner did and does: its mode, wakes, events, CPU time and each class's policy. */
 export interface LearnerSnapshot {
   mode: 'worker' | 'inline' | 'stopped';
   heartbeat: number;
@@ -66,6 +70,7 @@ export interface LearnerSnapshot {
   classes: ClassLearning[];
 }
 
+/** The learner state at word `at`, read with atomic loads (any thread, while the learner runs). */
 export function learnerSnapshot(i32: Int32Array, at: number): LearnerSnapshot {
   const ld = (k: number) => Atomics.load(i32, at + k);
   const nc = ld(ST.NUM_CLASSES);

@@ -18,6 +18,7 @@ import { blockAddr, freeRun, isListed, listPush, listRemove, newRun, spanOf } fr
 import { cacheBase, ORPHAN_SLOT, ST_REMOTE, ST_SPAN, tag } from './tags.js';
 import { fault } from './fault.js';
 
+/** One worker's backend over its slot: takes and returns batches of blocks (the RefillBackend of pool-refill), large blocks, inboxes. */
 export class SlotBackend {
   readonly slotW: number;
   readonly headsW: number;

@@ -30,6 +30,7 @@ function pause(i32: Int32Array, w: number, v: number): void {
   if (canWait()) Atomics.wait(i32, w, v, 1);
 }
 
+/** A worker's side of stop-the-world: its cold paths run inside the gate, and wait while the heap is stopped. */
 export class ColdGate {
   private depth = 0;
   private readonly coldW: number;

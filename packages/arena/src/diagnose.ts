@@ -9,7 +9,9 @@ import type { Region } from './region.js';
 import { runClass } from './spans.js';
 import { ST_ALLOC, ST_CACHE, ST_FREEING, ST_LARGE, ST_REMOTE, ST_SPAN, tagClass, tagSalt, tagState } from './tags.js';
 
+/** `classify`: a live small block. */
 export const LIVE_SMALL = 1;
+/** `classify`: a live large block. */
 export const LIVE_LARGE = 2;
 
 /** LIVE_SMALL or LIVE_LARGE, or throws the HeapError that names what is wrong with `p`. */

@@ -37,6 +37,7 @@ export const HeapErrorCode = {
 } as const;
 export type HeapErrorCode = (typeof HeapErrorCode)[keyof typeof HeapErrorCode];
 
+/** Misuse the heap detected, with its code (`HeapErrorCode`) and the pointer concerned; the heap is left as it was. */
 export class HeapError extends Error {
   override name = 'HeapError';
   constructor(
@@ -48,6 +49,7 @@ export class HeapError extends Error {
   }
 }
 
+/** The RangeError (with code HAKMEM_BAD_SIZE) for a size that cannot be allocated. */
 export function badSize(size: unknown, why: string): RangeError & { code: HeapErrorCode } {
   const e = new RangeError(`bad size ${String(size)}: ${why} [${HeapErrorCode.BAD_SIZE}]`) as RangeError & {
     code: HeapErrorCode;

@@ -11,6 +11,7 @@ import { fault } from './fault.js';
 
 export const largeTag = (r: Region): number => tag(r.salt, ST_LARGE, 0, LARGE_CLASS);
 
+/** Pages a large block of `size` bytes takes (its header included). */
 export function largePages(r: Region, size: number): number {
   return Math.ceil((size + r.hdr) / PAGE_SIZE);
 }

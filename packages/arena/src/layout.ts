@@ -9,9 +9,12 @@
 export const MAGIC = 0x484b4d4d; // "HKMM"
 // 3: quad word 2 counts hits (was allocs); a heap of another version is refused on attach.
 // 4: the arena lock word holds its holder (LOCK_HOLDER gone), FENCED slots, FREEING large blocks.
+/** The layout version written in the control block; a heap of another version is refused on attach. */
 export const LAYOUT_VERSION = 4;
 
+/** log2 of the page size. */
 export const PAGE_SHIFT = 12;
+/** Bytes per page: the unit of spans, large blocks and growth. */
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 
 /** Control block word indices (relative to the heap base, in 32-bit words). */
@@ -73,7 +76,9 @@ export const C = {
 /** what a heap-wide collect adds to C.DIAG_EPOCH */
 export const COLLECT_REQUEST = 1 << 16;
 
+/** Control word DEBUG bit: count contract violations. */
 export const DEBUG_CONTRACTS = 1;
+/** Control word DEBUG bit: log dropped refill events. */
 export const DEBUG_LOG_DROPS = 2;
 export const CONTROL_WORDS = 64;
 
@@ -95,9 +100,11 @@ export const S = {
 } as const;
 /** The refill engine's per-slot counters (written by the owner on its cold path). */
 export const EV = { EVENTS: 0, DROPPED: 1, EXHAUSTED: 2, V_RING_FULL: 3, V_POLICY_OUTSIDE: 4, V_REFILL_WAITED: 5 } as const;
+/** Words of the miscellaneous per-slot counters. */
 export const MISC_WORDS = 6;
 /** Per class, the refill engine's counters (order: CN_*): refills, blocks refilled, drains, blocks drained. */
 export const CN = { REFILLS: 0, BLOCKS_IN: 1, DRAINS: 2, BLOCKS_OUT: 3 } as const;
+/** Words of the refill engine's counters per class. */
 export const CN_WORDS = 4;
 /**
  * Per class, the cache's words: [head, room, hits, maxRoom] (16 bytes, 16-aligned: never straddles
@@ -106,9 +113,11 @@ export const CN_WORDS = 4;
  * low-water flavour only (elsewhere on cold paths).
  */
 export const Q = { HEAD: 0, ROOM: 1, HITS: 2, MAX_ROOM: 3 } as const;
+/** Words of a class's quad in a slot: head, room, hits, max room. */
 export const Q_WORDS = 4;
 /** Heap-wide totals per class of slots given back: allocs, frees, then the CN_* counters. */
 export const TOT = { ALLOCS: 0, FREES: 1, REFILLS: 2, BLOCKS_IN: 3, DRAINS: 4, BLOCKS_OUT: 5 } as const;
+/** Words of the heap-wide totals per class. */
 export const TOT_WORDS = 6;
 /**
  * Per-class words of a slot, offsets from the slot's start (nc = number of classes): a [head,
@@ -117,9 +126,13 @@ export const TOT_WORDS = 6;
  * room = bound - blocks cached (the cache drains when it goes below 0).
  */
 export const slotHead = (cls: number) => S.HEADS + Q_WORDS * cls;
+/** Word offset, in a slot, of class `cls`'s room (bound minus blocks cached). */
 export const slotRoom = (cls: number) => S.HEADS + Q_WORDS * cls + Q.ROOM;
+/** Word offset, in a slot, of class `cls`'s hit counter. */
 export const slotHits = (cls: number) => S.HEADS + Q_WORDS * cls + Q.HITS;
+/** Word offset, in a slot, of class `cls`'s most room (low-water mark). */
 export const slotMaxRoom = (cls: number) => S.HEADS + Q_WORDS * cls + Q.MAX_ROOM;
+/** Word offset, in a slot, of class `cls`'s bound (`nc` classes). */
 export const slotBound = (nc: number, cls: number) => S.HEADS + Q_WORDS * nc + cls;
 /** head of the owner's list of spans with blocks to give, per class (-1: none) */
 export const slotPartial = (nc: number) => S.HEADS + (Q_WORDS + 1) * nc;
@@ -127,11 +140,17 @@ export const slotPartial = (nc: number) => S.HEADS + (Q_WORDS + 1) * nc;
 export const slotCounters = (nc: number, cls: number) => S.HEADS + (Q_WORDS + 2) * nc + CN_WORDS * cls;
 /** C.COUNTERS: off; hits counted on the hot path; hits and each list's low-water mark. */
 export const COUNTERS_OFF = 0;
+/** Control word COUNTERS: the counting hot path (hits). */
 export const COUNTERS_HITS = 1;
+/** Control word COUNTERS: the counting hot path with low-water marks. */
 export const COUNTERS_LOW_WATER = 2;
+/** Slot state: free for a worker to attach. */
 export const SLOT_FREE = 0;
+/** Slot state: a worker is attached. */
 export const SLOT_ATTACHED = 1;
+/** Slot state: its worker is gone without detach; to be reclaimed. */
 export const SLOT_DEAD = 2;
+/** Slot state: being reclaimed by another worker. */
 export const SLOT_RECLAIMING = 3;
 /** declared terminated but maybe still running (a browser Worker after terminate()): its cold paths refuse */
 export const SLOT_FENCED = 4;
@@ -175,6 +194,7 @@ export interface LayoutParams {
   numSlots: number;
 }
 
+/** The heap's layout in the buffer, in bytes from the buffer's start (read once per thread). */
 export interface Layout {
   base: number;
   maxEnd: number;
@@ -206,6 +226,7 @@ export function slotWordsFor(numClasses: number): number {
   return align(S.HEADS + (Q_WORDS + 2 + CN_WORDS) * numClasses, 16);
 }
 
+/** Where everything goes in the buffer (control block, slots, spans, bitmap, extra regions, data) for these parameters. */
 export function computeLayout(p: LayoutParams): Layout {
   const slotWords = slotWordsFor(p.numClasses);
   const maxEnd = p.base + p.maxBytes;

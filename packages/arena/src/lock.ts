@@ -77,6 +77,7 @@ function contend(r: Region, me: number): void {
   }
 }
 
+/** Release the arena lock and wake one waiter, if any. */
 export function unlockArena(r: Region): void {
   const i32 = r.i32;
   Atomics.store(i32, r.ctrl + C.ARENA_LOCK, 0);

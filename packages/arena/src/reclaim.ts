@@ -22,6 +22,7 @@ import { ORPHAN_SLOT, ST_CACHE, ST_REMOTE, ST_SPAN, tag, tagSlot, tagState } fro
 import { forEachRun } from './walk.js';
 import { fault } from './fault.js';
 
+/** What a reclaim recovered from a gone worker's slot: blocks back in use, spans released or abandoned, whether it died mid-update. */
 export interface ReclaimReport {
   slot: number;
   /** the worker died inside a cold path (its list words may have been half written) */

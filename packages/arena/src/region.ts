@@ -6,6 +6,7 @@ import {
 } from './layout.js';
 import { newSalt } from './tags.js';
 
+/** `Region.create`'s options: the buffer, where the heap goes in it, its classes and slots. */
 export interface CreateRegionOptions {
   buffer: SharedArrayBuffer;
   /** byte offset of the heap in the buffer (multiple of 8) */

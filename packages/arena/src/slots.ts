@@ -10,8 +10,10 @@ import {
 import type { Region } from './region.js';
 import { fault } from './fault.js';
 
+/** Word index of word `k` of slot `s`. */
 export const slotWord = (r: Region, s: number, k: number): number => (r.layout.slots >>> 2) + s * r.layout.slotWords + k;
 
+/** Slot `s`'s state (SLOT_*), read atomically. */
 export function slotState(r: Region, s: number): number {
   return Atomics.load(r.i32, slotWord(r, s, S.STATE));
 }
@@ -71,6 +73,7 @@ export function slotsOfThread(r: Region, thread: number): number[] {
   return out;
 }
 
+/** Slots in state `state` (SLOT_*). */
 export function slotsIn(r: Region, state: number): number[] {
   const out: number[] = [];
   for (let s = 0; s < r.layout.numSlots; s++) if (slotState(r, s) === state) out.push(s);

@@ -11,10 +11,14 @@
  */
 
 export const ST_ALLOC = 1; // handed to the user
-export const ST_CACHE = 2; // in a worker's cache list (the slot is in bits 15..8)
-export const ST_SPAN = 3; // in its span's free list
-export const ST_REMOTE = 4; // on its way to, or in, an owner's inbox
-export const ST_LARGE = 5; // a large run handed to the user
+/** in a worker's cache list (the slot is in bits 15..8) */
+export const ST_CACHE = 2;
+/** in its span's free list */
+export const ST_SPAN = 3;
+/** on its way to, or in, an owner's inbox */
+export const ST_REMOTE = 4;
+/** a large run handed to the user */
+export const ST_LARGE = 5;
 export const ST_FREEING = 6; // a large run being freed by the worker in the slot field (claimed by compareExchange)
 
 /** the slot field of a REMOTE tag for blocks on their way to the abandoned-span inbox */
@@ -23,11 +27,15 @@ export const ORPHAN_SLOT = 255;
 export const SALT_BITS = 12;
 export const SALT_SHIFT = 20;
 
+/** A block header's word 0: the heap's salt, the block's state (ST_*), a slot and a class. */
 export const tag = (salt: number, state: number, slot: number, cls: number): number =>
   (salt << SALT_SHIFT) | (state << 16) | (slot << 8) | cls;
 
+/** The state (ST_*) of a header's word 0. */
 export const tagState = (w: number): number => (w >>> 16) & 0xf;
+/** The slot of a header's word 0. */
 export const tagSlot = (w: number): number => (w >>> 8) & 0xff;
+/** The class of a header's word 0. */
 export const tagClass = (w: number): number => w & 0xff;
 export const tagSalt = (w: number): number => w >>> SALT_SHIFT;
 

@@ -4,6 +4,7 @@ import type { Region } from './region.js';
 import { forEachRun } from './walk.js';
 import { maxBlocks } from './backend.js';
 
+/** One size class in `stats()`: its spans, blocks in use and free, bytes. */
 export interface ClassStats {
   cls: number;
   size: number;
@@ -18,6 +19,7 @@ export interface ClassStats {
   inUse: number;
 }
 
+/** Where the heap's bytes are: committed, reserved, in use, free; per class; large blocks; growth. */
 export interface RegionStats {
   bytes: {
     /** committed data bytes (pages the buffer holds now) */

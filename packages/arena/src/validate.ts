@@ -12,11 +12,13 @@ import { ORPHAN_SLOT, ST_ALLOC, ST_CACHE, ST_REMOTE, ST_SPAN, tag, tagClass, tag
 import { forEachRun } from './walk.js';
 import { pageInUse } from './pages.js';
 
+/** `validateRegion`'s options. */
 export interface ValidateOptions {
   /** slots whose caches are walked (their owners must be quiet); default: all */
   slots?: readonly number[];
 }
 
+/** What `validate()` walked: runs, spans, large runs, and blocks live, cached, in spans and in inboxes. */
 export interface ValidateReport {
   runs: number;
   spans: number;
@@ -31,6 +33,7 @@ const fail = (what: string): never => {
   throw new HeapError(HeapErrorCode.INVARIANT, `heap invariant broken: ${what}`);
 };
 
+/** Walk the region and check every invariant; throws a HAKMEM_INVARIANT HeapError naming the first broken one. */
 export function validateRegion(r: Region, o: ValidateOptions = {}): ValidateReport {
   r.sync();
   const i32 = r.i32;
@@ -197,6 +200,7 @@ function checkBlock(r: Region, p: number, pg: number, cls: number, bump: number,
   if (off < 0 || !Number.isInteger(idx) || idx >= bump) fail(`${what}: ${p} is not a carved block of span ${pg}`);
 }
 
+/** Slots whose state is not free (attached, dead or being reclaimed). */
 export function attachedSlots(r: Region): number[] {
   const l = r.layout;
   const out: number[] = [];

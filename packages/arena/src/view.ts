@@ -28,6 +28,7 @@ export interface SlotClassWords {
   blocksOut: number;
 }
 
+/** One worker slot's words as read: state, thread, counters. */
 export interface SlotWords {
   slot: number;
   /** 0 free, 1 attached, 2 dead, 3 reclaiming */
@@ -43,6 +44,7 @@ export interface SlotWords {
   classes: SlotClassWords[];
 }
 
+/** Heap-wide totals of the slots given back, per class. */
 export interface RetiredTotals {
   classes: Array<{ allocs: number; frees: number; refills: number; blocksIn: number; drains: number; blocksOut: number }>;
   events: number;
@@ -51,6 +53,7 @@ export interface RetiredTotals {
   violations: { ringFull: number; policyOutsideRefill: number; refillWaited: number };
 }
 
+/** How the pages are used: committed, in spans, in large blocks, free. */
 export interface PageMap {
   committed: number;
   used: number;
@@ -61,6 +64,7 @@ export interface PageMap {
 
 const u = (x: number) => x >>> 0;
 
+/** A read-only view of a heap from any thread (diagnostics): the region's words without a slot of its own. */
 export class HeapView {
   readonly r: Region;
 

@@ -2,6 +2,7 @@
 import { LARGE_CLASS, SP } from './layout.js';
 import type { Region } from './region.js';
 
+/** One run of pages in address order: a span of a class or a large block, with its owner and counts. */
 export interface RunInfo {
   pg: number;
   pages: number;

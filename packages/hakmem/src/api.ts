@@ -15,16 +15,26 @@ import {
 } from '@hakmem/pool-diagnostics';
 import { closedError, type HeapCore } from './core.js';
 import { learningWords } from './learning.js';
+import { arrayBytes, blockOfView, checkBlock, makeView, type HeapArray, type TypedArray, type TypedArrayConstructor } from './typed.js';
+import type { Views } from './views.js';
 import { checkOtherSlot, checkQuietMs, reclaimAllDead, reclaimTerminatedSlot } from './reclaim.js';
 
-/** What a worker needs to attach: structured-clonable. */
-export interface HeapHandle {
+/**
+ * What a worker needs to attach (`heap.handle`): structured-clonable. `H` is the heap's flavour,
+ * so that `attachHeap` returns the matching heap type: `false` (the default, and what
+ * `HeapHandle` alone means) for a heap with headers, `true` for a headerless one, `boolean` when
+ * the code does not know.
+ */
+export interface HeapHandle<H extends boolean = false> {
   kind: 'hakmem-heap';
   version: 1;
   buffer: SharedArrayBuffer;
   byteOffset: number;
+  /** the heap's flavour; attachHeap refuses a handle whose flag does not match the heap (HAKMEM_BAD_HANDLE) */
+  headerless: H;
 }
 
+/** The learner's part of `stats()`. */
 export interface LearningStats {
   /** the event ring: pushed, dropped (full / lost races), consumed, pending, drop rate */
   ring: RingCounters;
@@ -32,6 +42,7 @@ export interface LearningStats {
   learner: LearnerSnapshot;
 }
 
+/** What `heap.stats()` returns: the region's figures, the learner's, and this worker's counters. */
 export interface HeapStats extends RegionStats {
   /** Box 3, when the heap was created with learning (the default); null otherwise */
   learning: LearningStats | null;
@@ -84,21 +95,105 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       return this.core.slot;
     }
 
-    get handle(): HeapHandle {
-      return { kind: 'hakmem-heap', version: 1, buffer: this.buffer, byteOffset: this.byteOffset };
+    /** What a Worker needs to attach: pass it as `workerData` or `postMessage` it. */
+    get handle(): HeapHandle<boolean> {
+      return { kind: 'hakmem-heap', version: 1, buffer: this.buffer, byteOffset: this.byteOffset, headerless: this.core.r.hdr === 0 };
     }
 
-    // Views over the whole buffer: index them with a pointer (u8[p], f64[p >>> 3], ...).
-    get u8() { return this.core.fresh().u8; }
-    get i8() { return this.core.fresh().i8; }
-    get u16() { return this.core.fresh().u16; }
-    get i16() { return this.core.fresh().i16; }
-    get u32() { return this.core.fresh().u32; }
-    get i32() { return this.core.fresh().i32; }
-    get f32() { return this.core.fresh().f32; }
-    get f64() { return this.core.fresh().f64; }
-    get bi64() { return this.core.fresh().bi64; }
-    get bu64() { return this.core.fresh().bu64; }
+    /**
+     * @internal The views, rebuilt first if the buffer has grown since they were built. A heap
+     * that cannot grow never checks; a growable one checks the heap's growth generation (one
+     * atomic load), not `buffer.byteLength` (a getter call, about 3x dearer).
+     */
+    views(): Views {
+      const v = this.core.views;
+      if (v.growable) this.core.r.sync();
+      return v;
+    }
+
+    // Views over the whole buffer: index them with a pointer (u8[p], f64[p >>> 3], ...). Cached:
+    // a new view object only when the buffer has grown (see "Views and growth" in the README).
+    /** Bytes of the whole buffer: `heap.u8[p]`. */
+    get u8(): Uint8Array<SharedArrayBuffer> { return this.views().u8; }
+    /** `heap.i8[p]` */
+    get i8(): Int8Array<SharedArrayBuffer> { return this.views().i8; }
+    /** `heap.u16[p >>> 1]` */
+    get u16(): Uint16Array<SharedArrayBuffer> { return this.views().u16; }
+    /** `heap.i16[p >>> 1]` */
+    get i16(): Int16Array<SharedArrayBuffer> { return this.views().i16; }
+    /** `heap.u32[p >>> 2]` */
+    get u32(): Uint32Array<SharedArrayBuffer> { return this.views().u32; }
+    /** `heap.i32[p >>> 2]` */
+    get i32(): Int32Array<SharedArrayBuffer> { return this.views().i32; }
+    /** `heap.f32[p >>> 2]` */
+    get f32(): Float32Array<SharedArrayBuffer> { return this.views().f32; }
+    /** `heap.f64[p >>> 3]` */
+    get f64(): Float64Array<SharedArrayBuffer> { return this.views().f64; }
+    /** `heap.bi64[p >>> 3]` */
+    get bi64(): BigInt64Array<SharedArrayBuffer> { return this.views().bi64; }
+    /** `heap.bu64[p >>> 3]` */
+    get bu64(): BigUint64Array<SharedArrayBuffer> { return this.views().bu64; }
+
+    /**
+     * A typed array of `count` elements of `type` (a constructor: `Float64Array`, `BigInt64Array`,
+     * ...) in a new block, aligned for its element type; `undefined` when the heap is exhausted
+     * (as `@thi.ng/malloc` does). Free it with `free(view)`; `count` 0 gives an empty view over a
+     * block of its own, to be freed too. Throws HAKMEM_BAD_SIZE for a count that is not a
+     * non-negative integer or too large for the heap, HAKMEM_BAD_OPTION for a `type` that is not
+     * a typed array constructor.
+     */
+    mallocAs<C extends TypedArrayConstructor>(type: C, count: number): HeapArray<C> | undefined {
+      const p = this.alloc(arrayBytes(type, count));
+      return p === 0 ? undefined : makeView(type, this.buffer, p, count);
+    }
+
+    /** `mallocAs`, zeroed. */
+    callocAs<C extends TypedArrayConstructor>(type: C, count: number): HeapArray<C> | undefined {
+      const bytes = arrayBytes(type, count);
+      const p = this.alloc(bytes);
+      if (p === 0) return undefined;
+      this.u8.fill(0, p, p + bytes);
+      return makeView(type, this.buffer, p, count);
+    }
+
+    /**
+     * A view of `count` elements of the type of `view`, holding its elements (as many as fit):
+     * the block is resized as `realloc` does, and `view` must not be used after (its block may
+     * have moved and been freed). `undefined` when the heap is exhausted, and then `view` is
+     * untouched. `view` must start at a live block of this heap (else a HeapError, as `free(view)`).
+     */
+    reallocArray<T extends TypedArray>(view: T, count: number): T | undefined {
+      const p = blockOfView(this.core.r, view);
+      const q = this.realloc(p, arrayBytes(view.constructor, count));
+      return q === 0 ? undefined : (makeView(view.constructor as TypedArrayConstructor, this.buffer, q, count) as unknown as T);
+    }
+
+    /**
+     * The view `mallocAs` gave, rebuilt from `(type, ptr, count)`: in another worker (post the
+     * pointer and the count, not the view), or after the buffer has grown. Checked: `ptr` must
+     * start a live block of this heap and the elements fit in it (else a HeapError).
+     */
+    view<C extends TypedArrayConstructor>(type: C, ptr: number, count: number): HeapArray<C> {
+      this.assertOpen();
+      checkBlock(this.core.r, ptr, arrayBytes(type, count));
+      return makeView(type, this.buffer, ptr, count);
+    }
+
+    /**
+     * Usable bytes of the live block `p` (C's `malloc_usable_size`): at least what was asked,
+     * all of it the caller's to use. Takes a view too (its block's usable bytes). Throws a
+     * HeapError for anything that is not a live block of this heap.
+     */
+    usableSize(p: number | TypedArray): number {
+      const r = this.core.r;
+      if (typeof p !== 'number') p = blockOfView(r, p);
+      return usableSize(r, p, classify(r, p));
+    }
+
+    /** @internal free(view) arrives here through the Fallback's freeSlow: check the view, free its block. */
+    freeView(v: unknown): void {
+      this.freeLive(blockOfView(this.core.r, v));
+    }
 
     /** Largest size `alloc` can ever satisfy. */
     get maxAllocSize(): number {
@@ -133,7 +228,10 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       return q;
     }
 
-    /** Usable bytes of the live block `p` (at least what was asked); throws for anything else. */
+    /**
+     * Usable bytes of the live block `p` (at least what was asked); throws for anything else.
+     * @deprecated the same as {@link usableSize}, its C name (`malloc_usable_size`).
+     */
     sizeOf(p: number): number {
       const r = this.core.r;
       return usableSize(r, p, classify(r, p));
@@ -330,7 +428,7 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       const fail = () => {
         throw closedError();
       };
-      Object.assign(this, { alloc: fail, free: fail, calloc: fail, realloc: fail, sizeOf: fail, flush: fail, reclaim: fail });
+      Object.assign(this, { alloc: fail, free: fail, calloc: fail, realloc: fail, sizeOf: fail, usableSize: fail, flush: fail, reclaim: fail });
     }
 
     /** @internal */

@@ -91,9 +91,11 @@ export class HeapCore implements Fallback {
     return p;
   }
 
-  /** Pointers the hot path refused: free(0), large blocks, misuse, a view older than the block. */
+  /** Pointers the hot path refused: free(0), large blocks, typed arrays, misuse, a view older than the block. */
   freeSlow(p: number): void {
     if (p === 0) return;
+    // free(view): a typed array fails the hot path's number check and lands here
+    if (typeof p === 'object') return (this.cache as unknown as { freeView(v: unknown): void }).freeView(p);
     if (classify(this.r, p) === LIVE_LARGE) this.backend.freeLarge(p);
     else if (this.r.hdr === 0) {
       const size = usableSize(this.r, p, LIVE_SMALL);

@@ -6,9 +6,14 @@ import { CountingHeap, HeaderlessHeap, Heap, LowWaterHeap } from './heap.js';
 import type { HeapHandle } from './api.js';
 import { resolveOptions, type HeapOptions } from './options.js';
 
-/** A new heap, owned by the calling thread. */
+/**
+ * A new heap, owned by the calling thread. The type follows the options: a `Heap` by default, a
+ * `HeaderlessHeap` for `{ headerless: true }`, either for a `headerless` only known at run time
+ * (`boolean`: narrow it with `heap instanceof HeaderlessHeap`, or free views, which both take).
+ */
 export function createHeap(options?: HeapOptions & { headerless?: false }): Heap;
 export function createHeap(options: HeapOptions & { headerless: true }): HeaderlessHeap;
+export function createHeap(options: HeapOptions): Heap | HeaderlessHeap;
 export function createHeap(options: HeapOptions = {}): Heap | HeaderlessHeap {
   const o = resolveOptions(options);
   const r = Region.create({
@@ -31,14 +36,24 @@ export function createHeap(options: HeapOptions = {}): Heap | HeaderlessHeap {
 /**
  * This thread's own view of a heap created elsewhere (pass `heap.handle` to a Worker): a slot and
  * a cache of its own. Call `detach()` before the thread ends (or let the creator's `watch(worker)`
- * reclaim what it held).
+ * reclaim what it held). The type follows the handle's: `HeapHandle` (headers, the default) gives
+ * a `Heap`, `HeapHandle<true>` a `HeaderlessHeap`, `HeapHandle<boolean>` either. The handle's
+ * `headerless` flag is checked against the heap (HAKMEM_BAD_HANDLE when it does not match), so
+ * the type cannot lie about a handle that came from `heap.handle`.
  */
-export function attachHeap(handle: HeapHandle): Heap | HeaderlessHeap {
+export function attachHeap(handle: HeapHandle<false>): Heap;
+export function attachHeap(handle: HeapHandle<true>): HeaderlessHeap;
+export function attachHeap(handle: HeapHandle<boolean>): Heap | HeaderlessHeap;
+export function attachHeap(handle: HeapHandle<boolean>): Heap | HeaderlessHeap {
   if (handle === null || typeof handle !== 'object' || handle.kind !== 'hakmem-heap') {
     throw new HeapError(HeapErrorCode.BAD_HANDLE, 'not a hakmem heap handle (pass heap.handle)');
   }
   if (handle.version !== 1) throw new HeapError(HeapErrorCode.BAD_HANDLE, `handle version ${String(handle.version)}, expected 1`);
   const r = Region.attach(handle.buffer, handle.byteOffset);
+  // a handle written by hand before the flag existed may leave it out
+  if (handle.headerless !== undefined && handle.headerless !== (r.hdr === 0)) {
+    throw new HeapError(HeapErrorCode.BAD_HANDLE, `the handle says headerless: ${String(handle.headerless)}, the heap is ${r.hdr === 0 ? '' : 'not '}headerless`);
+  }
   return attachSlot(r, 1);
 }
 

@@ -1,11 +1,22 @@
 import type { Region } from '@hakmem/arena';
 import { CountingThreadCache, HeaderlessCache, LowWaterThreadCache, ThreadCache } from '@hakmem/pool-tls';
-import { HeapApi } from './api.js';
+import { HeapApi, type HeapHandle } from './api.js';
 import { HeapCore } from './core.js';
+import type { TypedArray } from './typed.js';
 
 // One class per cache flavour, each written out: the hot path is the flavour's own alloc (no flag
 // tested), and a class made by a factory function cannot be exported with its protected members.
 
+/** The default heap: 8-byte headers, `free(ptr)`, misuse detected. */
+export interface Heap {
+  /**
+   * Give back the block at `p` (0: nothing), or the block a view from `mallocAs`/`callocAs`/
+   * `reallocArray`/`view` covers. Misuse throws a HeapError with a code and leaves the heap intact.
+   */
+  free(p: number | TypedArray): void;
+  /** What a Worker passes to `attachHeap` to get a `Heap`. */
+  get handle(): HeapHandle<false>;
+}
 /** The default heap: 8-byte headers, `free(ptr)`, misuse detected. */
 export class Heap extends HeapApi(ThreadCache) {
   constructor(r: Region, slot: number, refillCounts?: Int32Array) {
@@ -51,6 +62,17 @@ export class LowWaterHeap extends HeapApi(LowWaterThreadCache) {
   }
 }
 
+/** Headerless heap: `free(ptr, size)` with the size given to alloc; misuse goes undetected. */
+export interface HeaderlessHeap {
+  /**
+   * Give back the block at `p`, `size` being the size given to alloc (not checked: misuse goes
+   * undetected), or the block a view covers (found from the heap's spans, on the slow path).
+   */
+  free(p: number, size: number): void;
+  free(view: TypedArray): void;
+  /** What a Worker passes to `attachHeap` to get a `HeaderlessHeap`. */
+  get handle(): HeapHandle<true>;
+}
 /** Headerless heap: `free(ptr, size)` with the size given to alloc; misuse goes undetected. */
 export class HeaderlessHeap extends HeapApi(HeaderlessCache) {
   constructor(r: Region, slot: number, refillCounts?: Int32Array) {

@@ -2,6 +2,7 @@ import { HeapError, HeapErrorCode } from '@hakmem/arena';
 import { DEFAULT_CAPACITY } from '@hakmem/ace-learning';
 import { defaultClassSizes } from '@hakmem/pool-tls';
 
+/** `createHeap`'s options. */
 export interface HeapOptions {
   /** bytes of the heap now (default 64 MiB); untouched shared memory costs no RAM */
   size?: number;

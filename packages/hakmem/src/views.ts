@@ -1,19 +1,26 @@
-/** Typed-array views over the whole buffer, indexed by a pointer shifted by the element size. */
+/**
+ * Typed-array views over the whole buffer, indexed by a pointer shifted by the element size. One
+ * set per heap object, replaced only when the buffer has grown: reading `heap.f64` in a loop costs
+ * a field read (a growable heap adds one atomic load of the growth generation).
+ */
 export class Views {
-  u8!: Uint8Array;
-  i8!: Int8Array;
-  u16!: Uint16Array;
-  i16!: Int16Array;
-  u32!: Uint32Array;
-  i32!: Int32Array;
-  f32!: Float32Array;
-  f64!: Float64Array;
-  bi64!: BigInt64Array;
-  bu64!: BigUint64Array;
+  u8!: Uint8Array<SharedArrayBuffer>;
+  i8!: Int8Array<SharedArrayBuffer>;
+  u16!: Uint16Array<SharedArrayBuffer>;
+  i16!: Int16Array<SharedArrayBuffer>;
+  u32!: Uint32Array<SharedArrayBuffer>;
+  i32!: Int32Array<SharedArrayBuffer>;
+  f32!: Float32Array<SharedArrayBuffer>;
+  f64!: Float64Array<SharedArrayBuffer>;
+  bi64!: BigInt64Array<SharedArrayBuffer>;
+  bu64!: BigUint64Array<SharedArrayBuffer>;
   /** bytes the views cover */
   length = 0;
+  /** the buffer can grow: readers check the growth generation first */
+  readonly growable: boolean;
 
   constructor(readonly buffer: SharedArrayBuffer) {
+    this.growable = buffer.growable;
     this.rebuild();
   }
 

@@ -4,6 +4,7 @@
  */
 import { snapshot, type Snapshot, type Target } from './snapshot.js';
 
+/** One health warning: its kind and a sentence. */
 export interface Warning {
   kind: 'drop-rate' | 'cache-above-bound' | 'learner-stalled' | 'exhausted' | 'contract';
   message: string;
@@ -11,11 +12,13 @@ export interface Warning {
   cls?: number;
 }
 
+/** `checkHealth`'s and `watchHealth`'s thresholds. */
 export interface HealthOptions {
   /** warn above this share of refill events dropped (default 0.01) */
   dropRate?: number;
 }
 
+/** The warnings a snapshot gives, against an earlier one for rates: drop rate, caches above bound, exhaustion, a stalled learner, contract violations. */
 export function checkHealth(now: Snapshot, before?: Snapshot, o: HealthOptions = {}): Warning[] {
   const out: Warning[] = [];
   const limit = o.dropRate ?? 0.01;
@@ -67,6 +70,7 @@ export function checkHealth(now: Snapshot, before?: Snapshot, o: HealthOptions =
   return out;
 }
 
+/** A running `watchHealth`: `stop()` ends it. */
 export interface HealthWatch {
   stop(): void;
   /** the latest snapshot taken */

@@ -38,6 +38,7 @@ export interface WorkerClass extends ClassCounts {
   bound: number;
 }
 
+/** One attached (or dead) worker in a snapshot. */
 export interface WorkerRow extends Pick<SlotWords, 'slot' | 'thread' | 'attaches' | 'inColdPath' | 'events' | 'dropped' | 'exhausted' | 'violations'> {
   state: 'attached' | 'dead' | 'reclaiming';
   /** classes this worker touched */
@@ -57,6 +58,7 @@ export interface ClassRow extends ClassCounts {
   inSpans: number;
 }
 
+/** A snapshot of a whole heap, JSON-able: per class and worker, the queue, the learner, bytes. */
 export interface Snapshot {
   version: 1;
   takenAt: string;
@@ -91,6 +93,7 @@ export interface Snapshot {
 
 const STATES: Record<number, WorkerRow['state']> = { 1: 'attached', 2: 'dead', 3: 'reclaiming' };
 
+/** `snapshot`'s options. */
 export interface SnapshotOptions {
   /** stop the heap while reading (default true): consistent figures while workers run */
   stop?: boolean;

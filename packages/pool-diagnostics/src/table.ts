@@ -16,6 +16,7 @@ function table(head: string[], rows: string[][]): string {
   return [line(head), w.map((x) => '-'.repeat(x)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** `formatDiagnostics`'s options. */
 export interface FormatOptions {
   /** one table per attached worker too (default false) */
   workers?: boolean;
@@ -23,6 +24,7 @@ export interface FormatOptions {
   allClasses?: boolean;
 }
 
+/** A snapshot as text tables (per class, queue, learner, contracts), for `console.log`. */
 export function formatDiagnostics(s: Snapshot, o: FormatOptions = {}): string {
   const h = s.heap;
   const out: string[] = [];

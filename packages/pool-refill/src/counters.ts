@@ -8,8 +8,11 @@
  *   per-class block: REFILLS, BLOCKS_IN, DRAINS, BLOCKS_OUT (4 words a class)
  */
 export const MISC = { EVENTS: 0, DROPPED: 1, EXHAUSTED: 2, V_RING_FULL: 3, V_POLICY_OUTSIDE: 4, V_REFILL_WAITED: 5 } as const;
+/** Words of a slot's miscellaneous counters (order: MISC). */
 export const MISC_WORDS = 6;
+/** The refill engine's counters per class, by word: refills, blocks refilled, drains, blocks drained. */
 export const PER_CLASS = { REFILLS: 0, BLOCKS_IN: 1, DRAINS: 2, BLOCKS_OUT: 3 } as const;
+/** Words of the per-class counters. */
 export const PER_CLASS_WORDS = 4;
 
 /** Where the counters live: word indices into the cache's buffer (see RefillOptions.counters). */

@@ -12,6 +12,7 @@ import type { RefillLearner } from './learner.js';
 import { MISC, MISC_WORDS, PER_CLASS, PER_CLASS_WORDS, type CounterPlace } from './counters.js';
 import { boundFor, capBounds, defaultBounds, maxCount } from './policy.js';
 
+/** `RefillEngine`'s options: refill counts, the learner to report to, counters, debug flags. */
 export interface RefillOptions {
   /** blocks per refill, per class: the fixed defaults, used while the policy table has no value */
   counts: Int32Array;

@@ -10,6 +10,7 @@ export const MAX_REFILL = 64;
 export const MIN_REFILL = 4;
 const REFILL_BYTES = 32768;
 
+/** Blocks per refill for a class of `size` bytes by default: about 32 KiB a refill, 4..64 blocks. */
 export function defaultRefillCount(size: number): number {
   return Math.max(MIN_REFILL, Math.min(MAX_REFILL, Math.floor(REFILL_BYTES / size)));
 }
@@ -58,10 +59,12 @@ export function capBounds(sizes: readonly number[], bounds: ArrayLike<number>, m
   return out;
 }
 
+/** `defaultRefillCount` for each class size. */
 export function defaultRefillCounts(sizes: readonly number[]): Int32Array {
   return Int32Array.from(sizes, defaultRefillCount);
 }
 
+/** The default cache bound per class, for these class sizes. */
 export function defaultBounds(sizes: readonly number[]): Int32Array {
   return Int32Array.from(sizes, defaultBound);
 }

@@ -38,6 +38,7 @@ export interface Fallback {
   freeSlow(ptr: number): void;
 }
 
+/** What a cache needs: the shared buffer's view, where its slot's words are, the classes, bounds and tags. */
 export interface CacheConfig {
   /** Int32Array over the whole shared buffer (fixed length; replace it with setView on growth) */
   i32: Int32Array;

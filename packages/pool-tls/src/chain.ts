@@ -37,6 +37,7 @@ export function takeChain(c: CacheBase, cls: number, n: number, out: Int32Array)
   return k === 0 ? 0 : head;
 }
 
+/** Blocks the list of `cls` holds in cache `c`. */
 export function cachedCount(c: CacheBase, cls: number): number {
   return c.cached(cls);
 }

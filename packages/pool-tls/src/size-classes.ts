@@ -6,6 +6,7 @@
 
 export const MAX_CLASSES = 254;
 
+/** The default size classes up to `max` bytes: 16, 24, ... 64, then four classes per power of two. */
 export function defaultClassSizes(max = 65536): number[] {
   const sizes: number[] = [];
   for (let s = 16; s <= 64; s += 8) sizes.push(s);

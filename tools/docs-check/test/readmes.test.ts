@@ -1,5 +1,5 @@
 /**
- * Every ```js block of a README runs as it is, in the directory of its package (so the package's
+ * Every ```js block of a README (and of a page under docs/) runs as it is, in the directory of its package (so the package's
  * own name and its dependencies resolve as they would for a user), against the built packages.
  * A README whose examples need a package its own does not depend on (pool-diagnostics' examples
  * create a heap with `hakmem`) names another directory: `<!-- docs-check: cwd=packages/hakmem -->`.
@@ -32,6 +32,10 @@ function examples(): Example[] {
     if (existsSync(readme)) add(readme, join(root, 'packages', d));
   }
   add(join(root, 'README.md'), join(root, 'packages', 'hakmem'));
+  // pages under docs/ (the migration guide): run where their docs-check comment says
+  if (existsSync(join(root, 'docs'))) {
+    for (const f of readdirSync(join(root, 'docs')).filter((n) => n.endsWith('.md')).sort()) add(join(root, 'docs', f), root);
+  }
   return out;
 }
 

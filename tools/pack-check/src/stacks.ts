@@ -32,6 +32,6 @@ export const STACKS: readonly Stack[] = [
     what: 'hakmem: every box wired, the learner on',
     installs: ['hakmem'],
     js: { 'js/run.mjs': 'js/umbrella.mjs' },
-    ts: { 'src/run.ts': 'ts/umbrella.ts' },
+    ts: { 'src/run.ts': 'ts/umbrella.ts', 'src/types.ts': 'ts/umbrella-types.ts' },
   },
 ];

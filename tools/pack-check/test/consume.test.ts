@@ -15,7 +15,11 @@ import { STACKS } from '../src/stacks.js';
 import { ROOT } from '../src/workspace.js';
 
 interface Run {
-  main: { allocs: number; failed: number; badStamps: number; refills?: number; counts?: number[]; cachedAfterFlush?: number };
+  main: {
+    allocs: number; failed: number; badStamps: number; refills?: number; counts?: number[]; cachedAfterFlush?: number;
+    typed?: { sum: number; big: string };
+  };
+  types?: { headerless: boolean[]; sums: number[]; bigs: string[] };
   worker: Run['main'];
   end: { valid: boolean; inUse: number; learning?: boolean };
 }
@@ -104,6 +108,12 @@ describe.each(STACKS)('a user stack: $name ($what)', (stack) => {
     compileTs(dir);
     const r = runJson<Run>(dir, 'dist/run.js');
     expectRan(r, stack.name);
-    if (stack.name === 'umbrella') expect(r.end.learning).toBe(true);
+    if (stack.name === 'umbrella') {
+      expect(r.end.learning).toBe(true);
+      // typed arrays from the shipped types: mallocAs, callocAs, reallocArray, view, free(view)
+      for (const side of [r.main, r.worker]) expect(side.typed).toEqual({ sum: 12, big: '7' });
+      // createHeap/attachHeap gave the flavour their types promised
+      expect(r.types).toEqual({ headerless: [false, true, true], sums: [12], bigs: ['7'] });
+    }
   });
 });

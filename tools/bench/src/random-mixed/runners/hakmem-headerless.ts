@@ -4,7 +4,7 @@ import type { MixedParams } from '../params.js';
 import type { CallCounts, MixedRunner } from '../runner.js';
 import { fingerprintOffsets, HEAP_BYTES, hakmemProbe, heapCheck, liveOffsets } from './common.js';
 
-type HeapOps = Pick<HeaderlessHeap, 'alloc' | 'free'>;
+type HeapOps = { alloc(size: number): number; free(p: number, size: number): void };
 
 export interface HeaderlessInst {
   heap: HeaderlessHeap;
