@@ -35,7 +35,14 @@ export function consume(
   let lost = 0;
   while (n < max) {
     const rec = ring + R.RECORDS + (head & mask) * REC_WORDS;
-    if (Atomics.load(i32, rec) !== ((head + 1) | 0)) {
+    const seq = Atomics.load(i32, rec);
+    if (seq !== ((head + 1) | 0)) {
+      if (((seq - head) | 0) >= cap) {
+        // already handed on, HEAD not moved: a consumer died within its call (read, maybe not learned)
+        lost++;
+        head = (head + 1) | 0;
+        continue;
+      }
       const s = skipStalled(i32, ring, head, rec, cap, stallWakes);
       if (s === WAIT) break;
       if (s === PUBLISHED) continue; // its producer got there first: read it
@@ -89,7 +96,8 @@ function skipStalled(i32: Int32Array, ring: number, head: number, rec: number, c
   const seen = Atomics.add(i32, ring + R.STALL_WAKES, 1) + 1;
   if (seen < wakes) return WAIT;
   Atomics.store(i32, ring + R.STALL_WAKES, 0);
-  return Atomics.compareExchange(i32, rec, head, (head + cap) | 0) === head ? SKIPPED : PUBLISHED;
+  const was = Atomics.compareExchange(i32, rec, head, (head + cap) | 0);
+  return was === head ? SKIPPED : was === ((head + 1) | 0) ? PUBLISHED : WAIT;
 }
 
 function laterPublished(i32: Int32Array, ring: number, head: number, tail: number, cap: number): boolean {

@@ -46,7 +46,10 @@
  *     claimer overwrites all of them; any word of the late writer that lands after is caught as
  *     above. The late writer never touches seq, so no slot changes hands by it.
  *   - the consumer itself dies or changes (a Worker's learner falls back to inline): the watch is
- *     in the ring (STALL_AT, STALL_WAKES), so the next consumer goes on from it.
+ *     in the ring (STALL_AT, STALL_WAKES), so the next consumer goes on from it. The consumer
+ *     stores HEAD once a call, after handing records on: one that dies within a call leaves records
+ *     at HEAD with seq >= pos + cap (at HEAD a record is otherwise pos or pos + 1); the next
+ *     consumer steps over them, counted LOST (read, perhaps not learned).
  * Counters add up: pushed (TAIL) = consumed + lost + garbled + pending; late <= lost.
  * A producer stalled for 2^32 positions could still publish stale fields: the check catches them.
  */
@@ -126,7 +129,7 @@ export interface RingCounters {
   droppedFull: number;
   droppedRace: number;
   consumed: number;
-  /** claimed records the consumer skipped, unpublished too long (a producer died, or stalled) */
+  /** claimed records skipped: unpublished too long (a producer died, or stalled), or read by a consumer that died in its call */
   lost: number;
   /** of those, publishes that came after the skip (a producer that was only slow) */
   late: number;
