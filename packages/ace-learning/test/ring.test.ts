@@ -116,6 +116,19 @@ describe('the ring: a producer that dies between claim and publish', () => {
     expect([q.lost, q.late, q.garbled, q.consumed, q.pending]).toEqual([1, 1, 1, 1, 0]);
   });
 
+  it('a consumer that dies within its call: the next one steps over what it handed on (lost) and goes on', () => {
+    const i32 = ring(4);
+    for (let id = 1; id <= 3; id++) push(i32, id);
+    expect(() => consume(i32, 0, 8, (e) => {
+      if (e.count === 2) throw new Error('the consumer dies here');
+    }, ev())).toThrow();
+    expect(ringCounters(i32, 0).pending).toBe(3); // HEAD not stored: the call did not finish
+    for (let id = 4; id <= 6; id++) expect(push(i32, id)).toBe(true); // slots handed on: producers go on
+    expect(drain(i32).map((e) => e.count)).toEqual([3, 4, 5, 6]);
+    const q = ringCounters(i32, 0);
+    expect([q.lost, q.consumed, q.pending]).toEqual([2, 4, 0]);
+  });
+
   it('any one word of a published record changed, or a class or worker out of bounds: dropped and counted', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 7 }), fc.integer(), (id, word, v) => {

@@ -5,7 +5,7 @@
  * test/fixtures (the `workerUrl` seam).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -90,6 +90,13 @@ describe('startLearner', () => {
     const before = h.i32.slice(h.state);
     runLearnerLoop(configFor(h));
     expect(h.i32.slice(h.state)).toEqual(before);
+  });
+
+  it('the browser branch creates the Worker in the literal form bundlers recognise (in the built file)', () => {
+    const built = readFileSync(new URL('../dist/spawn.js', import.meta.url), 'utf8');
+    expect(built).toContain("new Worker(new URL('./learner-worker.js', import.meta.url), { type: 'module' })");
+    // and the Worker's entry does not import start.js (which would make a bundler nest the Worker in itself)
+    expect(readFileSync(new URL('../dist/learner-worker.js', import.meta.url), 'utf8')).not.toMatch(/from '\.\/(start|spawn)\.js'/);
   });
 
   it('a learner in its Worker does not keep the process alive (nor while it starts)', () => {
