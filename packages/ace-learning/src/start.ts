@@ -83,8 +83,10 @@ class Handle implements LearnerHandle {
     if (!s || this.inline) return null;
     return {
       terminate: () => {
-        // whoever ends the Worker: the learner is stopped (Node also says so on 'exit')
-        Atomics.compareExchange(this.i32, this.cfg.state + ST.MODE, MODE_WORKER, 0);
+        // whoever ends the Worker, running or starting, stops the learner (no fallback: it was asked)
+        const w = this.cfg.state + ST.MODE;
+        if (Atomics.compareExchange(this.i32, w, MODE_STARTING, 0) !== MODE_STARTING) Atomics.compareExchange(this.i32, w, MODE_WORKER, 0);
+        this.settleOnce();
         return s.worker.terminate();
       },
     };

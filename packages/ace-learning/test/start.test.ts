@@ -76,6 +76,17 @@ describe('startLearner', () => {
     expect([s.mode, s.events]).toEqual(['inline', 100]);
   });
 
+  it('a Worker terminated through the handle, running or still starting, leaves the learner stopped (no fallback)', async () => {
+    for (const wait of [true, false]) {
+      const h = heap();
+      const l = start({ ...h, mode: 'auto' });
+      if (wait) expect(await l.started).toBe('worker');
+      await l.worker!.terminate();
+      await new Promise((ok) => setTimeout(ok, 100)); // its 'exit' has come
+      expect([await l.started, l.mode, learnerSnapshot(h.i32, h.state).mode]).toEqual([wait ? 'worker' : 'stopped', 'stopped', 'stopped']);
+    }
+  });
+
   it("mode 'worker' does not fall back: a Worker that cannot start leaves the learner stopped, and says so", async () => {
     const h = heap();
     const l = start({ ...h, mode: 'worker', workerUrl: fixture('throws-at-load.mjs') });
