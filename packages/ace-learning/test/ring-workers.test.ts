@@ -6,7 +6,9 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { consume, initRing, ringCounters, ringWords, type RefillEvent } from '../dist/index.js';
+import {
+  consume, initLearnerState, initRing, learnerSnapshot, learnerStateWords, ringCounters, ringWords, startLearner, type RefillEvent,
+} from '../dist/index.js';
 
 const PRODUCER = pathToFileURL(fileURLToPath(new URL('../dist/producer.js', import.meta.url))).href;
 
@@ -69,5 +71,28 @@ describe('the ring with real Workers', () => {
     for (const id of [0, 2]) for (let k = 0; k < N; k++) expect(seen.has(id * 1e6 + k)).toBe(true);
     expect([q.lost, q.late, q.garbled, q.consumed]).toEqual([1, 0, 0, 1 + 2 * N]);
     expect(q.pushed).toBe(q.consumed + q.lost);
+  });
+
+  it('the same with the learner in its own Worker as the consumer: it gets past the dead record and learns from the rest', async () => {
+    const cap = 16;
+    const policy = ringWords(cap);
+    const state = policy + 5;
+    const buffer = new SharedArrayBuffer(4 * (state + learnerStateWords(5)));
+    const i32 = new Int32Array(buffer);
+    initRing(i32, 0, cap, { classes: 5, workers: 4 });
+    initLearnerState(i32, state, 5);
+    await producer(buffer, 3, 1, true); // dies with position 0 claimed
+    const l = startLearner({ buffer, ring: 0, policy, state, classSizes: [16, 32, 64, 128, 256], defaults: [64, 64, 64, 32, 16], mode: 'worker' });
+    try {
+      expect(await l.started).toBe('worker');
+      const N = 1000;
+      await Promise.all([producer(buffer, 2, N), producer(buffer, 0, N)]);
+      for (let t = 0; t < 2000 && ringCounters(i32, 0).pending > 0; t++) await new Promise((ok) => setTimeout(ok, 5));
+      const q = ringCounters(i32, 0);
+      expect([q.lost, q.garbled, q.consumed, q.pending]).toEqual([1, 0, 2 * N, 0]);
+      expect(learnerSnapshot(i32, state).events).toBe(2 * N);
+    } finally {
+      await l.stop();
+    }
   });
 });
