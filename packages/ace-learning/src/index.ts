@@ -1,8 +1,10 @@
 export { pushEvent, readPolicy } from './producer.js';
 export { consume, hasEvent, type RefillEvent } from './consumer.js';
-export { initRing, ringWords, checkCapacity, ringCounters, DEFAULT_CAPACITY, REC_WORDS, RING_TAG, POLICY_TAG, STATE_TAG, type RingCounters } from './ring.js';
 export {
-  initLearnerState, learnerStateWords, learnerSnapshot, DEFAULT_ARMS, type LearnerSnapshot, type ClassLearning,
+  initRing, ringWords, checkCapacity, ringCounters, DEFAULT_CAPACITY, REC_WORDS, STALL_WAKES, RING_TAG, POLICY_TAG, STATE_TAG, type RingBounds, type RingCounters,
+} from './ring.js';
+export {
+  initLearnerState, learnerStateWords, learnerSnapshot, DEFAULT_ARMS, type LearnerMode, type LearnerSnapshot, type ClassLearning,
 } from './state.js';
 export { Learner, type LearnerConfig } from './learner.js';
 export { reward, DEFAULT_REWARD, type RewardModel } from './reward.js';

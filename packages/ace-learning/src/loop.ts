@@ -9,7 +9,7 @@ import { hasEvent } from './consumer.js';
 import { threadCpuMs } from './cpu.js';
 import { Learner, type LearnerConfig } from './learner.js';
 import { R } from './ring.js';
-import { cpuWord, MODE_WORKER, ST } from './state.js';
+import { cpuWord, MODE_STARTING, MODE_WORKER, ST } from './state.js';
 
 const SPINS = 200;
 /**
@@ -28,11 +28,17 @@ const STEP = 4096;
 const MANY = 256;
 const CPU_EVERY_MS = 500;
 
-export function runLearnerLoop(cfg: LearnerConfig): void {
+/**
+ * Run the loop until STOP, once this thread has taken the learner's role (MODE STARTING ->
+ * WORKER, start.ts) and told the owner (`onStart`). Returns at once if the role is taken: the
+ * owner gave up on this Worker and runs the learner inline, or stopped it.
+ */
+export function runLearnerLoop(cfg: LearnerConfig, onStart?: () => void): void {
   const { i32, ring, state } = cfg;
+  if (Atomics.compareExchange(i32, state + ST.MODE, MODE_STARTING, MODE_WORKER) !== MODE_STARTING) return;
   const learner = new Learner(cfg);
   Atomics.store(i32, state + ST.START_CPU, cpuWord(threadCpuMs()));
-  Atomics.store(i32, state + ST.MODE, MODE_WORKER);
+  onStart?.();
   let cpuAt = -Infinity;
   let nap = MIN_NAP_MS;
   while (Atomics.load(i32, state + ST.STOP) === 0) {

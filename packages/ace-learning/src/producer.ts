@@ -2,7 +2,7 @@
  * The producer entry (`@hakmem/ace-learning/producer`): all the refill engine may use of Box 3.
  * Both functions take plain numbers and an Int32Array: no object is created, nothing waits.
  */
-import { F, R, REC_WORDS } from './ring.js';
+import { F, R, REC_WORDS, recordCheck } from './ring.js';
 import { fault } from './fault.js';
 
 /** How often a producer retries a claim that another producer won before it drops the event. */
@@ -10,8 +10,9 @@ const ATTEMPTS = 4;
 
 /**
  * Push one refill event. Never blocks, waits, allocates or throws (Contract A): when the ring is
- * full, or keeps losing the claim to other producers, the event is dropped and counted.
- * Returns whether it was queued.
+ * full, or keeps losing the claim to other producers, the event is dropped and counted; so is one
+ * whose record the consumer skipped because this producer stalled between claim and publish.
+ * `cls` and `worker` are stored in 16 bits each. Returns whether it was queued.
  */
 export function pushEvent(
   i32: Int32Array, ring: number, cls: number, worker: number, count: number, left: number,
@@ -28,14 +29,21 @@ export function pushEvent(
     }
     if (dif === 0 && Atomics.compareExchange(i32, ring + R.TAIL, pos, (pos + 1) | 0) === pos) {
       fault('ring.claimed');
-      i32[rec + F.CLS] = cls;
-      i32[rec + F.WORKER] = worker;
+      const cw = (cls & 0xffff) | (worker << 16);
+      i32[rec + F.CLS_WORKER] = cw;
       i32[rec + F.COUNT] = count;
       i32[rec + F.LEFT] = left;
       i32[rec + F.STREAK] = streak;
       i32[rec + F.SINCE_US] = sinceUs;
       i32[rec + F.CACHED] = cached;
-      Atomics.store(i32, rec, (pos + 1) | 0); // publish: the fields above are visible with it
+      i32[rec + F.CHECK] = recordCheck(pos, cw, count, left, streak, sinceUs, cached);
+      fault('ring.written');
+      // publish: the fields above are visible with it. A compareExchange, because the consumer
+      // may have skipped this record while we were stalled (ring.ts, "Repair"): then it fails
+      if (Atomics.compareExchange(i32, rec, pos, (pos + 1) | 0) !== pos) {
+        Atomics.add(i32, ring + R.LATE, 1);
+        return false;
+      }
       // Every quarter ring, wake the learner if it sleeps (a notify never waits): a burst of
       // events then does not outrun its naps.
       if ((pos & (mask >>> 2)) === 0) Atomics.notify(i32, ring + R.TAIL, 1);

@@ -2,132 +2,194 @@
  * Starting and stopping the learner. In its own Worker where one can be started (Node
  * worker_threads, or a browser module Worker), `unref`'d so it never keeps a process alive;
  * otherwise inline, on the owner's event loop between tasks (a 10 ms timer).
+ *
+ * What runs is decided by one word, the state region's MODE, so that the handle and the stats
+ * (which read that word) always agree: the owner sets it STARTING; the Worker's loop takes the
+ * learner's role by compareExchange(STARTING -> WORKER) before it touches anything. A Worker that
+ * fails to start (its script does not load: a bundle that lost its imports), throws, or has not
+ * claimed the word within `startTimeoutMs`, is replaced by the inline learner: the owner's own
+ * compareExchange(STARTING -> INLINE) makes sure a Worker that starts after all finds the role
+ * taken and returns without consuming. So at most one consumer ever reads the ring.
  */
-import { Learner, type LearnerConfig } from './learner.js';
+import { configFor, type WorkerConfig } from './config.js';
+import { Learner } from './learner.js';
 import { R } from './ring.js';
-import { cpuWord, MODE_INLINE, ST } from './state.js';
-import type { RewardModel } from './reward.js';
+import { spawnLearner, type Spawned } from './spawn.js';
+import { cpuWord, MODE_INLINE, MODE_STARTING, MODE_WORKER, modeName, ST, type LearnerMode } from './state.js';
 
-/** Everything the learner needs, structured-clonable (it travels to the Worker). */
-export interface WorkerConfig {
-  buffer: SharedArrayBuffer;
-  ring: number;
-  policy: number;
-  state: number;
-  classSizes: number[];
-  defaults: number[];
-  arms?: number[];
-  maxRefillBytes?: number;
-  maxCounts?: number[];
-  reward?: Partial<RewardModel>;
-  decideEvery?: number;
-  gamma?: number;
-}
+export type { WorkerConfig } from './config.js';
 
 /** `startLearner`'s options: where the learner's regions are, and where it runs. */
 export interface StartOptions extends WorkerConfig {
-  /** 'auto' (default): a Worker, inline if none can be started */
+  /** 'auto' (default): a Worker, inline if none starts; 'worker': a Worker or none ('stopped'); 'inline' */
   mode?: 'auto' | 'worker' | 'inline';
+  /** how long a Worker has to take the learner's role before the learner runs inline instead (default 10 s) */
+  startTimeoutMs?: number;
+  /** Node only: the Worker's script in place of the package's learner-worker.js (a test seam) */
+  workerUrl?: URL;
 }
 
 /** A running learner: its mode, and `stop()`. */
 export interface LearnerHandle {
-  readonly mode: 'worker' | 'inline';
+  /** What runs now, read from the state region (the stats say the same): 'starting' until a Worker has taken the role or the learner fell back. */
+  readonly mode: LearnerMode;
+  /**
+   * Resolves once the start has settled: 'worker', 'inline' (none could start, or it failed), or
+   * 'stopped'. Like the learner, it does not keep a Node process alive.
+   */
+  readonly started: Promise<LearnerMode>;
   /** Ask the learner to stop; resolves once it has (a worker that does not stop in 2 s is terminated). */
   stop(): Promise<void>;
-  /** The learner's Worker, if it runs in one (to terminate it: the allocator does not need it). */
+  /** The learner's Worker while one runs or starts (to terminate it: the allocator does not need it). */
   readonly worker: { terminate(): unknown } | null;
 }
 
-export function configFor(w: WorkerConfig): LearnerConfig {
-  return { ...w, i32: new Int32Array(w.buffer, 0, w.buffer.byteLength >>> 2) };
-}
-
-type NodeWorker = {
-  unref(): void;
-  once(ev: 'exit', f: () => void): void;
-  once(ev: 'error', f: (e: Error) => void): void;
-  terminate(): Promise<number>;
-};
-type Wt = { Worker: new (url: URL, o: { workerData: WorkerConfig }) => NodeWorker };
+const DEFAULT_START_TIMEOUT_MS = 10_000;
 
 /** Start a learner, in a Worker of its own or inline on this thread's event loop (`mode`). */
 export function startLearner(o: StartOptions): LearnerHandle {
-  const { mode = 'auto', ...cfg } = o;
+  const { mode = 'auto', startTimeoutMs = DEFAULT_START_TIMEOUT_MS, workerUrl, ...cfg } = o;
   const i32 = new Int32Array(cfg.buffer, 0, cfg.buffer.byteLength >>> 2);
   Atomics.store(i32, cfg.state + ST.STOP, 0);
-  if (mode !== 'inline') {
-    const h = startWorker(cfg, i32);
-    if (h) return h;
+  const h = new Handle(cfg, i32, mode === 'auto');
+  if (mode === 'inline' || !h.spawn(startTimeoutMs, workerUrl)) {
     if (mode === 'worker') throw new Error('the learner cannot start a Worker here');
+    h.runInline();
   }
-  return startInline(cfg, i32);
+  return h;
 }
 
-const WORKER_URL = new URL('./learner-worker.js', import.meta.url);
+class Handle implements LearnerHandle {
+  readonly started: Promise<LearnerMode>;
+  private settle!: (m: LearnerMode) => void;
+  private spawned: Spawned | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private inline: (() => void) | null = null;
+  private stopped = false;
 
-function startWorker(cfg: WorkerConfig, i32: Int32Array): LearnerHandle | null {
-  const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process;
-  const wt = p?.getBuiltinModule?.('node:worker_threads') as Wt | undefined;
-  try {
-    if (wt) {
-      const w = new wt.Worker(WORKER_URL, { workerData: cfg });
-      w.unref();
-      const exited = new Promise<void>((ok) => w.once('exit', ok));
-      w.once('error', () => {}); // a learner that fails leaves the allocator on its last policy
-      return { mode: 'worker', worker: w, stop: () => stopWorker(i32, cfg, exited, () => w.terminate()) };
-    }
-    const W = (globalThis as { Worker?: new (u: URL, o: { type: 'module' }) => { postMessage(m: unknown): void; terminate(): void } }).Worker;
-    if (W) {
-      const w = new W(WORKER_URL, { type: 'module' });
-      w.postMessage(cfg);
-      return {
-        mode: 'worker', worker: w,
-        stop: async () => {
-          Atomics.store(i32, cfg.state + ST.STOP, 1);
-          Atomics.notify(i32, cfg.ring + R.TAIL);
-          w.terminate();
-        },
-      };
-    }
-  } catch {
-    // no Worker here (or its script cannot load): inline
+  constructor(
+    private readonly cfg: WorkerConfig,
+    private readonly i32: Int32Array,
+    private readonly fallBack: boolean,
+  ) {
+    this.started = new Promise((ok) => {
+      this.settle = ok;
+    });
   }
-  return null;
-}
 
-async function stopWorker(i32: Int32Array, cfg: WorkerConfig, exited: Promise<void>, kill: () => unknown): Promise<void> {
-  Atomics.store(i32, cfg.state + ST.STOP, 1);
-  Atomics.notify(i32, cfg.ring + R.TAIL);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<void>((ok) => {
-    timer = setTimeout(() => {
-      kill();
-      ok();
-    }, 2000);
-  });
-  await Promise.race([exited, late]);
-  clearTimeout(timer);
-}
+  get mode(): LearnerMode {
+    return modeName(Atomics.load(this.i32, this.cfg.state + ST.MODE));
+  }
 
-function startInline(cfg: WorkerConfig, i32: Int32Array): LearnerHandle {
-  const learner = new Learner(configFor(cfg));
-  Atomics.store(i32, cfg.state + ST.MODE, MODE_INLINE);
-  let busyMs = 0;
-  const timer = setInterval(() => {
-    Atomics.add(i32, cfg.state + ST.HEARTBEAT, 1);
-    const t = performance.now();
-    learner.step();
-    busyMs += performance.now() - t;
-    Atomics.store(i32, cfg.state + ST.CPU, cpuWord(busyMs)); // time spent learning, on this thread
-  }, 10);
-  (timer as { unref?: () => void }).unref?.();
-  return {
-    mode: 'inline', worker: null,
-    stop: async () => {
+  get worker(): { terminate(): unknown } | null {
+    const s = this.spawned;
+    if (!s || this.inline) return null;
+    return {
+      terminate: () => {
+        // whoever ends the Worker, running or starting, stops the learner (no fallback: it was asked)
+        const w = this.cfg.state + ST.MODE;
+        if (Atomics.compareExchange(this.i32, w, MODE_STARTING, 0) !== MODE_STARTING) Atomics.compareExchange(this.i32, w, MODE_WORKER, 0);
+        this.settleOnce();
+        return s.worker.terminate();
+      },
+    };
+  }
+
+  /** Create the Worker and wait for its claim; false where none can be created. */
+  spawn(timeoutMs: number, url?: URL): boolean {
+    const w = this.cfg.state + ST.MODE;
+    Atomics.store(this.i32, w, MODE_STARTING);
+    this.spawned = spawnLearner(this.cfg, {
+      ready: () => this.settleOnce(),
+      failed: () => this.failed(),
+      exited: () => {
+        // ended before taking the role: it could not start; after: whoever ended it stopped the learner
+        if (Atomics.load(this.i32, w) === MODE_STARTING) this.failed();
+        else Atomics.compareExchange(this.i32, w, MODE_WORKER, 0);
+      },
+    }, url);
+    if (!this.spawned) {
+      Atomics.store(this.i32, w, 0);
+      return false;
+    }
+    this.timer = setTimeout(() => {
+      if (Atomics.load(this.i32, w) === MODE_STARTING) this.failed();
+      else this.settleOnce();
+    }, timeoutMs);
+    (this.timer as { unref?: () => void }).unref?.();
+    return true;
+  }
+
+  /** The Worker cannot start, failed, or is too slow: the inline learner takes over (in 'auto' mode). */
+  private failed(): void {
+    if (this.stopped || this.inline) return;
+    const w = this.cfg.state + ST.MODE;
+    // STARTING: it never took the role; WORKER: it took it, then threw out of its loop
+    const was = Atomics.load(this.i32, w);
+    if (was !== MODE_STARTING && was !== MODE_WORKER) return;
+    if (Atomics.compareExchange(this.i32, w, was, this.fallBack ? MODE_INLINE : 0) !== was) {
+      this.settleOnce(); // it took the role just now (a start slower than the timeout): it runs
+      return;
+    }
+    void this.spawned?.worker.terminate();
+    if (this.fallBack) this.runInline(true);
+    this.settleOnce();
+  }
+
+  private settleOnce(): void {
+    clearTimeout(this.timer);
+    this.settle(this.mode);
+  }
+
+  /** The learner on this thread's event loop, a step every 10 ms. */
+  runInline(claimed = false): void {
+    const { cfg, i32 } = this;
+    if (!claimed) Atomics.store(i32, cfg.state + ST.MODE, MODE_INLINE);
+    const learner = new Learner(configFor(cfg));
+    let busyMs = 0;
+    const timer = setInterval(() => {
+      Atomics.add(i32, cfg.state + ST.HEARTBEAT, 1);
+      const t = performance.now();
+      learner.step();
+      busyMs += performance.now() - t;
+      Atomics.store(i32, cfg.state + ST.CPU, cpuWord(busyMs)); // time spent learning, on this thread
+    }, 10);
+    (timer as { unref?: () => void }).unref?.();
+    this.inline = () => {
       clearInterval(timer);
       learner.step();
-      Atomics.store(i32, cfg.state + ST.MODE, 0);
-    },
-  };
+    };
+    this.settleOnce();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const { cfg, i32 } = this;
+    if (this.inline) this.inline();
+    else if (this.spawned) {
+      Atomics.store(i32, cfg.state + ST.STOP, 1);
+      Atomics.compareExchange(i32, cfg.state + ST.MODE, MODE_STARTING, 0); // a Worker still starting finds the role gone
+      Atomics.notify(i32, cfg.ring + R.TAIL);
+      const { worker, exited } = this.spawned;
+      if (exited) await within(exited, 2000, () => worker.terminate());
+      else worker.terminate();
+    }
+    Atomics.store(i32, cfg.state + ST.MODE, 0);
+    this.settleOnce();
+  }
+}
+
+/** Wait for `p`, at most `ms`; then `late()`. */
+async function within(p: Promise<void>, ms: number, late: () => unknown): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const t = new Promise<void>((ok) => {
+    timer = setTimeout(() => {
+      late();
+      ok();
+    }, ms);
+  });
+  await Promise.race([p, t]);
+  clearTimeout(timer);
 }

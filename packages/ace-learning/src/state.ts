@@ -6,7 +6,8 @@
  *   2 DECISIONS  policy changes made                        learner: Atomics.store
  *   3 EVENTS     events learned from                        learner: Atomics.store
  *   4 CPU        the learner thread's own CPU time, 0.1 ms units (-1: not measurable here)
- *   5 MODE       1 worker, 2 inline
+ *   5 MODE       what runs: 0 nothing (stopped), 1 a Worker, 2 inline, 3 a Worker starting
+ *                (start.ts: the owner sets 3; a Worker's loop takes the role 3 -> 1, or the owner 3 -> 2)
  *   8 START_CPU  its CPU time when its loop started (the cost of starting its Worker), 0.1 ms
  *   6 NUM_CLASSES, 7 NUM_ARMS                               written once at creation
  *   16 + a: the refill count of arm a
@@ -23,6 +24,12 @@ export const cpuWord = (ms: number): number => (ms < 0 ? -1 : Math.round(ms / CP
 export const CL = { ARM: 0, COUNT: 1, CHANGES: 2, EVENTS: 3, HOLD: 4, PER_ARM: 8 } as const;
 export const MODE_WORKER = 1;
 export const MODE_INLINE = 2;
+export const MODE_STARTING = 3;
+
+/** What runs, as the MODE word says. */
+export type LearnerMode = 'starting' | 'worker' | 'inline' | 'stopped';
+export const modeName = (word: number): LearnerMode =>
+  word === MODE_WORKER ? 'worker' : word === MODE_INLINE ? 'inline' : word === MODE_STARTING ? 'starting' : 'stopped';
 
 /** Candidate refill counts (the arms of every class, capped per class by its size). */
 export const DEFAULT_ARMS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
@@ -59,7 +66,8 @@ export interface ClassLearning {
 
 /** What the learner did and does: its mode, wakes, events, CPU time and each class's policy. */
 export interface LearnerSnapshot {
-  mode: 'worker' | 'inline' | 'stopped';
+  /** what runs: a Worker, inline on the owner's thread, a Worker starting, or nothing */
+  mode: LearnerMode;
   heartbeat: number;
   decisions: number;
   events: number;
@@ -90,7 +98,7 @@ export function learnerSnapshot(i32: Int32Array, at: number): LearnerSnapshot {
   const cpu = ld(ST.CPU);
   const start = ld(ST.START_CPU);
   return {
-    mode: mode === 1 ? 'worker' : mode === 2 ? 'inline' : 'stopped',
+    mode: modeName(mode),
     heartbeat: ld(ST.HEARTBEAT), decisions: ld(ST.DECISIONS), events: ld(ST.EVENTS),
     cpuMs: cpu < 0 ? null : cpu * CPU_UNIT_MS,
     startupCpuMs: cpu < 0 || start < 0 ? null : start * CPU_UNIT_MS,

@@ -30,7 +30,7 @@ export function learningWords(r: Region): { ring: number; policy: number; state:
 /** Write the empty ring and state (the heap's creator, before any refill), start the learner. */
 export function setUpLearning(r: Region, defaults: Int32Array, maxCounts: Int32Array, o: Required<LearningOptions>): LearnerHandle {
   const w = learningWords(r)!;
-  initRing(r.i32, w.ring, o.ringCapacity);
+  initRing(r.i32, w.ring, o.ringCapacity, { classes: r.layout.numClasses, workers: r.layout.numSlots });
   initLearnerState(r.i32, w.state, r.layout.numClasses);
   return startLearner({
     mode: o.mode, buffer: r.buffer, ring: w.ring, policy: w.policy, state: w.state,

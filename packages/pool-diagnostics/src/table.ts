@@ -44,7 +44,9 @@ export function formatDiagnostics(s: Snapshot, o: FormatOptions = {}): string {
   );
   if (s.queue) {
     const q = s.queue;
-    out.push(`queue: ${int(q.pushed)} events pushed, ${int(q.dropped)} dropped (${pct(q.dropRate)}), ${int(q.consumed)} consumed, ${int(q.pending)} pending, capacity ${int(q.capacity)}`);
+    // records the ring repaired (a producer died or stalled mid-push) or rejected: only when there are some
+    const lost = q.lost || q.garbled ? `, ${int(q.lost)} lost (claimed, never published), ${int(q.garbled)} garbled` : '';
+    out.push(`queue: ${int(q.pushed)} events pushed, ${int(q.dropped)} dropped (${pct(q.dropRate)}), ${int(q.consumed)} consumed${lost}, ${int(q.pending)} pending, capacity ${int(q.capacity)}`);
   }
   if (s.learner) {
     const l = s.learner;

@@ -26,6 +26,8 @@ export interface Fixture {
   pushed?: number;
   dropped?: number;
   pending?: number;
+  lost?: number;
+  garbled?: number;
   heartbeat?: number;
   learning?: boolean;
   counters?: boolean;
@@ -58,7 +60,8 @@ export function snap(f: Fixture = {}): Snapshot {
     retired: { events: 0, dropped: 0, exhausted: 0 },
     queue: learning
       ? {
-          capacity: 1024, pushed, dropped, droppedFull: dropped, droppedRace: 0, consumed: pushed - (f.pending ?? 0),
+          capacity: 1024, pushed, dropped, droppedFull: dropped, droppedRace: 0,
+          consumed: pushed - (f.pending ?? 0) - (f.lost ?? 0) - (f.garbled ?? 0), lost: f.lost ?? 0, late: 0, garbled: f.garbled ?? 0,
           pending: f.pending ?? 0, dropRate: pushed + dropped === 0 ? 0 : dropped / (pushed + dropped),
         }
       : null,

@@ -13,6 +13,10 @@ describe('formatDiagnostics', () => {
     expect(lines[1]).toBe('settings: 4 classes, 8 worker slots (0 attached), counters on, with low-water marks, learning on, contract validation off');
     expect(lines[2]).toBe('queue: 1,000 events pushed, 10 dropped (0.99 %), 996 consumed, 4 pending, capacity 1,024');
     expect(lines[3]).toBe('learner: worker, 1,000 events learned from, 3 policy changes, CPU 12 ms (10 ms starting)');
+    // records the ring repaired or rejected, only when there are some
+    expect(formatDiagnostics(snap({ pushed: 1000, dropped: 10, pending: 4, lost: 2, garbled: 1 })).split('\n')[2]).toBe(
+      'queue: 1,000 events pushed, 10 dropped (0.99 %), 993 consumed, 2 lost (claimed, never published), 1 garbled, 4 pending, capacity 1,024',
+    );
     expect(lines[4]).toMatch(/^contracts: validation off/);
     // only class 0 holds memory or saw activity
     expect(out).toMatch(/\n0\s+16\s+default\s+1\s+10\s+0\s+0\s+100\s+95\s+5\s+0\s+90\n/);
