@@ -15,6 +15,7 @@
 import { C, LARGE_CLASS, NO_OWNER, SP } from './layout.js';
 import type { Region } from './region.js';
 import { slotIsGone } from './slots.js';
+import { forEachRun } from './walk.js';
 import { ST_FREEING, tagSlot, tagState } from './tags.js';
 
 export function repairUnderLock(r: Region): void {
@@ -39,16 +40,11 @@ function dropIncompleteRuns(r: Region): void {
 
 function finishCutShortFrees(r: Region): void {
   if (r.hdr === 0) return;
-  const i32 = r.i32;
-  const end = r.committedPages();
-  for (let pg = 0; pg < end; pg++) {
-    const w = r.rec(pg);
-    if (Atomics.load(i32, w + SP.HEAD) !== pg + 1) continue;
-    const info = Atomics.load(i32, w + SP.INFO);
-    if ((info & 0xff) !== LARGE_CLASS) continue;
-    const t = i32[((r.pageAddr(pg) + r.hdr) >>> 2) - 2];
-    if (tagState(t) === ST_FREEING && slotIsGone(r, tagSlot(t))) clearRun(r, pg, info >>> 8);
-  }
+  forEachRun(r, ({ pg, pages, cls }) => {
+    if (cls !== LARGE_CLASS) return;
+    const t = r.i32[((r.pageAddr(pg) + r.hdr) >>> 2) - 2];
+    if (tagState(t) === ST_FREEING && slotIsGone(r, tagSlot(t))) clearRun(r, pg, pages);
+  });
 }
 
 /** Clear a run's records (the caller holds the lock); the page map is rebuilt after. */
@@ -85,23 +81,14 @@ function relinkAbandoned(r: Region): void {
   const headW = (r.layout.orphan >>> 2) + nc;
   const tail = new Int32Array(nc).fill(-1);
   for (let cls = 0; cls < nc; cls++) Atomics.store(i32, headW + cls, -1);
-  const end = r.committedPages();
-  for (let pg = 0; pg < end; ) {
+  forEachRun(r, ({ pg, cls, owner }) => {
+    if (cls === LARGE_CLASS || owner !== NO_OWNER) return;
     const w = r.rec(pg);
-    if (Atomics.load(i32, w + SP.HEAD) !== pg + 1) {
-      pg++;
-      continue;
-    }
-    const info = Atomics.load(i32, w + SP.INFO);
-    const cls = info & 0xff;
-    if (cls !== LARGE_CLASS && Atomics.load(i32, w + SP.OWNER) === NO_OWNER) {
-      const last = tail[cls];
-      i32[w + SP.PREV] = last;
-      i32[w + SP.NEXT] = -1;
-      if (last >= 0) i32[r.rec(last) + SP.NEXT] = pg;
-      else Atomics.store(i32, headW + cls, pg);
-      tail[cls] = pg;
-    }
-    pg += Math.max(1, info >>> 8);
-  }
+    const last = tail[cls];
+    i32[w + SP.PREV] = last;
+    i32[w + SP.NEXT] = -1;
+    if (last >= 0) i32[r.rec(last) + SP.NEXT] = pg;
+    else Atomics.store(i32, headW + cls, pg);
+    tail[cls] = pg;
+  });
 }
