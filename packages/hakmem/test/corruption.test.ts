@@ -86,7 +86,9 @@ describe('item 14: arguments of the wrong type', () => {
   const values: Array<[string, unknown]> = [['a BigInt', 16n], ['a Symbol', Symbol('x')]];
   it.each(values)('alloc, calloc, free, realloc and sizeOf with %s throw a coded error', (_what, v) => {
     for (const headerless of [false, true]) {
-      const h = createHeap({ size: 4 << 20, maxWorkers: 1, learning: false, headerless }) as Heap & HeaderlessHeap;
+      const h = (headerless
+        ? createHeap({ size: 4 << 20, maxWorkers: 1, learning: false, headerless: true })
+        : createHeap({ size: 4 << 20, maxWorkers: 1, learning: false })) as unknown as HeaderlessHeap;
       const p = h.alloc(16);
       const x = v as number;
       expect(codeOf(() => h.alloc(x))).toBe(E.BAD_SIZE);
