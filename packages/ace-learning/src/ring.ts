@@ -84,6 +84,7 @@ export const STALL_WAKES = 16;
 
 /** Words of shared memory a ring of `capacity` events takes. */
 export function ringWords(capacity: number): number {
+  checkCapacity(capacity);
   return R.RECORDS + capacity * REC_WORDS;
 }
 

@@ -111,6 +111,9 @@ export class Region {
   }
 
   static create(o: CreateRegionOptions): Region {
+    if (o === null || typeof o !== 'object') throw bad('Region.create needs an options object');
+    // null is no option's value (undefined takes the default)
+    for (const [k, v] of Object.entries(o)) if (v === null) throw bad(`option ${k} is null`);
     const buf = o.buffer;
     if (!(buf instanceof SharedArrayBuffer)) throw bad('buffer must be a SharedArrayBuffer');
     const base = o.base ?? 0;
@@ -120,6 +123,7 @@ export class Region {
     // by default the heap takes the buffer up to MAX_HEAP_END: a bigger buffer is fine, the rest unused
     const bytes = o.bytes ?? Math.min(buf.byteLength, MAX_HEAP_END) - base;
     const limit = Math.min((buf.growable ? buf.maxByteLength : buf.byteLength) - base, MAX_HEAP_END - base);
+    if (o.maxBytes !== undefined && (typeof o.maxBytes !== 'number' || !Number.isInteger(o.maxBytes))) throw bad(`maxBytes ${String(o.maxBytes)} is not an integer`);
     const maxBytes = Math.min(o.maxBytes ?? limit, limit);
     if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes <= 0 || base + bytes > buf.byteLength) {
       throw bad(`bytes ${String(bytes)} do not fit in the buffer (${buf.byteLength} bytes from offset ${base})`);

@@ -49,6 +49,7 @@ export function attachHeap(handle: HeapHandle<boolean>): Heap | HeaderlessHeap {
     throw new HeapError(HeapErrorCode.BAD_HANDLE, 'not a hakmem heap handle (pass heap.handle)');
   }
   if (handle.version !== 1) throw new HeapError(HeapErrorCode.BAD_HANDLE, `handle version ${String(handle.version)}, expected 1`);
+  if (typeof handle.byteOffset !== 'number') throw new HeapError(HeapErrorCode.BAD_HANDLE, `handle.byteOffset ${String(handle.byteOffset)} is not a number`);
   const r = Region.attach(handle.buffer, handle.byteOffset);
   // a handle written by hand before the flag existed may leave it out
   if (handle.headerless !== undefined && handle.headerless !== (r.hdr === 0)) {

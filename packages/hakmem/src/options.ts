@@ -122,6 +122,11 @@ function object(name: string, v: unknown): void {
 
 export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
   if (o === null || typeof o !== 'object') throw bad('options must be an object');
+  // null is no option's value (undefined takes the default)
+  for (const [k, v] of Object.entries(o)) if (v === null) throw bad(`option ${k} is null`);
+  if (o.buffer === undefined && (o.byteOffset !== undefined || o.byteLength !== undefined)) {
+    throw bad('byteOffset and byteLength place the heap in a buffer you give: pass buffer too');
+  }
   const maxWorkers = int('maxWorkers', o.maxWorkers ?? DEFAULT_MAX_WORKERS, 0, 254);
   const classSizes = o.classSizes ?? defaultClassSizes();
   checkClassSizes(classSizes);
@@ -137,7 +142,11 @@ export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
     bool('debug.logDrops', o.debug.logDrops);
   }
   const l = o.learning ?? true;
-  const learning = l === false ? null : { mode: 'auto' as const, ringCapacity: DEFAULT_CAPACITY, ...(l === true ? {} : l) };
+  const lo: LearningOptions = l === true ? {} : l || {};
+  const learning = l === false ? null : {
+    mode: lo.mode === undefined ? ('auto' as const) : lo.mode,
+    ringCapacity: lo.ringCapacity === undefined ? DEFAULT_CAPACITY : lo.ringCapacity,
+  };
   const counters = countersFrom(o.counters);
   if (counters && headerless) throw bad('counters need block headers (headerless: false)');
   const debug = debugFrom(o);

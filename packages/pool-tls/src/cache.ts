@@ -17,7 +17,7 @@
  * block in this cache. `free` accepts a pointer only if its word 0 is exactly `allocTag | cls`.
  */
 import { badOption } from './errors.js';
-import { classLookup, MAX_CLASSES } from './size-classes.js';
+import { checkClassSizes, classLookup } from './size-classes.js';
 
 /**
  * The cold side of the lists (Box 2 implements it). The cache calls methods of an object rather
@@ -61,13 +61,12 @@ export interface CacheConfig {
 function checkConfig(c: Omit<CacheConfig, 'allocTag' | 'freeTag'>): void {
   if (c === null || typeof c !== 'object' || !(c.i32 instanceof Int32Array)) throw badOption('the cache needs a config with an Int32Array i32');
   const s = c.classSizes;
-  if (!Array.isArray(s) || s.length < 1 || s.length > MAX_CLASSES) throw badOption(`classSizes: 1 to ${MAX_CLASSES} size classes`);
-  s.forEach((x, i) => {
-    if (typeof x !== 'number' || !Number.isInteger(x) || x < 8 || (i > 0 && x <= s[i - 1]) || x > 1 << 24) {
-      throw badOption(`classSizes must be increasing integers in [8, 2^24] (got ${String(x)})`);
-    }
-  });
-  if (c.bounds?.length !== s.length) throw badOption(`${String(c.bounds?.length)} bounds for ${s.length} classes`);
+  checkClassSizes(s);
+  const b = c.bounds;
+  if (b === null || typeof b !== 'object' || b.length !== s.length) throw badOption(`bounds: one per class (${s.length})`);
+  for (let k = 0; k < s.length; k++) {
+    if (typeof b[k] !== 'number' || !Number.isInteger(b[k]) || b[k] < 1 || b[k] > 2 ** 30) throw badOption(`bounds[${k}] ${String(b[k])} must be a positive integer`);
+  }
   const h = c.heads;
   if (typeof h !== 'number' || !Number.isInteger(h) || h < 0 || h + 5 * s.length > c.i32.length) {
     throw badOption(`heads ${String(h)}: the slot's words do not fit in i32`);
@@ -160,6 +159,11 @@ export class ThreadCache extends CacheBase {
   readonly freeTag: number;
 
   constructor(c: CacheConfig) {
+    // int32 tags with the class byte clear: the hot path ORs the class in and compares whole words
+    for (const t of [c?.allocTag, c?.freeTag]) {
+      if (typeof t !== 'number' || (t | 0) !== t || (t & 0xff) !== 0 || t === 0) throw badOption(`tag ${String(t)} must be a nonzero int32 with its low byte 0`);
+    }
+    if (c.allocTag === c.freeTag) throw badOption('allocTag and freeTag must differ');
     super(c);
     this.allocTag = c.allocTag;
     this.freeTag = c.freeTag;
