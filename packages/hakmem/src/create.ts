@@ -29,7 +29,16 @@ export function createHeap(options: HeapOptions = {}): Heap | HeaderlessHeap {
   const slot = claimSlot(r, currentThreadId(), 0);
   const counts = o.refillCounts ? Int32Array.from(o.refillCounts) : undefined;
   const heap = makeHeap(r, slot, counts);
-  if (o.learning) heap.core.learner = setUpLearning(r, heap.core.engine.counts, heap.core.engine.maxCounts, o.learning);
+  if (o.learning) {
+    try {
+      heap.core.learner = setUpLearning(r, heap.core.engine.counts, heap.core.engine.maxCounts, o.learning);
+    } catch (e) {
+      // no learner where one was required: leave a closed heap, which a new createHeap may replace
+      Atomics.store(r.i32, r.ctrl + C.CLOSED, 1);
+      heap.detach();
+      throw e;
+    }
+  }
   return heap;
 }
 
