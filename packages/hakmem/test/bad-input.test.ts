@@ -55,7 +55,8 @@ function cleanup(r: unknown): void {
   }
 }
 
-type H = Heap & HeaderlessHeap;
+/** either flavour: the calls below pass a size to free where the flavour takes one */
+type H = Omit<Heap, 'free'> & { free(p: number, size?: number): void };
 interface Ctx {
   h: H;
   hl: H;

@@ -5,7 +5,7 @@
  * Untouched shared memory costs no RAM: only the pages the heap writes are ever committed.
  */
 import { describe, expect, it } from 'vitest';
-import { attachHeap, createHeap } from '../src/index.js';
+import { attachHeap, createHeap, type Heap } from '../src/index.js';
 import { snapshot } from '@hakmem/pool-diagnostics';
 
 const GiB = 2 ** 30;
@@ -18,7 +18,7 @@ function exercise(buffer: SharedArrayBuffer, byteOffset = 0): void {
   h.f64[ps[1] >>> 3] = 1.5;
   expect(h.u8[ps[0]]).toBe(42);
   expect(h.f64[ps[1] >>> 3]).toBe(1.5);
-  const w = attachHeap(h.handle);
+  const w = attachHeap(h.handle) as Heap;
   w.free(w.alloc(64));
   w.free(ps[2]);
   w.detach();
@@ -49,7 +49,7 @@ describe('item 13: buffers of 4 GiB and more', () => {
     h.validate();
     // the buffer's owner grows it to the full 4 GiB (a wasm memory.grow): views and attach still work
     buffer.grow(4 * GiB);
-    const w = attachHeap(h.handle);
+    const w = attachHeap(h.handle) as Heap;
     const q = w.alloc(100);
     w.u8[q + 99] = 3;
     expect(h.u8[q + 99]).toBe(3);

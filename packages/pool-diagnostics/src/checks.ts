@@ -4,12 +4,11 @@
  * TypeError from deep inside, nor later from a timer.
  */
 import { HeapError, HeapErrorCode, HeapView } from '@hakmem/arena/stats';
-import type { Snapshot, Target } from './snapshot.js';
 
 const bad = (msg: string) => new HeapError(HeapErrorCode.BAD_OPTION, msg);
 
 /** The heap view of `t` (a handle or a HeapView): BAD_HANDLE when it is neither. */
-export function viewOf(t: Target | HeapView): HeapView {
+export function viewOf(t: { buffer: SharedArrayBuffer; byteOffset?: number } | HeapView): HeapView {
   if (t instanceof HeapView) return t;
   if (t === null || typeof t !== 'object') throw new HeapError(HeapErrorCode.BAD_HANDLE, 'not a heap handle (pass heap.handle)');
   return new HeapView(t.buffer, t.byteOffset ?? 0);
@@ -29,8 +28,8 @@ export function checkOptions(name: string, o: unknown, fields: Record<string, 'b
 }
 
 /** A snapshot as snapshot() returns it (the fields the readers use). */
-export function checkSnapshot(name: string, s: unknown): asserts s is Snapshot {
-  const x = s as Snapshot | null;
+export function checkSnapshot(name: string, s: unknown): void {
+  const x = s as Record<string, unknown> | null;
   if (x === null || typeof x !== 'object' || typeof x.heap !== 'object' || typeof x.settings !== 'object' || !Array.isArray(x.workers) || !Array.isArray(x.classes)) {
     throw bad(`${name} must be a snapshot (from snapshot() or heap.diagnostics())`);
   }
