@@ -131,6 +131,7 @@ export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
   const classSizes = o.classSizes ?? defaultClassSizes();
   checkClassSizes(classSizes);
   const headerless = bool('headerless', o.headerless);
+  if (o.maxCachedBytes !== undefined) int('maxCachedBytes', o.maxCachedBytes, 4096, 2 ** 31); // before anything is written
   if (o.refillCounts !== undefined && (!Array.isArray(o.refillCounts) || o.refillCounts.length !== classSizes.length)) {
     throw bad(`refillCounts must be an array of ${classSizes.length} counts (one per class)`);
   }

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkCapacity, ringWords, startLearner } from '@hakmem/ace-learning';
 import { Region } from '@hakmem/arena';
 import { checkHealth, formatDiagnostics, HeapView, printDiagnostics, snapshot, watchHealth } from '@hakmem/pool-diagnostics';
-import { boundFor, defaultBound, defaultBounds, defaultRefillCount, defaultRefillCounts, maxCount, RefillEngine } from '@hakmem/pool-refill';
+import { boundFor, capBounds, defaultBound, defaultBounds, defaultRefillCount, defaultRefillCounts, maxCount, RefillEngine } from '@hakmem/pool-refill';
 import { classLookup, defaultClassSizes, HeaderlessCache, ThreadCache } from '@hakmem/pool-tls';
 import { attachHeap, createHeap, HeapErrorCode, type HeaderlessHeap, type Heap } from '../src/index.js';
 
@@ -83,7 +83,7 @@ const CALLS: Array<[string, (c: Ctx, v: any) => unknown, string[]?]> = [
   ['headerless.calloc(v)', (c, v) => c.hl.calloc(v)],
   ['headerless.realloc(p, v)', (c, v) => c.hl.realloc(c.liveHl, v)],
   ['createHeap(v)', (_c, v) => createHeap(v), ['undefined', 'an object']],
-  ...(['size', 'maxSize', 'buffer', 'byteOffset', 'byteLength', 'maxWorkers', 'headerless', 'classSizes', 'refillCounts', 'counters'] as const).map(
+  ...(['size', 'maxSize', 'buffer', 'byteOffset', 'byteLength', 'maxWorkers', 'headerless', 'classSizes', 'maxCachedBytes', 'refillCounts', 'counters'] as const).map(
     (k): [string, (c: Ctx, v: any) => unknown, string[]] => [`createHeap({ ${k}: v })`, (_c, v) => createHeap({ size: 2 << 20, maxWorkers: 1, learning: false, [k]: v }), ['undefined']],
   ),
   ['createHeap({ learning: v })', (_c, v) => createHeap({ size: 2 << 20, maxWorkers: 1, learning: v }), ['undefined', 'an object']],
@@ -135,6 +135,9 @@ const CALLS: Array<[string, (c: Ctx, v: any) => unknown, string[]?]> = [
   ['maxCount(v)', (_c, v) => maxCount(v), ['2^32']],
   ['boundFor(v, 64)', (_c, v) => boundFor(v, 64), ['2^32']],
   ['boundFor(4, v)', (_c, v) => boundFor(4, v), ['2^32']],
+  ['capBounds(v, bounds, 4096)', (_c, v) => capBounds(v, [8, 8], 4096)],
+  ['capBounds(sizes, v, 4096)', (_c, v) => capBounds([16, 32], v, 4096)],
+  ['capBounds(sizes, bounds, v)', (_c, v) => capBounds([16, 32], [8, 8], v), ['1.5', '2^32']], // any positive number of bytes
   ['defaultRefillCounts(v)', (_c, v) => defaultRefillCounts(v)],
   ['defaultBounds(v)', (_c, v) => defaultBounds(v)],
   ['new RefillEngine(cache, backend, v)', (_c, v) => new RefillEngine(new ThreadCache(cacheConfig()), NO_BACKEND, v)],

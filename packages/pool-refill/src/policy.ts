@@ -47,6 +47,10 @@ export function boundFor(count: number, size: number): number {
  * their bounds: the largest ones hold most of the bytes.
  */
 export function capBounds(sizes: readonly number[], bounds: ArrayLike<number>, maxBytes: number): Int32Array {
+  if (!Array.isArray(sizes) || bounds === null || typeof bounds !== 'object' || bounds.length !== sizes.length) {
+    throw badOption('capBounds: an array of class sizes and as many bounds');
+  }
+  if (typeof maxBytes !== 'number' || !(maxBytes > 0)) throw badOption(`maxBytes ${String(maxBytes)} must be a positive number`);
   const out = Int32Array.from(bounds);
   let sum = sizes.reduce((a, s, cls) => a + s * out[cls], 0);
   while (sum > maxBytes) {
