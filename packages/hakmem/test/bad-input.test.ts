@@ -31,11 +31,12 @@ const BAD: Array<[string, unknown]> = [
 ];
 const CODES = new Set<string>(Object.values(HeapErrorCode));
 
-/** What a call did: 'ok' (returned), a code, or an uncoded exception (a failure). */
-function outcome(f: () => unknown): string {
+/** What a call did: 'ok' (returned, or its promise resolved), a code, or an uncoded exception (a failure). */
+async function outcome(f: () => unknown): Promise<string> {
   let r: unknown;
   try {
     r = f();
+    if (r instanceof Promise) r = await r;
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && CODES.has(code) && (e as Error).message.includes(code)) return code;
@@ -77,6 +78,15 @@ const CALLS: Array<[string, (c: Ctx, v: any) => unknown, string[]?]> = [
   ['heap.watch(v)', (c, v) => c.h.watch(v)],
   ['heap.watchHealth(v)', (c, v) => c.h.watchHealth(v), ['undefined', 'an object']],
   ['heap.printDiagnostics(v)', (c, v) => c.h.printDiagnostics(v), ['undefined', 'an object']],
+  ['heap.reclaimTerminated(v)', (c, v) => c.h.reclaimTerminated(v)],
+  ['heap.mallocAs(v, 2)', (c, v) => c.h.mallocAs(v, 2)],
+  ['heap.mallocAs(Float64Array, v)', (c, v) => c.h.mallocAs(Float64Array, v)],
+  ['heap.callocAs(Float64Array, v)', (c, v) => c.h.callocAs(Float64Array, v)],
+  ['heap.reallocArray(v, 2)', (c, v) => c.h.reallocArray(v, 2)],
+  ['heap.view(v, p, 1)', (c, v) => c.h.view(v, c.live, 1)],
+  ['heap.view(Float64Array, v, 1)', (c, v) => c.h.view(Float64Array, v, 1)],
+  ['heap.view(Float64Array, p, v)', (c, v) => c.h.view(Float64Array, c.live, v)],
+  ['heap.usableSize(v)', (c, v) => c.h.usableSize(v)],
   ['headerless.alloc(v)', (c, v) => c.hl.alloc(v)],
   ['headerless.free(v, 16)', (c, v) => c.hl.free(v, 16)],
   ['headerless.free(p, v)', (c, v) => c.hl.free(c.liveHl, v)],
@@ -185,9 +195,9 @@ function intact(): void {
 }
 
 describe('every public function with every wrong kind of value', () => {
-  it.each(CALLS.map(([name, f, accepts]) => [name, f, accepts ?? []] as const))('%s', (_name, f, accepts) => {
+  it.each(CALLS.map(([name, f, accepts]) => [name, f, accepts ?? []] as const))('%s', async (_name, f, accepts) => {
     const got: Record<string, string> = {};
-    for (const [what, v] of BAD) got[what] = outcome(() => f(ctx, v));
+    for (const [what, v] of BAD) got[what] = await outcome(() => f(ctx, v));
     const uncoded = Object.entries(got).filter(([, o]) => o.startsWith('UNCODED'));
     expect(uncoded, 'uncoded exceptions').toEqual([]);
     const accepted = Object.entries(got).filter(([, o]) => o === 'ok').map(([what]) => what);
@@ -197,7 +207,7 @@ describe('every public function with every wrong kind of value', () => {
 });
 
 describe('arbitrary values among valid traffic', () => {
-  it('never an uncoded exception, the heap valid after every step', () => {
+  it('never an uncoded exception, the heap valid after every step', async () => {
     const { h } = ctx;
     const realloc = (v: any) => {
       const p = h.alloc(24);
@@ -209,12 +219,12 @@ describe('arbitrary values among valid traffic', () => {
       }
     };
     const ops: Array<(v: any) => unknown> = [(v) => h.alloc(v), (v) => h.free(v), (v) => h.calloc(v, 2), realloc, (v) => h.sizeOf(v)];
-    fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(ops.length - 1), fc.oneof(fc.anything(), fc.integer(), fc.double(), fc.bigInt())), { maxLength: 20 }), (steps) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat(ops.length - 1), fc.oneof(fc.anything(), fc.integer(), fc.double(), fc.bigInt())), { maxLength: 20 }), async (steps) => {
         const mine: number[] = [];
         for (const [k, v] of steps) {
           let r: unknown;
-          const o = outcome(() => (r = ops[k](v)));
+          const o = await outcome(() => (r = ops[k](v)));
           expect(o.startsWith('UNCODED'), `${o} from op ${k} with ${String(v)}`).toBe(false);
           if (o === 'ok' && (k === 0 || k === 2) && typeof r === 'number' && r !== 0) mine.push(r);
         }
