@@ -53,6 +53,7 @@
  * Counters add up: pushed (TAIL) = consumed + lost + garbled + pending; late <= lost.
  * A producer stalled for 2^32 positions could still publish stale fields: the check catches them.
  */
+import { badOption } from './errors.js';
 
 export const R = {
   CAPACITY: 0,
@@ -83,13 +84,14 @@ export const STALL_WAKES = 16;
 
 /** Words of shared memory a ring of `capacity` events takes. */
 export function ringWords(capacity: number): number {
+  checkCapacity(capacity);
   return R.RECORDS + capacity * REC_WORDS;
 }
 
 /** Throws unless `capacity` is a power of two in [2, 2^20]: the ring capacities the learner accepts. */
 export function checkCapacity(capacity: number): void {
-  if (!Number.isInteger(capacity) || capacity < 2 || capacity > 1 << 20 || (capacity & (capacity - 1)) !== 0) {
-    throw new RangeError(`ring capacity ${capacity} must be a power of two in [2, 2^20]`);
+  if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 2 || capacity > 1 << 20 || (capacity & (capacity - 1)) !== 0) {
+    throw badOption(`ring capacity ${String(capacity)} must be a power of two in [2, 2^20]`);
   }
 }
 

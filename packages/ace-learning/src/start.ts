@@ -11,7 +11,8 @@
  * compareExchange(STARTING -> INLINE) makes sure a Worker that starts after all finds the role
  * taken and returns without consuming. So at most one consumer ever reads the ring.
  */
-import { configFor, type WorkerConfig } from './config.js';
+import { configFor, wordsOf, type WorkerConfig } from './config.js';
+import { badOption } from './errors.js';
 import { Learner } from './learner.js';
 import { R } from './ring.js';
 import { spawnLearner, type Spawned } from './spawn.js';
@@ -47,9 +48,29 @@ export interface LearnerHandle {
 const DEFAULT_START_TIMEOUT_MS = 10_000;
 
 /** Start a learner, in a Worker of its own or inline on this thread's event loop (`mode`). */
+/** Options that cannot work throw here, on the caller's thread, not later in the learner's Worker. */
+function checkStart(o: StartOptions): void {
+  if (o === null || typeof o !== 'object') throw badOption('startLearner needs an options object');
+  if (!(o.buffer instanceof SharedArrayBuffer)) throw badOption('buffer must be a SharedArrayBuffer');
+  const words = Math.floor(Math.min(o.buffer.byteLength, 2 ** 31) / 4);
+  for (const k of ['ring', 'policy', 'state'] as const) {
+    const v = o[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= words) throw badOption(`${k} ${String(v)} is not a word index of the buffer`);
+  }
+  if (!Array.isArray(o.classSizes) || !Array.isArray(o.defaults) || o.defaults.length !== o.classSizes.length) {
+    throw badOption('classSizes and defaults must be arrays of one entry per class');
+  }
+  if (o.mode !== undefined && o.mode !== 'auto' && o.mode !== 'worker' && o.mode !== 'inline') {
+    throw badOption(`mode ${String(o.mode)} must be auto, worker or inline`);
+  }
+  const t = o.startTimeoutMs;
+  if (t !== undefined && (typeof t !== 'number' || !(t >= 0 && t <= 2 ** 31 - 1))) throw badOption(`startTimeoutMs ${String(t)} must be a number of ms`);
+}
+
 export function startLearner(o: StartOptions): LearnerHandle {
+  checkStart(o);
   const { mode = 'auto', startTimeoutMs = DEFAULT_START_TIMEOUT_MS, workerUrl, ...cfg } = o;
-  const i32 = new Int32Array(cfg.buffer, 0, cfg.buffer.byteLength >>> 2);
+  const i32 = wordsOf(cfg.buffer);
   Atomics.store(i32, cfg.state + ST.STOP, 0);
   const h = new Handle(cfg, i32, mode === 'auto');
   if (mode === 'inline' || !h.spawn(startTimeoutMs, workerUrl)) {

@@ -1,3 +1,4 @@
+import { HeapError, HeapErrorCode } from './errors.js';
 import { CT, CT_WORDS, PAGE_SIZE } from './layout.js';
 
 /** How a size class is cut out of spans. */
@@ -19,12 +20,17 @@ export function classGeometry(size: number, headerBytes: number): ClassGeometry 
   return { size, stride, spanPages, blocks };
 }
 
+/** Largest class size: a span of one class must stay a run the arena can place. */
+export const MAX_CLASS_SIZE = 1 << 24;
+
+/** Throws HAKMEM_BAD_OPTION unless `sizes` are 1 to 254 increasing multiples of 8 in [8, 2^24]. */
 export function checkClassSizes(sizes: readonly number[]): void {
-  if (sizes.length === 0 || sizes.length > 254) throw new RangeError('1 to 254 size classes');
+  const bad = (msg: string) => new HeapError(HeapErrorCode.BAD_OPTION, msg);
+  if (!Array.isArray(sizes) || sizes.length === 0 || sizes.length > 254) throw bad('classSizes: 1 to 254 size classes');
   let prev = 0;
   for (const s of sizes) {
-    if (!Number.isInteger(s) || s < 8 || s % 8 !== 0 || s <= prev) {
-      throw new RangeError(`size classes must be increasing multiples of 8, at least 8 (got ${s})`);
+    if (typeof s !== 'number' || !Number.isInteger(s) || s < 8 || s % 8 !== 0 || s <= prev || s > MAX_CLASS_SIZE) {
+      throw bad(`classSizes must be increasing multiples of 8 in [8, ${MAX_CLASS_SIZE}] (got ${String(s)})`);
     }
     prev = s;
   }

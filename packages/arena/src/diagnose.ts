@@ -7,7 +7,7 @@ import { LARGE_CLASS, PAGE_SIZE, SP } from './layout.js';
 import { largeTag } from './large.js';
 import type { Region } from './region.js';
 import { runClass } from './spans.js';
-import { ST_ALLOC, ST_CACHE, ST_FREEING, ST_LARGE, ST_REMOTE, ST_SPAN, tagClass, tagSalt, tagState } from './tags.js';
+import { allocBase, ORPHAN_SLOT, ST_ALLOC, ST_CACHE, ST_FREEING, ST_LARGE, ST_REMOTE, ST_SPAN, tagClass, tagSalt, tagSlot, tagState } from './tags.js';
 
 /** `classify`: a live small block. */
 export const LIVE_SMALL = 1;
@@ -56,12 +56,26 @@ export function classify(r: Region, p: number): number {
   if (r.hdr === 0) return LIVE_SMALL;
   const w = r.i32[(p >>> 2) - 2];
   if (tagSalt(w) !== r.salt) throw badHeader(p, w);
-  const st = tagState(w);
-  if (st === ST_ALLOC && tagClass(w) === cls) return LIVE_SMALL;
-  if (st === ST_CACHE || st === ST_SPAN || st === ST_REMOTE) {
+  // the whole word, as the hot path compares it: a header with stray slot bits is not live
+  if (w === (allocBase(r.salt) | cls)) return LIVE_SMALL;
+  if (freeTagOk(r, w, cls)) {
     throw new HeapError(E.DOUBLE_FREE, `double free of block ${p} (class ${cls}, ${r.sizes[cls]} bytes): it is already free`, p);
   }
   throw badHeader(p, w);
+}
+
+/**
+ * A tag a free block of class `cls` can carry, every bit of it: in a cache (a slot of this heap),
+ * in its span (slot 0), or on its way to an inbox (a slot, or the abandoned-span inbox).
+ */
+export function freeTagOk(r: Region, w: number, cls: number): boolean {
+  if (tagSalt(w) !== r.salt || tagClass(w) !== cls) return false;
+  const st = tagState(w);
+  const slot = tagSlot(w);
+  if (st === ST_SPAN) return slot === 0;
+  if (st === ST_CACHE) return slot < r.layout.numSlots;
+  if (st === ST_REMOTE) return slot < r.layout.numSlots || slot === ORPHAN_SLOT;
+  return false;
 }
 
 function interior(p: number, blockStart: number): HeapError {

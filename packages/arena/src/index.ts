@@ -1,4 +1,4 @@
-export { Region, MAX_HEAP_END, type CreateRegionOptions } from './region.js';
+export { Region, MAX_HEAP_END, VIEW_LIMIT, viewBytes, wordView, type CreateRegionOptions } from './region.js';
 export { SlotBackend, pushChain } from './backend.js';
 export { ColdGate, stopTheWorld, resumeTheWorld, whileStopped, observerId, OBSERVER_BASE, OBSERVER_LEASE_MS } from './cold.js';
 export { claimSlot, unclaimSlots, markDead, fenceSlot, freeSlot, slotIsGone, slotState, slotsOfThread, slotsIn, resetSlot, slotWord, foldCounters } from './slots.js';
@@ -9,7 +9,7 @@ export { classify, usableSize, LIVE_SMALL, LIVE_LARGE } from './diagnose.js';
 export { allocLarge, freeLarge, largePages } from './large.js';
 export { validateRegion, attachedSlots, type ValidateOptions, type ValidateReport } from './validate.js';
 export { regionStats, inboxBlocks, type RegionStats, type ClassStats } from './usage.js';
-export { classGeometry, type ClassGeometry } from './classes.js';
+export { classGeometry, checkClassSizes, MAX_CLASS_SIZE, type ClassGeometry } from './classes.js';
 export { forEachRun, type RunInfo } from './walk.js';
 export {
   C, S, SP, COUNTERS_OFF, COUNTERS_HITS, COUNTERS_LOW_WATER, PAGE_SIZE, PAGE_SHIFT, LAYOUT_VERSION, SLOT_FREE, SLOT_ATTACHED, SLOT_DEAD,

@@ -1,8 +1,8 @@
 import { checkClassSizes, readClassTable, writeClassTable } from './classes.js';
 import { HeapError, HeapErrorCode } from './errors.js';
 import {
-  C, computeLayout, FLAG_HEADERLESS, LAYOUT_VERSION, MAGIC, MAX_EXTRA, PAGE_SHIFT, PAGE_SIZE, readLayout,
-  slotPartial, SP, SPAN_WORDS, writeLayout, type Layout,
+  C, computeLayout, CONTROL_WORDS, FLAG_HEADERLESS, LAYOUT_VERSION, MAGIC, MAX_EXTRA, PAGE_SHIFT, PAGE_SIZE, readLayout,
+  S, SLOT_ATTACHED, slotPartial, SP, SPAN_WORDS, writeLayout, type Layout,
 } from './layout.js';
 import { newSalt } from './tags.js';
 
@@ -34,7 +34,35 @@ export interface CreateRegionOptions {
 /** Pointers must stay positive int32 (links are stored in an Int32Array). */
 export const MAX_HEAP_END = 2 ** 31 - PAGE_SIZE;
 
+/**
+ * Bytes of a buffer the views cover: all of it, up to 2 GiB, past which no heap reaches. A view
+ * over a buffer of 4 GiB or more could not be built at all (`byteLength >>> 2` wraps to 0 at 2^32,
+ * and a longer typed array is refused), and a heap in a full wasm32 memory must still work.
+ */
+export const VIEW_LIMIT = MAX_HEAP_END + PAGE_SIZE;
+export const viewBytes = (buffer: SharedArrayBuffer): number => Math.min(buffer.byteLength, VIEW_LIMIT);
+/** an Int32Array over the first viewBytes(buffer) bytes */
+export const wordView = (buffer: SharedArrayBuffer): Int32Array => new Int32Array(buffer, 0, Math.floor(viewBytes(buffer) / 4));
+
 const bad = (msg: string) => new HeapError(HeapErrorCode.BAD_OPTION, msg);
+
+/**
+ * Whether a heap at `base` is in use: not closed, or closed with workers still attached. A new
+ * heap written over it would re-initialise the metadata under their feet.
+ */
+function liveHeapAt(buf: SharedArrayBuffer, base: number): string | null {
+  const i32 = wordView(buf);
+  const c = base / 4;
+  if (c + CONTROL_WORDS > i32.length || Atomics.load(i32, c + C.MAGIC) !== MAGIC || i32[c + C.VERSION] !== LAYOUT_VERSION) return null;
+  if (Atomics.load(i32, c + C.CLOSED) === 0) return 'a live heap';
+  const l = readLayout(i32, base);
+  const first = l.slots >>> 2;
+  if (l.base !== base || l.numSlots < 1 || l.numSlots > 255 || first + l.numSlots * l.slotWords > i32.length) return null;
+  for (let s = 0; s < l.numSlots; s++) {
+    if (Atomics.load(i32, first + s * l.slotWords + S.STATE) === SLOT_ATTACHED) return `a closed heap that slot ${s} still uses`;
+  }
+  return null;
+}
 
 /**
  * One thread's view of a heap region: the buffer, a fixed-length Int32Array over all of it (a
@@ -65,7 +93,7 @@ export class Region {
     readonly buffer: SharedArrayBuffer,
     readonly layout: Layout,
   ) {
-    this.i32 = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
+    this.i32 = wordView(buffer);
     const c = (this.ctrl = layout.base >>> 2);
     this.gen = Atomics.load(this.i32, c + C.GROW_GEN);
     this.spansW = layout.spans >>> 2;
@@ -83,21 +111,35 @@ export class Region {
   }
 
   static create(o: CreateRegionOptions): Region {
+    if (o === null || typeof o !== 'object') throw bad('Region.create needs an options object');
+    // null is no option's value (undefined takes the default)
+    for (const [k, v] of Object.entries(o)) if (v === null) throw bad(`option ${k} is null`);
     const buf = o.buffer;
     if (!(buf instanceof SharedArrayBuffer)) throw bad('buffer must be a SharedArrayBuffer');
     const base = o.base ?? 0;
-    if (!Number.isInteger(base) || base < 0 || base % 8 !== 0) throw bad(`base ${base} must be a multiple of 8`);
-    const bytes = o.bytes ?? buf.byteLength - base;
-    const limit = Math.min((buf.growable ? buf.maxByteLength : buf.byteLength) - base, MAX_HEAP_END - base);
-    const maxBytes = Math.min(o.maxBytes ?? limit, limit);
-    if (!Number.isInteger(bytes) || bytes <= 0 || base + bytes > buf.byteLength) {
-      throw bad(`bytes ${bytes} do not fit in the buffer (${buf.byteLength} bytes from offset ${base})`);
+    if (typeof base !== 'number' || !Number.isInteger(base) || base < 0 || base % 8 !== 0 || base >= MAX_HEAP_END) {
+      throw bad(`base ${String(base)} must be a multiple of 8 below ${MAX_HEAP_END}`);
     }
-    if (maxBytes < bytes) throw bad(`maxBytes ${maxBytes} is below bytes ${bytes}`);
+    // by default the heap takes the buffer up to MAX_HEAP_END: a bigger buffer is fine, the rest unused
+    const bytes = o.bytes ?? Math.min(buf.byteLength, MAX_HEAP_END) - base;
+    const limit = Math.min((buf.growable ? buf.maxByteLength : buf.byteLength) - base, MAX_HEAP_END - base);
+    if (o.maxBytes !== undefined && (typeof o.maxBytes !== 'number' || !Number.isInteger(o.maxBytes))) throw bad(`maxBytes ${String(o.maxBytes)} is not an integer`);
+    const maxBytes = Math.min(o.maxBytes ?? limit, limit);
+    if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes <= 0 || base + bytes > buf.byteLength) {
+      throw bad(`bytes ${String(bytes)} do not fit in the buffer (${buf.byteLength} bytes from offset ${base})`);
+    }
+    if (base + bytes > MAX_HEAP_END) throw bad(`a heap ends below ${MAX_HEAP_END}: ${bytes} bytes from offset ${base} do not`);
+    if (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < bytes) {
+      throw bad(`maxBytes ${String(maxBytes)} is below bytes ${bytes}`);
+    }
     checkClassSizes(o.classSizes);
-    if (!Number.isInteger(o.slots) || o.slots < 1 || o.slots > 255) throw bad('slots must be 1..255');
+    if (typeof o.slots !== 'number' || !Number.isInteger(o.slots) || o.slots < 1 || o.slots > 255) throw bad('slots must be 1..255');
+    const live = liveHeapAt(buf, base);
+    if (live) {
+      throw bad(`offset ${base} holds ${live}: close() it first (to reuse its buffer on purpose, see createHeap's byteOffset)`);
+    }
     const extra = o.extraWords ?? [];
-    if (extra.length > MAX_EXTRA || extra.some((w) => !Number.isInteger(w) || w < 1)) {
+    if (!Array.isArray(extra) || extra.length > MAX_EXTRA || extra.some((w) => !Number.isInteger(w) || w < 1)) {
       throw bad(`at most ${MAX_EXTRA} extra regions of a positive number of words`);
     }
     const layout = computeLayout({
@@ -108,7 +150,7 @@ export class Region {
       const need = layout.data - base + PAGE_SIZE;
       throw bad(`${bytes} bytes leave no room for data: this layout needs at least ${need}`);
     }
-    const i32 = new Int32Array(buf, 0, buf.byteLength >>> 2);
+    const i32 = wordView(buf);
     // Metadata starts zeroed (a new buffer is); a reused buffer region is cleared here.
     i32.fill(0, base >>> 2, layout.data >>> 2);
     writeClassTable(i32, layout.classTable, o.classSizes, o.headerless ? 0 : 8);
@@ -129,7 +171,11 @@ export class Region {
     if (!(buffer instanceof SharedArrayBuffer)) {
       throw new HeapError(HeapErrorCode.BAD_HANDLE, 'handle.buffer is not a SharedArrayBuffer');
     }
-    const i32 = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
+    const i32 = wordView(buffer);
+    // an offset the heap could not have been created at (NaN, '0', 1.5, -8, 2^32, past the buffer)
+    if (typeof base !== 'number' || !Number.isInteger(base) || base < 0 || base % 8 !== 0 || base / 4 + CONTROL_WORDS > i32.length) {
+      throw new HeapError(HeapErrorCode.BAD_HANDLE, `no hakmem heap at offset ${String(base)} of a buffer of ${buffer.byteLength} bytes`);
+    }
     const c = base >>> 2;
     if (Atomics.load(i32, c + C.MAGIC) !== MAGIC) {
       throw new HeapError(HeapErrorCode.BAD_HANDLE, `no hakmem heap at offset ${base}`);
@@ -137,7 +183,11 @@ export class Region {
     if (i32[c + C.VERSION] !== LAYOUT_VERSION) {
       throw new HeapError(HeapErrorCode.BAD_HANDLE, `heap layout version ${i32[c + C.VERSION]}, expected ${LAYOUT_VERSION}`);
     }
-    return new Region(buffer, readLayout(i32, base));
+    const layout = readLayout(i32, base);
+    if (layout.base !== base || layout.data <= base || layout.data > buffer.byteLength) {
+      throw new HeapError(HeapErrorCode.BAD_HANDLE, `the control block at offset ${base} is damaged (base ${layout.base}, data ${layout.data})`);
+    }
+    return new Region(buffer, layout);
   }
 
   /** Cold path: rebuild the views if another worker grew the buffer. */
@@ -147,7 +197,7 @@ export class Region {
 
   refresh(): void {
     this.gen = Atomics.load(this.i32, this.ctrl + C.GROW_GEN);
-    this.i32 = new Int32Array(this.buffer, 0, this.buffer.byteLength >>> 2);
+    this.i32 = wordView(this.buffer);
     for (const f of this.onViews) f(this.i32);
   }
 

@@ -8,7 +8,8 @@ import { C, LARGE_CLASS, NO_OWNER, NOT_LISTED, S, slotBound, slotHead, slotParti
 import { largeTag } from './large.js';
 import type { Region } from './region.js';
 import { blockAddr } from './spans.js';
-import { ORPHAN_SLOT, ST_ALLOC, ST_CACHE, ST_REMOTE, ST_SPAN, tag, tagClass, tagSalt, tagSlot, tagState } from './tags.js';
+import { allocBase, ORPHAN_SLOT, ST_CACHE, ST_REMOTE, ST_SPAN, tag, tagSlot, tagState } from './tags.js';
+import { freeTagOk } from './diagnose.js';
 import { forEachRun } from './walk.js';
 import { pageInUse } from './pages.js';
 
@@ -103,12 +104,11 @@ export function validateRegion(r: Region, o: ValidateOptions = {}): ValidateRepo
     // every carved block carries a tag of this heap and class, in a state a block can be in
     for (let k = 0; k < bump; k++) {
       const b = blockAddr(r, pg, cls, k);
+      // every bit of the word: the hot path compares it whole
       const t = i32[(b >>> 2) - 2];
-      if (tagSalt(t) !== r.salt || tagClass(t) !== cls) fail(`block ${b} (span ${pg}, class ${cls}): header 0x${(t >>> 0).toString(16)}`);
-      const st = tagState(t);
-      if (st === ST_ALLOC) rep.blocksLive++;
-      else if (st === ST_CACHE || st === ST_SPAN || st === ST_REMOTE) count(t);
-      else fail(`block ${b}: state ${st}`);
+      if (t === (allocBase(r.salt) | cls)) rep.blocksLive++;
+      else if (freeTagOk(r, t, cls)) count(t);
+      else fail(`block ${b} (span ${pg}, class ${cls}): header 0x${(t >>> 0).toString(16)}`);
     }
   });
   if (r.hdr !== 0) {

@@ -202,9 +202,11 @@ export function HeapApi<T extends CacheClass>(Base: T) {
 
     /** `count * size` bytes, zeroed; 0 when the heap is exhausted. */
     calloc(count: number, size = 1): number {
-      const bytes = count * size;
-      if (!Number.isSafeInteger(count) || !Number.isSafeInteger(size) || count < 0 || size < 0 || !Number.isSafeInteger(bytes)) {
-        throw badSize(`${count} * ${size}`, 'count and size must be non-negative integers with an exact product');
+      // checked before the product: a BigInt or a Symbol throws a TypeError at `*`
+      const ok = Number.isSafeInteger(count) && Number.isSafeInteger(size) && count >= 0 && size >= 0;
+      const bytes = ok ? count * size : Number.NaN;
+      if (!Number.isSafeInteger(bytes)) {
+        throw badSize(`${String(count)} * ${String(size)}`, 'count and size must be non-negative integers with an exact product');
       }
       const p = this.alloc(bytes);
       if (p !== 0) this.u8.fill(0, p, p + bytes);

@@ -4,9 +4,9 @@
  */
 import {
   allocBase, badSize, C, cacheBase, classify, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, detachSlot, HeapError, HeapErrorCode,
-  LIVE_LARGE, LIVE_SMALL, PAGE_SIZE, Region, S, SlotBackend, slotCounters, usableSize,
+  LIVE_LARGE, LIVE_SMALL, PAGE_SIZE, Region, S, SlotBackend, slotCounters, usableSize, viewBytes,
 } from '@hakmem/arena';
-import type { CacheBase, CacheConfig, Fallback, ThreadCache } from '@hakmem/pool-tls';
+import type { CacheBase, CacheConfig, Fallback, HeaderlessCache, ThreadCache } from '@hakmem/pool-tls';
 import { pushEvent, readPolicy } from '@hakmem/ace-learning/producer';
 import { defaultBounds, defaultRefillCounts, RefillEngine } from '@hakmem/pool-refill';
 import { Views } from './views.js';
@@ -61,13 +61,13 @@ export class HeapCore implements Fallback {
     cache.connect(this.engine, this);
     r.onViews.push((i32) => {
       cache.setView(i32);
-      if (this.views.length !== r.buffer.byteLength) this.views.rebuild();
+      if (this.views.length !== viewBytes(r.buffer)) this.views.rebuild();
     });
   }
 
   /** Views that cover the buffer as it is now (another worker may have grown it). */
   fresh(): Views {
-    if (this.views.length !== this.r.buffer.byteLength) this.r.refresh();
+    if (this.views.length !== viewBytes(this.r.buffer)) this.r.refresh();
     return this.views;
   }
 
@@ -91,19 +91,38 @@ export class HeapCore implements Fallback {
     return p;
   }
 
-  /** Pointers the hot path refused: free(0), large blocks, typed arrays, misuse, a view older than the block. */
-  freeSlow(p: number): void {
+  /**
+   * Pointers the hot path refused: free(0), large blocks, typed arrays, misuse, a view older than
+   * the block. The hot path is retried only when classify's sync gave this worker a new view, so a
+   * header the hot path refuses can never send the free back and forth.
+   */
+  freeSlow(p: number, size?: number): void {
     if (p === 0) return;
     // free(view): a typed array fails the hot path's number check and lands here
     if (typeof p === 'object') return (this.cache as unknown as { freeView(v: unknown): void }).freeView(p);
-    if (classify(this.r, p) === LIVE_LARGE) this.backend.freeLarge(p);
-    else if (this.r.hdr === 0) {
-      const size = usableSize(this.r, p, LIVE_SMALL);
-      throw new HeapError(HeapErrorCode.BAD_SIZE, `free(${p}, size): the size does not match the block (${size} usable bytes)`, p);
+    const view = this.cache.words;
+    if (classify(this.r, p) === LIVE_LARGE) return this.backend.freeLarge(p);
+    // a block beyond the view this worker had: a growth it has not seen (classify syncs on the
+    // growth generation; refresh covers a buffer that grew before its generation was bumped)
+    if (this.cache.words === view && (p >>> 2) >= view.length) this.r.refresh();
+    const renewed = this.cache.words !== view;
+    if (this.r.hdr === 0) {
+      const usable = usableSize(this.r, p, LIVE_SMALL);
+      if (!renewed || !this.sizeFits(size, usable)) {
+        throw new HeapError(HeapErrorCode.BAD_SIZE, `free(${p}, ${String(size)}): the size does not match the block (${usable} usable bytes)`, p);
+      }
+      (this.cache as HeaderlessCache).free(p, size as number);
     } else {
-      // The header is fine: this worker's view was older than the block. The view is fresh now.
+      // classify compares the whole header word as the hot path does: only a stale view differs
+      if (!renewed) throw new HeapError(HeapErrorCode.CORRUPT, `block ${p}: the header check of free disagrees with classify`, p);
       (this.cache as ThreadCache).free(p);
     }
+  }
+
+  /** `size` is one the headerless cache files under the class of a block of `usable` bytes. */
+  private sizeFits(size: unknown, usable: number): boolean {
+    if (typeof size !== 'number' || (size >>> 0) !== size || size > this.cache.maxSmall) return false;
+    return this.cache.sizes[this.cache.classOf(size)] === usable;
   }
 
   /**

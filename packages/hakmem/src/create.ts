@@ -29,7 +29,16 @@ export function createHeap(options: HeapOptions = {}): Heap | HeaderlessHeap {
   const slot = claimSlot(r, currentThreadId(), 0);
   const counts = o.refillCounts ? Int32Array.from(o.refillCounts) : undefined;
   const heap = makeHeap(r, slot, counts);
-  if (o.learning) heap.core.learner = setUpLearning(r, heap.core.engine.counts, heap.core.engine.maxCounts, o.learning);
+  if (o.learning) {
+    try {
+      heap.core.learner = setUpLearning(r, heap.core.engine.counts, heap.core.engine.maxCounts, o.learning);
+    } catch (e) {
+      // no learner where one was required: leave a closed heap, which a new createHeap may replace
+      Atomics.store(r.i32, r.ctrl + C.CLOSED, 1);
+      heap.detach();
+      throw e;
+    }
+  }
   return heap;
 }
 
@@ -49,6 +58,7 @@ export function attachHeap(handle: HeapHandle<boolean>): Heap | HeaderlessHeap {
     throw new HeapError(HeapErrorCode.BAD_HANDLE, 'not a hakmem heap handle (pass heap.handle)');
   }
   if (handle.version !== 1) throw new HeapError(HeapErrorCode.BAD_HANDLE, `handle version ${String(handle.version)}, expected 1`);
+  if (typeof handle.byteOffset !== 'number') throw new HeapError(HeapErrorCode.BAD_HANDLE, `handle.byteOffset ${String(handle.byteOffset)} is not a number`);
   const r = Region.attach(handle.buffer, handle.byteOffset);
   // a handle written by hand before the flag existed may leave it out
   if (handle.headerless !== undefined && handle.headerless !== (r.hdr === 0)) {

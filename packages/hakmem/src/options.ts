@@ -1,4 +1,4 @@
-import { HeapError, HeapErrorCode } from '@hakmem/arena';
+import { checkClassSizes, HeapError, HeapErrorCode, MAX_HEAP_END } from '@hakmem/arena';
 import { DEFAULT_CAPACITY } from '@hakmem/ace-learning';
 import { defaultClassSizes } from '@hakmem/pool-tls';
 
@@ -8,11 +8,19 @@ export interface HeapOptions {
   size?: number;
   /** grow up to this many bytes (a growable SharedArrayBuffer); default: no growth */
   maxSize?: number;
-  /** place the heap in this buffer instead of a new one (a shared WebAssembly memory's, say) */
+  /**
+   * place the heap in this buffer instead of a new one (a shared WebAssembly memory's, say; one
+   * of 4 GiB is fine: the heap takes at most its first 2 GiB)
+   */
   buffer?: SharedArrayBuffer;
-  /** where the heap starts in `buffer` (multiple of 8, default 0) */
+  /**
+   * where the heap starts in `buffer` (an integer multiple of 8, default 0). A heap still in use
+   * at that offset is refused (HAKMEM_BAD_OPTION). To reuse the buffer on purpose, `close()` the
+   * old heap first and let its workers detach; or, when you know no thread uses it any more,
+   * zero its first word: `new Int32Array(buffer, byteOffset, 1)[0] = 0`.
+   */
   byteOffset?: number;
-  /** how many bytes of `buffer` the heap takes from byteOffset (default: to the end) */
+  /** how many bytes of `buffer` the heap takes from byteOffset (default: to the end, or to 2 GiB) */
   byteLength?: number;
   /** workers that may attach besides the creator (default 64, at most 254) */
   maxWorkers?: number;
@@ -103,30 +111,61 @@ function int(name: string, v: unknown, min: number, max: number): number {
   return v;
 }
 
+function bool(name: string, v: unknown): boolean {
+  if (v !== undefined && typeof v !== 'boolean') throw bad(`${name} must be true or false, got ${String(v)}`);
+  return v === true;
+}
+
+function object(name: string, v: unknown): void {
+  if (v !== undefined && (v === null || typeof v !== 'object')) throw bad(`${name} must be an object, got ${String(v)}`);
+}
+
 export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
   if (o === null || typeof o !== 'object') throw bad('options must be an object');
+  // null is no option's value (undefined takes the default)
+  for (const [k, v] of Object.entries(o)) if (v === null) throw bad(`option ${k} is null`);
+  if (o.buffer === undefined && (o.byteOffset !== undefined || o.byteLength !== undefined)) {
+    throw bad('byteOffset and byteLength place the heap in a buffer you give: pass buffer too');
+  }
   const maxWorkers = int('maxWorkers', o.maxWorkers ?? DEFAULT_MAX_WORKERS, 0, 254);
   const classSizes = o.classSizes ?? defaultClassSizes();
-  const headerless = o.headerless ?? false;
-  if (o.refillCounts && o.refillCounts.length !== classSizes.length) {
-    throw bad(`refillCounts has ${o.refillCounts.length} entries for ${classSizes.length} classes`);
+  checkClassSizes(classSizes);
+  const headerless = bool('headerless', o.headerless);
+  if (o.maxCachedBytes !== undefined) int('maxCachedBytes', o.maxCachedBytes, 4096, 2 ** 31); // before anything is written
+  if (o.refillCounts !== undefined && (!Array.isArray(o.refillCounts) || o.refillCounts.length !== classSizes.length)) {
+    throw bad(`refillCounts must be an array of ${classSizes.length} counts (one per class)`);
   }
   o.refillCounts?.forEach((n, i) => int(`refillCounts[${i}]`, n, 1, 1 << 16));
+  if (o.learning !== undefined && typeof o.learning !== 'boolean') object('learning', o.learning);
+  object('debug', o.debug);
+  if (o.debug) {
+    bool('debug.contracts', o.debug.contracts);
+    bool('debug.logDrops', o.debug.logDrops);
+  }
   const l = o.learning ?? true;
-  const learning = l === false ? null : { mode: 'auto' as const, ringCapacity: DEFAULT_CAPACITY, ...(l === true ? {} : l) };
+  const lo: LearningOptions = l === true ? {} : l || {};
+  const learning = l === false ? null : {
+    mode: lo.mode === undefined ? ('auto' as const) : lo.mode,
+    ringCapacity: lo.ringCapacity === undefined ? DEFAULT_CAPACITY : lo.ringCapacity,
+  };
   const counters = countersFrom(o.counters);
   if (counters && headerless) throw bad('counters need block headers (headerless: false)');
   const debug = debugFrom(o);
   if (learning) {
     if (!['auto', 'worker', 'inline'].includes(learning.mode)) throw bad(`learning.mode must be auto, worker or inline`);
     const c = learning.ringCapacity;
-    if (!Number.isInteger(c) || c < 2 || c > 1 << 20 || (c & (c - 1)) !== 0) throw bad(`learning.ringCapacity ${c} must be a power of two in [2, 2^20]`);
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < 2 || c > 1 << 20 || (c & (c - 1)) !== 0) {
+      throw bad(`learning.ringCapacity ${String(c)} must be a power of two in [2, 2^20]`);
+    }
   }
   if (o.buffer !== undefined) {
     if (!(o.buffer instanceof SharedArrayBuffer)) throw bad('buffer must be a SharedArrayBuffer');
-    const base = int('byteOffset', o.byteOffset ?? 0, 0, o.buffer.byteLength);
-    const bytes = int('byteLength', o.byteLength ?? o.buffer.byteLength - base, 1, o.buffer.byteLength - base);
-    const limit = (o.buffer.growable ? o.buffer.maxByteLength : o.buffer.byteLength) - base;
+    // a heap ends below MAX_HEAP_END (pointers are positive int32): the rest of a bigger buffer is not its
+    const usable = Math.min(o.buffer.byteLength, MAX_HEAP_END);
+    const base = int('byteOffset', o.byteOffset ?? 0, 0, usable - 1);
+    if (base % 8 !== 0) throw bad(`byteOffset ${base} must be a multiple of 8`);
+    const bytes = int('byteLength', o.byteLength ?? usable - base, 1, usable - base);
+    const limit = Math.min(o.buffer.growable ? o.buffer.maxByteLength : o.buffer.byteLength, MAX_HEAP_END) - base;
     const maxBytes = o.byteLength !== undefined && !o.buffer.growable ? bytes : limit;
     return { buffer: o.buffer, base, bytes, maxBytes, slots: maxWorkers + 1, headerless, classSizes, refillCounts: o.refillCounts, learning, counters, debug };
   }

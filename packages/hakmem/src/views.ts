@@ -1,7 +1,10 @@
+import { viewBytes } from '@hakmem/arena';
+
 /**
- * Typed-array views over the whole buffer, indexed by a pointer shifted by the element size. One
- * set per heap object, replaced only when the buffer has grown: reading `heap.f64` in a loop costs
- * a field read (a growable heap adds one atomic load of the growth generation).
+ * Typed-array views over the buffer (up to 2 GiB, past which no heap reaches: see viewBytes),
+ * indexed by a pointer shifted by the element size. One set per heap object, replaced only when
+ * the buffer has grown: reading `heap.f64` in a loop costs a field read (a growable heap adds one
+ * atomic load of the growth generation).
  */
 export class Views {
   u8!: Uint8Array<SharedArrayBuffer>;
@@ -27,7 +30,7 @@ export class Views {
   /** Fixed-length views (length-tracking ones are ~2.6x slower on Node 20). */
   rebuild(): void {
     const b = this.buffer;
-    const n = b.byteLength;
+    const n = viewBytes(b);
     this.length = n;
     this.u8 = new Uint8Array(b, 0, n);
     this.i8 = new Int8Array(b, 0, n);

@@ -197,7 +197,7 @@ describe('misuse across workers', () => {
     heap.free(freed);
     const other = createHeap({ size: 8 << 20, maxWorkers: 1 });
     const buffer = new SharedArrayBuffer(8 << 20);
-    createHeap({ buffer, byteOffset: 0, byteLength: 4 << 20, maxWorkers: 1 });
+    await createHeap({ buffer, byteOffset: 0, byteLength: 4 << 20, maxWorkers: 1 }).close(); // closed: may be recreated
     const neighbour = createHeap({ buffer, byteOffset: 4 << 20, byteLength: 4 << 20, maxWorkers: 1 });
     const samebuf = createHeap({ buffer, byteOffset: 0, byteLength: 4 << 20, maxWorkers: 2 }); // recreated at 0
     const np = neighbour.alloc(64);

@@ -3,6 +3,7 @@
  * previous snapshot where there is one (rates over the interval), else over the heap's life.
  */
 import { snapshot, type Snapshot, type Target } from './snapshot.js';
+import { checkOptions, checkSnapshot, viewOf } from './checks.js';
 
 /** One health warning: its kind and a sentence. */
 export interface Warning {
@@ -20,6 +21,9 @@ export interface HealthOptions {
 
 /** The warnings a snapshot gives, against an earlier one for rates: drop rate, caches above bound, exhaustion, a stalled learner, contract violations. */
 export function checkHealth(now: Snapshot, before?: Snapshot, o: HealthOptions = {}): Warning[] {
+  checkSnapshot('checkHealth(now)', now);
+  if (before !== undefined) checkSnapshot('checkHealth(now, before)', before);
+  checkOptions('health options', o, { dropRate: 'number' }, { dropRate: 1 });
   const out: Warning[] = [];
   const limit = o.dropRate ?? 0.01;
   const q = now.queue;
@@ -79,6 +83,8 @@ export interface HealthWatch {
 
 /** Check every `intervalMs` (default 1000); `onWarning` gets each warning (default console.warn). */
 export function watchHealth(t: Target, o: HealthOptions & { intervalMs?: number; onWarning?: (w: Warning) => void } = {}): HealthWatch {
+  checkOptions('watchHealth options', o, { dropRate: 'number', intervalMs: 'number', onWarning: 'function' }, { dropRate: 1, intervalMs: 2 ** 31 - 1 });
+  viewOf(t); // a target that is no heap throws now, not later from the timer
   let prev: Snapshot | null = null;
   const warn = o.onWarning ?? ((w: Warning) => console.warn(`hakmem health: ${w.message}`));
   const timer = setInterval(() => {

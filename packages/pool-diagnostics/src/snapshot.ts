@@ -5,6 +5,7 @@
  */
 import { learnerSnapshot, POLICY_TAG, ringCounters, RING_TAG, STATE_TAG, type LearnerSnapshot, type RingCounters } from '@hakmem/ace-learning/stats';
 import { HeapView, SLOT_FREE, type SlotWords } from '@hakmem/arena/stats';
+import { checkOptions, viewOf } from './checks.js';
 import { allocsOf, freesOf } from '@hakmem/pool-refill/stats';
 import { cachedOf, lowWaterOf } from '@hakmem/pool-tls/stats';
 
@@ -101,7 +102,8 @@ export interface SnapshotOptions {
 
 /** Snapshot the heap at `t` (a handle, or a view you keep open between snapshots). */
 export function snapshot(t: Target | HeapView, o: SnapshotOptions = {}): Snapshot {
-  const view = t instanceof HeapView ? t : new HeapView(t.buffer, t.byteOffset ?? 0);
+  checkOptions('snapshot options', o, { stop: 'boolean' });
+  const view = viewOf(t);
   return o.stop === false ? read(view) : view.stopped(() => read(view));
 }
 

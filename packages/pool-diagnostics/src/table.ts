@@ -1,5 +1,6 @@
 /** The human view of a snapshot: a few summary lines, then a table per class (and per worker). */
 import type { Snapshot } from './snapshot.js';
+import { checkOptions, checkSnapshot } from './checks.js';
 
 const int = (n: number | null) => (n === null ? '-' : Math.round(n).toLocaleString('en-US'));
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
@@ -26,6 +27,8 @@ export interface FormatOptions {
 
 /** A snapshot as text tables (per class, queue, learner, contracts), for `console.log`. */
 export function formatDiagnostics(s: Snapshot, o: FormatOptions = {}): string {
+  checkSnapshot('formatDiagnostics(snapshot)', s);
+  checkOptions('format options', o, { workers: 'boolean', allClasses: 'boolean' });
   const h = s.heap;
   const out: string[] = [];
   out.push(

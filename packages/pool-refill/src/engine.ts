@@ -8,6 +8,7 @@
 import type { CacheBase, Refiller } from '@hakmem/pool-tls';
 import { installChain, resetLowWater, takeChain } from '@hakmem/pool-tls/chain';
 import type { RefillBackend } from './backend.js';
+import { badOption } from './errors.js';
 import type { RefillLearner } from './learner.js';
 import { MISC, MISC_WORDS, PER_CLASS, PER_CLASS_WORDS, type CounterPlace } from './counters.js';
 import { boundFor, capBounds, defaultBounds, maxCount } from './policy.js';
@@ -100,7 +101,10 @@ export class RefillEngine implements Refiller {
     o: RefillOptions,
   ) {
     const n = cache.sizes.length;
-    if (o.counts.length !== n) throw new RangeError(`counts has ${o.counts.length} entries, the cache ${n} classes`);
+    if (o === null || typeof o !== 'object' || !(o.counts instanceof Int32Array) || o.counts.length !== n) {
+      throw badOption(`counts must be an Int32Array of ${n} entries (one per class of the cache)`);
+    }
+    if (o.counts.some((k) => k < 1)) throw badOption('counts must be positive');
     this.counts = o.counts;
     this.missStreak = new Int32Array(n);
     this.lastRefillAt = new Float64Array(n);

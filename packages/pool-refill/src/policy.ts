@@ -5,6 +5,7 @@
  * hakmem's 2-32 KiB blocks: 16 KiB and at least 1 block ran 1.5x glibc, 32 KiB and at least 4
  * blocks 2.2-3.0x (a refill of one 32 KiB block made every other op a cold path).
  */
+import { badOption } from './errors.js';
 
 export const MAX_REFILL = 64;
 export const MIN_REFILL = 4;
@@ -12,6 +13,7 @@ const REFILL_BYTES = 32768;
 
 /** Blocks per refill for a class of `size` bytes by default: about 32 KiB a refill, 4..64 blocks. */
 export function defaultRefillCount(size: number): number {
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) throw badOption(`size ${String(size)} must be a positive integer`);
   return Math.max(MIN_REFILL, Math.min(MAX_REFILL, Math.floor(REFILL_BYTES / size)));
 }
 
@@ -35,6 +37,7 @@ export function maxCount(size: number): number {
  * not grow it (measured: bounds that followed larger counts held 1.6-2.5x the cached bytes).
  */
 export function boundFor(count: number, size: number): number {
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) throw badOption(`count ${String(count)} must be a positive integer`);
   return Math.max(4, 4 * Math.min(count, defaultRefillCount(size)));
 }
 
@@ -44,6 +47,10 @@ export function boundFor(count: number, size: number): number {
  * their bounds: the largest ones hold most of the bytes.
  */
 export function capBounds(sizes: readonly number[], bounds: ArrayLike<number>, maxBytes: number): Int32Array {
+  if (!Array.isArray(sizes) || bounds === null || typeof bounds !== 'object' || bounds.length !== sizes.length) {
+    throw badOption('capBounds: an array of class sizes and as many bounds');
+  }
+  if (typeof maxBytes !== 'number' || !(maxBytes > 0)) throw badOption(`maxBytes ${String(maxBytes)} must be a positive number`);
   const out = Int32Array.from(bounds);
   let sum = sizes.reduce((a, s, cls) => a + s * out[cls], 0);
   while (sum > maxBytes) {
@@ -61,10 +68,12 @@ export function capBounds(sizes: readonly number[], bounds: ArrayLike<number>, m
 
 /** `defaultRefillCount` for each class size. */
 export function defaultRefillCounts(sizes: readonly number[]): Int32Array {
+  if (!Array.isArray(sizes)) throw badOption('sizes must be an array of class sizes');
   return Int32Array.from(sizes, defaultRefillCount);
 }
 
 /** The default cache bound per class, for these class sizes. */
 export function defaultBounds(sizes: readonly number[]): Int32Array {
+  if (!Array.isArray(sizes)) throw badOption('sizes must be an array of class sizes');
   return Int32Array.from(sizes, defaultBound);
 }

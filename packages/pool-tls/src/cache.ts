@@ -16,7 +16,8 @@
  * The tags come from the backend: `allocTag | cls` marks a block handed out, `freeTag | cls` a
  * block in this cache. `free` accepts a pointer only if its word 0 is exactly `allocTag | cls`.
  */
-import { classLookup } from './size-classes.js';
+import { badOption } from './errors.js';
+import { checkClassSizes, classLookup } from './size-classes.js';
 
 /**
  * The cold side of the lists (Box 2 implements it). The cache calls methods of an object rather
@@ -34,8 +35,11 @@ export interface Refiller {
 export interface Fallback {
   /** A size this cache does not serve: larger than the last class, or not a valid size. */
   allocSlow(size: number): number;
-  /** A pointer whose header is not "allocated small block": a large block, or misuse. */
-  freeSlow(ptr: number): void;
+  /**
+   * A pointer whose header is not "allocated small block": a large block, or misuse, or a block
+   * beyond this worker's view of a buffer that grew. A headerless cache passes the size it was given.
+   */
+  freeSlow(ptr: number, size?: number): void;
 }
 
 /** What a cache needs: the shared buffer's view, where its slot's words are, the classes, bounds and tags. */
@@ -51,6 +55,22 @@ export interface CacheConfig {
   freeTag: number;
   refiller?: Refiller;
   fallback?: Fallback;
+}
+
+/** A configuration the cache cannot work with throws (HAKMEM_BAD_OPTION) before any word is written. */
+function checkConfig(c: Omit<CacheConfig, 'allocTag' | 'freeTag'>): void {
+  if (c === null || typeof c !== 'object' || !(c.i32 instanceof Int32Array)) throw badOption('the cache needs a config with an Int32Array i32');
+  const s = c.classSizes;
+  checkClassSizes(s);
+  const b = c.bounds;
+  if (b === null || typeof b !== 'object' || b.length !== s.length) throw badOption(`bounds: one per class (${s.length})`);
+  for (let k = 0; k < s.length; k++) {
+    if (typeof b[k] !== 'number' || !Number.isInteger(b[k]) || b[k] < 1 || b[k] > 2 ** 30) throw badOption(`bounds[${k}] ${String(b[k])} must be a positive integer`);
+  }
+  const h = c.heads;
+  if (typeof h !== 'number' || !Number.isInteger(h) || h < 0 || h + 5 * s.length > c.i32.length) {
+    throw badOption(`heads ${String(h)}: the slot's words do not fit in i32`);
+  }
 }
 
 /** Until connected: no refills, nothing served beyond the lists. */
@@ -83,8 +103,8 @@ export abstract class CacheBase {
   fallback: Fallback = UNCONNECTED;
 
   constructor(c: Omit<CacheConfig, 'allocTag' | 'freeTag'>) {
+    checkConfig(c);
     const nc = c.classSizes.length;
-    if (c.bounds.length !== nc) throw new RangeError(`${c.bounds.length} bounds for ${nc} classes`);
     this.words = c.i32;
     this.heads = c.heads;
     this.bound = c.heads + 4 * nc;
@@ -92,7 +112,7 @@ export abstract class CacheBase {
     this.sizes = Int32Array.from(c.classSizes);
     this.maxSmall = c.classSizes[nc - 1];
     for (let cls = 0; cls < nc; cls++) {
-      if (c.i32[this.heads + 4 * cls] !== 0) throw new Error(`slot at word ${c.heads} still caches class ${cls}`);
+      if (c.i32[this.heads + 4 * cls] !== 0) throw badOption(`slot at word ${c.heads} still caches class ${cls}`);
       c.i32[this.bound + cls] = c.bounds[cls];
       c.i32[this.heads + 4 * cls + 1] = c.bounds[cls];
       c.i32[this.heads + 4 * cls + 3] = c.bounds[cls]; // low-water mark: as empty as it has been
@@ -125,7 +145,8 @@ export abstract class CacheBase {
 
   /** Cold path: a new bound for `cls` (a list already above it drains at the next free). */
   setBound(cls: number, b: number): void {
-    if (!Number.isInteger(b) || b < 1) throw new RangeError(`bound ${b} must be a positive integer`);
+    if (typeof b !== 'number' || !Number.isInteger(b) || b < 1 || b > 2 ** 30) throw badOption(`bound ${String(b)} must be a positive integer`);
+    if (this.sizes[cls] === undefined || !Number.isInteger(cls)) throw badOption(`class ${String(cls)} is not a class of this cache`);
     this.words[this.heads + 4 * cls + 1] += b - this.words[this.bound + cls];
     this.words[this.bound + cls] = b;
   }
@@ -138,13 +159,18 @@ export class ThreadCache extends CacheBase {
   readonly freeTag: number;
 
   constructor(c: CacheConfig) {
+    // int32 tags with the class byte clear: the hot path ORs the class in and compares whole words
+    for (const t of [c?.allocTag, c?.freeTag]) {
+      if (typeof t !== 'number' || (t | 0) !== t || (t & 0xff) !== 0 || t === 0) throw badOption(`tag ${String(t)} must be a nonzero int32 with its low byte 0`);
+    }
+    if (c.allocTag === c.freeTag) throw badOption('allocTag and freeTag must differ');
     super(c);
     this.allocTag = c.allocTag;
     this.freeTag = c.freeTag;
   }
 
   alloc(size: number): number {
-    if ((size >>> 0) !== size || size > this.maxSmall) return this.fallback.allocSlow(size);
+    if (typeof size !== 'number' || (size >>> 0) !== size || size > this.maxSmall) return this.fallback.allocSlow(size);
     const cls = this.lookup[(size + 7) >>> 3];
     const i32 = this.words;
     const h = this.heads + (cls << 2);
@@ -157,6 +183,8 @@ export class ThreadCache extends CacheBase {
   }
 
   free(p: number): void {
+    // before any arithmetic: a BigInt or a Symbol throws a TypeError at `>>>`
+    if (typeof p !== 'number') return this.fallback.freeSlow(p);
     const i32 = this.words;
     const hw = (p >>> 2) - 2;
     const w = i32[hw];
@@ -191,7 +219,7 @@ export class ThreadCache extends CacheBase {
  */
 export class CountingThreadCache extends ThreadCache {
   override alloc(size: number): number {
-    if ((size >>> 0) !== size || size > this.maxSmall) return this.fallback.allocSlow(size);
+    if (typeof size !== 'number' || (size >>> 0) !== size || size > this.maxSmall) return this.fallback.allocSlow(size);
     const cls = this.lookup[(size + 7) >>> 3];
     const i32 = this.words;
     const h = this.heads + (cls << 2);
@@ -213,7 +241,7 @@ export class CountingThreadCache extends ThreadCache {
  */
 export class LowWaterThreadCache extends ThreadCache {
   override alloc(size: number): number {
-    if ((size >>> 0) !== size || size > this.maxSmall) return this.fallback.allocSlow(size);
+    if (typeof size !== 'number' || (size >>> 0) !== size || size > this.maxSmall) return this.fallback.allocSlow(size);
     const cls = this.lookup[(size + 7) >>> 3];
     const i32 = this.words;
     const h = this.heads + (cls << 2);
@@ -236,7 +264,7 @@ export class HeaderlessCache extends CacheBase {
   readonly linkDelta = 0;
 
   alloc(size: number): number {
-    if ((size >>> 0) !== size || size > this.maxSmall) return this.fallback.allocSlow(size);
+    if (typeof size !== 'number' || (size >>> 0) !== size || size > this.maxSmall) return this.fallback.allocSlow(size);
     const cls = this.lookup[(size + 7) >>> 3];
     const i32 = this.words;
     const h = this.heads + (cls << 2);
@@ -250,8 +278,11 @@ export class HeaderlessCache extends CacheBase {
   free(p: number, size: number): void {
     const i32 = this.words;
     // (p >>> 2) >= length: a block beyond this worker's view (the buffer grew) goes the slow way
-    if ((size >>> 0) !== size || size > this.maxSmall || (p >>> 0) !== p || (p & 7) !== 0 || p === 0 || (p >>> 2) >= i32.length) {
-      return this.fallback.freeSlow(p);
+    if (
+      typeof size !== 'number' || typeof p !== 'number' || (size >>> 0) !== size || size > this.maxSmall ||
+      (p >>> 0) !== p || (p & 7) !== 0 || p === 0 || (p >>> 2) >= i32.length
+    ) {
+      return this.fallback.freeSlow(p, size);
     }
     const cls = this.lookup[(size + 7) >>> 3];
     const h = this.heads + (cls << 2);

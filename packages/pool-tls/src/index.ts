@@ -1,2 +1,2 @@
 export { ThreadCache, CountingThreadCache, LowWaterThreadCache, HeaderlessCache, CacheBase, type Refiller, type Fallback, type CacheConfig } from './cache.js';
-export { defaultClassSizes, classLookup, MAX_CLASSES } from './size-classes.js';
+export { defaultClassSizes, classLookup, checkClassSizes, MAX_CLASSES, MAX_CLASS_SIZE } from './size-classes.js';

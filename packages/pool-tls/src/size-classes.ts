@@ -4,10 +4,17 @@
  * below). Sizes above the last class are not this box's business (allocSlow).
  */
 
+import { badOption } from './errors.js';
+
 export const MAX_CLASSES = 254;
+/** Largest class size: the lookup table has a byte per 8 bytes of it. */
+export const MAX_CLASS_SIZE = 1 << 24;
 
 /** The default size classes up to `max` bytes: 16, 24, ... 64, then four classes per power of two. */
 export function defaultClassSizes(max = 65536): number[] {
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 64 || max > MAX_CLASS_SIZE) {
+    throw badOption(`defaultClassSizes(max): max ${String(max)} must be an integer in [64, ${MAX_CLASS_SIZE}]`);
+  }
   const sizes: number[] = [];
   for (let s = 16; s <= 64; s += 8) sizes.push(s);
   for (let base = 64; base < max; base *= 2) {
@@ -18,6 +25,7 @@ export function defaultClassSizes(max = 65536): number[] {
 
 /** size -> class, indexed by (size + 7) >>> 3: one typed-array read on the hot path. */
 export function classLookup(sizes: readonly number[]): Uint8Array {
+  checkClassSizes(sizes);
   const max = sizes[sizes.length - 1];
   const t = new Uint8Array((max >>> 3) + 1);
   let cls = 0;
@@ -26,4 +34,14 @@ export function classLookup(sizes: readonly number[]): Uint8Array {
     t[i] = cls;
   }
   return t;
+}
+
+/** Throws HAKMEM_BAD_OPTION unless `sizes` are 1 to MAX_CLASSES increasing integers in [8, MAX_CLASS_SIZE]. */
+export function checkClassSizes(sizes: readonly number[]): void {
+  if (!Array.isArray(sizes) || sizes.length < 1 || sizes.length > MAX_CLASSES) throw badOption(`classSizes: 1 to ${MAX_CLASSES} size classes`);
+  sizes.forEach((x, i) => {
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < 8 || (i > 0 && x <= sizes[i - 1]) || x > MAX_CLASS_SIZE) {
+      throw badOption(`classSizes must be increasing integers in [8, ${MAX_CLASS_SIZE}] (got ${String(x)})`);
+    }
+  });
 }

@@ -1,0 +1,11 @@
+/**
+ * The error this box throws for an option that cannot work: a RangeError carrying the code the
+ * umbrella's HeapError uses for the same thing (this box cannot import the arena's HeapError).
+ */
+export const BAD_OPTION = 'HAKMEM_BAD_OPTION';
+
+export function badOption(msg: string): RangeError & { code: typeof BAD_OPTION } {
+  const e = new RangeError(`${msg} [${BAD_OPTION}]`) as RangeError & { code: typeof BAD_OPTION };
+  e.code = BAD_OPTION;
+  return e;
+}
