@@ -5,6 +5,7 @@
 import type { LearnerConfig } from './learner.js';
 import type { RewardModel } from './reward.js';
 
+/** What the learner's thread needs: the shared buffer, its regions' word offsets, classes and defaults. */
 export interface WorkerConfig {
   buffer: SharedArrayBuffer;
   ring: number;

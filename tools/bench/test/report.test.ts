@@ -183,6 +183,10 @@ describe('a whole (tiny) larson and scaling run', () => {
     const one = r.rows.find((row) => row.name === 'limit' && row.workers === 1)!.memory!;
     const two = r.rows.find((row) => row.name === 'limit' && row.workers === 2)!.memory!;
     expect(two.liveBytes).toBeGreaterThan(one.liveBytes);
-    for (const row of r.rows) expect(row.memory!.bytes).toBeGreaterThanOrEqual(row.memory!.liveBytes);
+    // exact figures only: a sampled peak (hakmem's) can miss a short peak on a loaded machine, and with
+    // two workers the live figure adds each worker's own peak, an upper bound
+    for (const row of r.rows.filter((x) => x.workers === 1 && x.memory!.kind === 'bump')) {
+      expect(row.memory!.bytes).toBeGreaterThanOrEqual(row.memory!.liveBytes);
+    }
   });
 });
