@@ -67,6 +67,7 @@ function checkStart(o: StartOptions): void {
   if (t !== undefined && (typeof t !== 'number' || !(t >= 0 && t <= 2 ** 31 - 1))) throw badOption(`startTimeoutMs ${String(t)} must be a number of ms`);
 }
 
+/** Start the learner on a heap's ring, policy and state regions: in a Worker, or inline on this thread. */
 export function startLearner(o: StartOptions): LearnerHandle {
   checkStart(o);
   const { mode = 'auto', startTimeoutMs = DEFAULT_START_TIMEOUT_MS, workerUrl, ...cfg } = o;

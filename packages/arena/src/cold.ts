@@ -137,9 +137,9 @@ export function resumeTheWorld(r: Region, me: number): void {
   if (Atomics.compareExchange(r.i32, r.ctrl + C.STW, me + 1, 0) === me + 1) Atomics.notify(r.i32, r.ctrl + C.STW);
 }
 
-/** Run `f` with the heap stopped for everyone but `me`. */
-export function whileStopped<T>(r: Region, me: number, f: () => T): T {
-  stopTheWorld(r, me);
+/** Run `f` with the heap stopped for everyone but `me` (HAKMEM_BUSY after `timeoutMs`). */
+export function whileStopped<T>(r: Region, me: number, f: () => T, timeoutMs = 2000): T {
+  stopTheWorld(r, me, timeoutMs);
   try {
     return f();
   } finally {

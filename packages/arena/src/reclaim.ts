@@ -35,6 +35,9 @@ export interface ReclaimReport {
   exact: boolean;
 }
 
+/** A detach must happen: it waits out other stoppers (many workers leaving at once) this long. */
+const DETACH_TIMEOUT_MS = 30_000;
+
 /** A worker leaving cleanly; its cache must be empty (flushed) already. */
 export function detachSlot(b: SlotBackend): void {
   const r = b.r;
@@ -45,7 +48,7 @@ export function detachSlot(b: SlotBackend): void {
     foldCounters(r, b.slot, () => 0); // its cache was flushed (counted as drained)
     fault('detach.resetting');
     resetSlot(r, b.slot);
-  });
+  }, DETACH_TIMEOUT_MS);
   // after the stop is released: a slot that holds STW is never one another worker can claim
   freeSlot(r, b.slot, SLOT_ATTACHED);
 }

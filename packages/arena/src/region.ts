@@ -40,6 +40,7 @@ export const MAX_HEAP_END = 2 ** 31 - PAGE_SIZE;
  * and a longer typed array is refused), and a heap in a full wasm32 memory must still work.
  */
 export const VIEW_LIMIT = MAX_HEAP_END + PAGE_SIZE;
+/** The bytes of `buffer` a view covers: all of it, up to VIEW_LIMIT. */
 export const viewBytes = (buffer: SharedArrayBuffer): number => Math.min(buffer.byteLength, VIEW_LIMIT);
 /** an Int32Array over the first viewBytes(buffer) bytes */
 export const wordView = (buffer: SharedArrayBuffer): Int32Array => new Int32Array(buffer, 0, Math.floor(viewBytes(buffer) / 4));

@@ -7,6 +7,7 @@
  */
 import { badOption } from './errors.js';
 
+/** The most blocks a default refill takes. */
 export const MAX_REFILL = 64;
 export const MIN_REFILL = 4;
 const REFILL_BYTES = 32768;

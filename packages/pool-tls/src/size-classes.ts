@@ -6,6 +6,7 @@
 
 import { badOption } from './errors.js';
 
+/** The most size classes a cache can have (a class is one byte of a block's tag; 255 is large). */
 export const MAX_CLASSES = 254;
 /** Largest class size: the lookup table has a byte per 8 bytes of it. */
 export const MAX_CLASS_SIZE = 1 << 24;
