@@ -16,7 +16,6 @@ test('the C example runs in two module Workers on one shared WebAssembly.Memory'
   expect(r.threads.flatMap((t) => t.reports).concat(r.reports)).toEqual([]);
   expect(r.threads.map((t) => t.errors)).toEqual([0, 0]);
   expect(r.threads.map((t) => t.ops)).toEqual([iters, iters]);
-  expect(new Set(r.threads.map((t) => t.slot)).size).toBe(2);
   expect(r.threads.reduce((n, t) => n + t.crossFreed, 0)).toBeGreaterThan(0);
   expect(r.heapAt).toBeGreaterThan(r.heapBase);
   expect(r.blocksLive).toBe(0);
