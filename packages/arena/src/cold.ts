@@ -77,6 +77,18 @@ export class ColdGate {
   }
 }
 
+/**
+ * Call right after claiming `slot`, before any block moves: a stop taken while the slot was still
+ * free did not wait for it, so its stopper may be walking this slot's lists. Passing the gate once
+ * waits that stop out (the claim's store of ATTACHED, then the gate's load of STW, against the
+ * stopper's store of STW, then its load of the slot's state: one of the two sees the other).
+ */
+export function waitOutStop(r: Region, slot: number): void {
+  const g = new ColdGate(r, slot);
+  g.enter();
+  g.exit();
+}
+
 /** While STW is held: wait; release it if its holder is gone (it would never let go). */
 function waitForWorld(r: Region, stw: number): void {
   const i32 = r.i32;

@@ -1,6 +1,6 @@
 export { Region, MAX_HEAP_END, VIEW_LIMIT, viewBytes, wordView, type CreateRegionOptions } from './region.js';
 export { SlotBackend, pushChain } from './backend.js';
-export { ColdGate, stopTheWorld, resumeTheWorld, whileStopped, observerId, OBSERVER_BASE, OBSERVER_LEASE_MS } from './cold.js';
+export { ColdGate, waitOutStop, stopTheWorld, resumeTheWorld, whileStopped, observerId, OBSERVER_BASE, OBSERVER_LEASE_MS } from './cold.js';
 export { claimSlot, unclaimSlots, markDead, fenceSlot, freeSlot, slotIsGone, slotState, slotsOfThread, slotsIn, resetSlot, slotWord, foldCounters } from './slots.js';
 export { detachSlot, reclaimSlot, repairArena, abandonSpan, type ReclaimReport } from './reclaim.js';
 export { lockArena, unlockArena, lockHolder } from './lock.js';

@@ -1,4 +1,4 @@
-import { markDead, observerId, reclaimSlot } from '@hakmem/arena';
+import { markDead, observerId, reclaimSlot, waitOutStop } from '@hakmem/arena';
 import { C, claimSlot, COUNTERS_HITS, COUNTERS_LOW_WATER, COUNTERS_OFF, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, HeapError, HeapErrorCode, Region } from '@hakmem/arena';
 import { currentThreadId } from './core.js';
 import { LEARNING_TAGS, learningRegions, setUpLearning } from './learning.js';
@@ -75,6 +75,7 @@ export function attachHeap(handle: HeapHandle<boolean>): Heap | HeaderlessHeap {
 function attachSlot(r: Region, retries: number): Heap | HeaderlessHeap {
   const slot = claimSlot(r, currentThreadId());
   try {
+    waitOutStop(r, slot);
     return makeHeap(r, slot);
   } catch (e) {
     markDead(r, slot);
