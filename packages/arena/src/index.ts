@@ -3,7 +3,7 @@ export { SlotBackend, pushChain } from './backend.js';
 export { ColdGate, waitOutStop, stopTheWorld, resumeTheWorld, whileStopped, observerId, OBSERVER_BASE, OBSERVER_LEASE_MS } from './cold.js';
 export { claimSlot, unclaimSlots, markDead, fenceSlot, freeSlot, slotIsGone, slotState, slotsOfThread, slotsIn, resetSlot, slotWord, foldCounters } from './slots.js';
 export { detachSlot, reclaimSlot, repairArena, abandonSpan, type ReclaimReport } from './reclaim.js';
-export { lockArena, unlockArena, lockHolder } from './lock.js';
+export { lockArena, unlockArena, lockHolder, breakDeadLock } from './lock.js';
 export { HeapError, HeapErrorCode, badSize } from './errors.js';
 export { classify, usableSize, LIVE_SMALL, LIVE_LARGE } from './diagnose.js';
 export { allocLarge, freeLarge, largePages } from './large.js';

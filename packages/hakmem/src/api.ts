@@ -3,7 +3,7 @@
  * its cache: `heap.alloc` is the cache's own method, with no call in between (measured ~5%).
  */
 import {
-  badSize, C, classify, HeapError, HeapErrorCode, inboxBlocks, markDead, reclaimSlot, regionStats,
+  badSize, breakDeadLock, C, classify, HeapError, HeapErrorCode, inboxBlocks, markDead, reclaimSlot, regionStats,
   SLOT_ATTACHED, SLOT_DEAD, SLOT_FENCED, SLOT_RECLAIMING, slotsIn, slotsOfThread, unclaimSlots, slotState, usableSize, validateRegion, whileStopped,
   type ReclaimReport, type RegionStats, type ValidateReport,
 } from '@hakmem/arena';
@@ -248,10 +248,12 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       this.assertOpen();
       const r = this.core.r;
       return this.quiet(() => {
-        const busy = [SLOT_ATTACHED, SLOT_DEAD, SLOT_FENCED, SLOT_RECLAIMING].flatMap((st) => slotsIn(r, st));
-        const others = new Set(busy.filter((s) => s !== this.slot));
+        // a dead worker may have held the arena lock: repair what it left half done first
+        breakDeadLock(r, this.slot);
+        const gone = [SLOT_DEAD, SLOT_FENCED, SLOT_RECLAIMING].flatMap((st) => slotsIn(r, st));
+        const others = new Set([...slotsIn(r, SLOT_ATTACHED), ...gone].filter((s) => s !== this.slot));
         const slots = Array.from({ length: r.layout.numSlots }, (_, s) => s).filter((s) => !others.has(s));
-        return validateRegion(r, { slots });
+        return validateRegion(r, { slots, gone });
       });
     }
 

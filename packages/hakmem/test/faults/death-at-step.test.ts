@@ -24,6 +24,7 @@ interface Facts {
   victimSlot: number | null;
   unwatchedReclaim?: string;
   validate: string;
+  validateDead?: string;
   validateAfter: string;
   bad: number;
   badAt: number;
@@ -61,6 +62,11 @@ const cases: Case[] = [
   ['reclaim.claimed', 1, { unwatched: true }, 'a worker reclaiming another dies: slot left RECLAIMING'],
   ['reclaim.rebuilt', 1, { unwatched: true }, 'a worker reclaiming another dies after the rebuild'],
   ['ring.claimed', 3, { ring: true, after: 1e9 }, '#5: a producer dies between claiming a ring slot and publishing it'],
+  // validate() while the victim is dead and not yet reclaimed, the others at work: what it left
+  // half done (a chain tagged remote, a span's list, a run under the lock) is not a broken heap
+  ['drain.pushing', 3, { validateDead: true }, 'validate before the reclaim: a chain tagged remote, not pushed'],
+  ['refill.carved', 8, { validateDead: true }, 'validate before the reclaim: blocks tagged as cache, bump not stored'],
+  ['run.claimed', 3, { validateDead: true }, 'validate before the reclaim: dies holding the lock, run records not written'],
 ];
 
 afterEach(stopAll);
@@ -72,6 +78,7 @@ function expectHealthy(f: Facts) {
   for (const s of f.survivors) expect(s.error, ctx).toBeNull();
   expect(f.reclaimErrors, ctx).toEqual([]);
   if (f.victimSlot !== null && f.step !== 'slot.freed' && f.step !== 'none') expect(f.reclaimed, ctx).toContain(f.victimSlot);
+  if (f.validateDead !== undefined) expect(f.validateDead, ctx).toBe('ok');
   if (f.unwatchedReclaim !== undefined) expect(f.unwatchedReclaim, ctx).not.toMatch(/HAKMEM|Error/);
   expect(f.validate, ctx).toBe('ok');
   expect(f.bad, `a block was handed out twice (first at ${f.badAt})`).toBe(0);

@@ -5,6 +5,7 @@
 // (k-th hit) beside survivors, and reports facts; the test asserts on them.
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { createHeap } from 'hakmem';
+import { markDead } from '@hakmem/arena';
 import { account, attempt, CTL, makeShared, until } from './shared.mjs';
 
 const o = workerData;
@@ -54,7 +55,8 @@ if (o.unwatched) {
 const reclaimedBefore = heap.reclaimed.length;
 
 phase('running');
-const victim = spawn({ role: 'victim', fault: { step: o.step, k: o.k, waitForWaiter: o.waitForWaiter }, reclaimSlot: unwatchedSlot, ...o.victim });
+// validateDead: nobody watches the victim, so the heap is validated with it dead and not yet reclaimed
+const victim = spawn({ role: 'victim', fault: { step: o.step, k: o.k, waitForWaiter: o.waitForWaiter }, reclaimSlot: unwatchedSlot, ...o.victim }, !o.validateDead);
 const survivors = Array.from({ length: o.survivors ?? 2 }, (_, i) =>
   spawn({ role: 'survivor', after: o.after ?? 500, holdLock: i === 0 && o.holdLock, ...o.survivor }),
 );
@@ -71,6 +73,15 @@ if (!facts.reachedStep) {
   if (!facts.victimDied) await victim.w.terminate();
 }
 phase('victim gone', { reachedStep: facts.reachedStep });
+if (o.validateDead && facts.victimSlot !== null) {
+  markDead(heap.core.r, facts.victimSlot);
+  phase('validating with the victim dead, before its reclaim');
+  const d = attempt(() => heap.validate());
+  facts.validateDead = d.error ?? 'ok';
+  const r = attempt(() => heap.reclaim(facts.victimSlot));
+  if (r.ok) heap.reclaimed.push(r.ok);
+  else if (r.error) heap.reclaimErrors.push(new Error(r.error));
+}
 
 if (o.ring) {
   // the learner must keep consuming events after the producer died inside a push
