@@ -420,11 +420,12 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       return slotsIn(this.core.r, SLOT_ATTACHED);
     }
 
-    /** @internal run f with the heap stopped, if other workers are attached */
+    /**
+     * @internal run f with the heap stopped, always: a worker that attaches meanwhile (one alone
+     * now may not be a moment later) waits the stop out before it moves a block.
+     */
     quiet<T>(f: () => T): T {
-      const r = this.core.r;
-      const alone = slotsIn(r, SLOT_ATTACHED).every((s) => s === this.slot);
-      return alone ? f() : whileStopped(r, this.slot, f);
+      return whileStopped(this.core.r, this.slot, f);
     }
 
     /** @internal every later call throws HAKMEM_CLOSED */
