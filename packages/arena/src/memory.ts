@@ -7,7 +7,9 @@
 
 /** What the heap uses of a `WebAssembly.Memory` (ES2024's lib has no WebAssembly types). */
 export interface WasmMemory {
+  /** the memory's bytes as they are now (a new object after each grow) */
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  /** add `delta` pages of 64 KiB; the old length in pages (a RangeError past the maximum) */
   grow(delta: number): number;
 }
 

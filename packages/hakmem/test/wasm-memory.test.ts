@@ -160,6 +160,26 @@ describe('a heap in a shared WebAssembly.Memory', () => {
     await heap.close();
   });
 
+  it('a memory.grow the engine refuses (no memory) makes alloc return 0, and the heap grows once it can', async () => {
+    const memory = memoryOf(16, 256);
+    const heap = createHeap({ memory, reservedBelow: 64 * KiB, learning: false, maxWorkers: 2 });
+    const grow = memory.grow.bind(memory);
+    let refuse = true;
+    memory.grow = (n: number) => {
+      if (refuse) throw new RangeError('WebAssembly.Memory.grow(): Unable to grow instance memory');
+      return grow(n);
+    };
+    const ps: number[] = [];
+    for (let p; (p = heap.alloc(256 * KiB)) !== 0; ) ps.push(p);
+    const before = memory.buffer.byteLength;
+    expect(heap.validate().blocksLive).toBe(ps.length);
+    refuse = false;
+    ps.push(...allocPast(heap, 256 * KiB, before));
+    for (const q of ps) heap.free(q);
+    expect(heap.validate().blocksLive).toBe(0);
+    await heap.close();
+  });
+
   it("maxSize below the memory's maximum is honoured", async () => {
     const memory = memoryOf(16, 256); // 16 MiB at most
     const heap = createHeap({ memory, reservedBelow: 64 * KiB, maxSize: 4 * MiB, learning: false, maxWorkers: 2 });
