@@ -4,6 +4,7 @@ export { ColdGate, waitOutStop, stopTheWorld, resumeTheWorld, whileStopped, obse
 export { claimSlot, unclaimSlots, markDead, fenceSlot, freeSlot, slotIsGone, slotState, slotsOfThread, slotsIn, resetSlot, slotWord, foldCounters } from './slots.js';
 export { detachSlot, reclaimSlot, repairArena, abandonSpan, type ReclaimReport } from './reclaim.js';
 export { lockArena, unlockArena, lockHolder, breakDeadLock } from './lock.js';
+export { isSharedMemory, memoryMaxBytes, growMemory, WASM_PAGE, type WasmMemory } from './memory.js';
 export { HeapError, HeapErrorCode, badSize } from './errors.js';
 export { classify, usableSize, LIVE_SMALL, LIVE_LARGE } from './diagnose.js';
 export { allocLarge, freeLarge, largePages } from './large.js';

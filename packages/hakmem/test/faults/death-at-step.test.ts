@@ -32,6 +32,7 @@ interface Facts {
   accounting: { dups: string[]; freeErrors: string[]; leakedBlocks: number; inUse: number } | string;
   otherSlots: string[] | string;
   ringFlowing?: boolean;
+  grownAfter?: { blocks: number; committed: number; max: number; memoryBytes: number } | string;
   consumedAtDeath?: number | string;
   consumedLast?: number | string;
 }
@@ -44,6 +45,7 @@ const cases: Case[] = [
   ['lock.held', 5, { waitForWaiter: true }, '#1: dies holding the lock while a survivor waits for it'],
   ['pages.claimed', 3, {}, 'bits set, used pages not counted'],
   ['pages.grown', 1, { victim: { bigFirst: 6 << 20 } }, 'buffer grown, committed pages not stored'],
+  ['grow.memory-grown', 1, { memory: true, victim: { bigFirst: 6 << 20 } }, 'WebAssembly.Memory grown, committed pages not stored'],
   ['run.claimed', 3, {}, 'pages claimed, run records not written'],
   ['run.cleared', 3, {}, 'run records cleared, pages not freed'],
   ['large.untagged', 2, {}, '#3: large block header cleared, run not freed'],
@@ -97,6 +99,12 @@ describe('a worker dies at a named step while others work', () => {
     if (options.waitForWaiter) expect(f.sawWaiter, 'no survivor was waiting for the lock when the victim died').toBe(true);
     if (options.ring) {
       expect(f.ringFlowing, `the ring stalled: consumed ${f.consumedAtDeath} at the death, ${f.consumedLast} later`).toBe(true);
+    }
+    if (options.memory) {
+      // after a death between memory.grow and the commit, the heap still grows to its maximum
+      expect(f.grownAfter, JSON.stringify(f)).toMatchObject({ committed: expect.any(Number), memoryBytes: 1025 * 65536 });
+      const g = f.grownAfter as Exclude<Facts['grownAfter'], string | undefined>;
+      expect(g.committed, JSON.stringify(g)).toBe(g.max);
     }
     expectHealthy(f);
   }, 50_000);

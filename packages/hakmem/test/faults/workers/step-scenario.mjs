@@ -16,8 +16,13 @@ const phase = (name, extra = {}) => {
   facts.timeline.push(`${name}@${Date.now() - t0}ms`);
   parentPort.postMessage({ type: 'phase', name, facts: structuredClone(facts), ...extra });
 };
-const heap = createHeap({ size: 4 << 20, maxSize: 64 << 20, maxWorkers: 8, learning: o.ring ? { ringCapacity: 16 } : false });
-const shared = makeShared(heap.buffer, 8);
+const common = { maxWorkers: 8, learning: o.ring ? { ringCapacity: 16 } : false };
+// o.memory: the heap in a shared WebAssembly.Memory (4 MiB now, grown with memory.grow up to 64 MiB more)
+const memory = o.memory ? new WebAssembly.Memory({ initial: 64, maximum: 1025, shared: true }) : undefined;
+const heap = memory
+  ? createHeap({ memory, reservedBelow: 65536, maxSize: 64 << 20, ...common })
+  : createHeap({ size: 4 << 20, maxSize: 64 << 20, ...common });
+const shared = makeShared(memory ? 65536 + (64 << 20) : heap.buffer, 8);
 const ctl = new Int32Array(shared.ctl);
 const traffic = new URL('./traffic.mjs', import.meta.url);
 let region = 0;
@@ -135,6 +140,19 @@ facts.validateAfter = (() => {
   const r = attempt(() => heap.validate());
   return r.error ?? 'ok';
 })();
+if (memory) {
+  // the heap still grows the memory to its maximum after a grower died between memory.grow and
+  // the commit (the memory longer than the heap): allocate 1 MiB blocks until alloc says no
+  phase('growing after the death');
+  const g = attempt(() => {
+    const ps = [];
+    for (let p; (p = heap.alloc(1 << 20)) !== 0; ) ps.push(p);
+    const { committed, max } = heap.stats().pages;
+    for (const p of ps) heap.free(p);
+    return { blocks: ps.length, committed, max, memoryBytes: memory.buffer.byteLength };
+  });
+  facts.grownAfter = g.ok ?? g.error;
+}
 phase('closing');
 try {
   await heap.close();
