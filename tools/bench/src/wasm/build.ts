@@ -4,7 +4,7 @@
  * are committed in wasm/out/ (with BUILD.json: compiler, version, flags of each), so a run needs
  * no compiler; test/wasm.test.ts checks that a build reproduces them byte for byte.
  *
- *   node dist/wasm/build.js [--out DIR]    rebuild every artifact (default: wasm/out)
+ *   node dist/wasm/build.js [--out DIR] [--only NAME]   rebuild (default: every artifact, into wasm/out)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -163,15 +163,13 @@ export function artifact(name: WasmBuildName, say: (s: string) => void = () => {
   return { name, path: main(), record, notice: `built now (${cc.notice})` };
 }
 
-/** Build every artifact into `out` (the compilers must be there or installable). */
-export function buildAll(out: string, say: (s: string) => void = () => {}): Record<WasmBuildName, BuildRecord> {
+/** Build these artifacts (default all) into `out` (the compilers must be there or installable). */
+export function buildAll(out: string, say: (s: string) => void = () => {}, names: readonly WasmBuildName[] = WASM_BUILDS): Partial<Record<WasmBuildName, BuildRecord>> {
   mkdirSync(out, { recursive: true });
-  const clang = findClang(say);
-  const emcc = findEmcc(say);
-  const recs = {} as Record<WasmBuildName, BuildRecord>;
-  for (const n of WASM_BUILDS) {
-    recs[n] = buildOne(n, n === 'hakmem' ? clang : emcc, out);
-    writeBuildRecord(out, n, recs[n]);
+  const recs: Partial<Record<WasmBuildName, BuildRecord>> = {};
+  for (const n of names) {
+    recs[n] = buildOne(n, n === 'hakmem' ? findClang(say) : findEmcc(say), out);
+    writeBuildRecord(out, n, recs[n]!);
   }
   return recs;
 }
@@ -179,6 +177,9 @@ export function buildAll(out: string, say: (s: string) => void = () => {}): Reco
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const i = process.argv.indexOf('--out');
   const out = i > 0 ? resolve(process.env.INIT_CWD ?? process.cwd(), process.argv[i + 1] ?? '') : WASM_OUT;
-  const recs = buildAll(out, (s) => process.stderr.write(`${s}\n`));
-  for (const [n, r] of Object.entries(recs)) process.stdout.write(`${n}: ${r.version}\n  ${r.command}\n`);
+  const j = process.argv.indexOf('--only');
+  const only = j > 0 ? (process.argv[j + 1] ?? '').split(',') : [...WASM_BUILDS];
+  for (const n of only) if (!(WASM_BUILDS as readonly string[]).includes(n)) throw new Error(`--only: ${n} is not one of ${WASM_BUILDS.join(', ')}`);
+  const recs = buildAll(out, (s) => process.stderr.write(`${s}\n`), only as WasmBuildName[]);
+  for (const [n, r] of Object.entries(recs)) process.stdout.write(`${n}: ${r!.version}\n  ${r!.command}\n`);
 }

@@ -19,6 +19,7 @@ import { mergePeaks, readWords, startSampler } from '../memory/sampler.js';
 import { workerParams } from '../scaling/params.js';
 import { WASM_OUT } from './build.js';
 import { countsOf, CTL_BEGIN, CTL_READY, MAX_THREADS, MAX_WS, placement, readResult, type RmExports, stackTop } from './layout.js';
+import type { Trace } from './trace.js';
 import type { WasmWorkerInit } from './worker.js';
 
 export interface WasmChildResult {
@@ -27,7 +28,7 @@ export interface WasmChildResult {
   /** from the release to the last thread's end of drain (coordinate's clock) */
   seconds: number;
   opsPerSec: number;
-  perWorker: { index: number; seed: number; seconds: number; opsPerSec: number; counts: MixedCounts }[];
+  perWorker: { index: number; seed: number; seconds: number; opsPerSec: number; counts: MixedCounts; trace?: Trace }[];
   /** after every worker detached: validate() and stats().bytes.inUse */
   check: { validate: string; inUse: number };
   memory: MeasuredMemory;
@@ -40,12 +41,14 @@ async function main(argv: string[]): Promise<void> {
   let n = 1;
   let params: MixedParams | undefined;
   let verify = false;
+  let trace = false;
   let wasm = `${WASM_OUT}/hakmem.wasm`;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--workers') n = Number(argv[++i]);
     else if (a === '--params') params = checkParams(JSON.parse(argv[++i] ?? '{}') as MixedParams);
     else if (a === '--verify') verify = true;
+    else if (a === '--trace') trace = true;
     else if (a === '--wasm') wasm = argv[++i] ?? wasm;
     else throw new Error(`wasm child: unknown argument ${a}`);
   }
@@ -70,14 +73,18 @@ async function main(argv: string[]): Promise<void> {
   const probe = hakmemProbe(heap);
   const ctl = new Int32Array(buffer, exports.ctl_at(), 4);
 
+  const traces: Trace[] = [];
   let failure: Error | undefined;
   let exited = 0;
   let onExit: () => void = () => {};
   const exitP = new Promise<void>((res) => (onExit = res));
   for (let i = 0; i < n; i++) {
-    const init: WasmWorkerInit = { index: i, module, memory, handle: heap.handle, stackTop: stackTop(pl, i), params: workerParams(p, i), verify };
+    const init: WasmWorkerInit = { index: i, module, memory, handle: heap.handle, stackTop: stackTop(pl, i), params: workerParams(p, i), verify, trace };
     const w = new Worker(WORKER, { workerData: init });
     heap.watch(w);
+    w.on('message', (m: { index: number; trace?: Trace }) => {
+      if (m.trace) traces[m.index] = m.trace;
+    });
     w.on('error', (e) => (failure ??= e instanceof Error ? e : new Error(String(e))));
     w.on('exit', () => {
       if (++exited === n) onExit();
@@ -104,7 +111,7 @@ async function main(argv: string[]): Promise<void> {
   const perWorker = Array.from({ length: n }, (_, i) => {
     const r = readResult(buffer, exports.result_at(i));
     const s = (r.t1 - r.t0) / 1000;
-    return { index: i, seed: workerParams(p, i).seed, seconds: s, opsPerSec: p.cycles / s, counts: countsOf(r, p.cycles) };
+    return { index: i, seed: workerParams(p, i).seed, seconds: s, opsPerSec: p.cycles / s, counts: countsOf(r, p.cycles), ...(traces[i] ? { trace: traces[i] } : {}) };
   });
   const out: WasmChildResult = {
     workers: n,

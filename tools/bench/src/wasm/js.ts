@@ -9,8 +9,8 @@ const CHILD = fileURLToPath(import.meta.url).endsWith('.ts')
   ? fileURLToPath(new URL('../../dist/wasm/child.js', import.meta.url))
   : fileURLToPath(new URL('./child.js', import.meta.url));
 
-export function runWasmHakmem(wasm: string, workers: number, p: MixedParams, o: { verify?: boolean } = {}): WasmChildResult {
-  const args = [CHILD, '--wasm', wasm, '--workers', String(workers), '--params', JSON.stringify(p), ...(o.verify ? ['--verify'] : [])];
+export function runWasmHakmem(wasm: string, workers: number, p: MixedParams, o: { verify?: boolean; trace?: boolean } = {}): WasmChildResult {
+  const args = [CHILD, '--wasm', wasm, '--workers', String(workers), '--params', JSON.stringify(p), ...(o.verify ? ['--verify'] : []), ...(o.trace ? ['--trace'] : [])];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 900_000, maxBuffer: 16 << 20 });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`wasm hakmem x${workers} exited ${r.status ?? r.signal}: ${r.stderr.trim()}`);

@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { attachHeap, type Heap } from 'hakmem';
 import type { MixedParams } from '../random-mixed/params.js';
 import { cMallocImports } from './imports.js';
+import { traced } from './trace.js';
 import type { RmExports } from './layout.js';
 
 export interface WasmWorkerInit {
@@ -19,14 +20,18 @@ export interface WasmWorkerInit {
   stackTop: number;
   params: MixedParams;
   verify: boolean;
+  /** tests: hash every malloc size and free the module asks for, in order (./trace.ts) */
+  trace: boolean;
 }
 
 const d = workerData as WasmWorkerInit;
 const heap = attachHeap(d.handle);
 const now = () => performance.now();
-const { exports } = (await WebAssembly.instantiate(d.module, { env: { memory: d.memory, ...cMallocImports(heap), now } })) as unknown as { exports: RmExports };
+const base = cMallocImports(heap);
+const t = d.trace ? traced(base) : undefined;
+const { exports } = (await WebAssembly.instantiate(d.module, { env: { memory: d.memory, ...(t ? t.imports : base), now } })) as unknown as { exports: RmExports };
 exports.__stack_pointer.value = d.stackTop; // a stack of its own: a shared one is silently overwritten
 const p = d.params;
 exports.worker_run(d.index, p.cycles, p.ws, p.seed, p.min, p.max, d.verify ? 1 : 0);
 heap.detach();
-parentPort?.postMessage({ index: d.index });
+parentPort?.postMessage({ index: d.index, ...(t ? { trace: t.result() } : {}) });
