@@ -20,7 +20,7 @@ import { workerParams } from '../scaling/params.js';
 import { type Artifact, artifact, type WasmBuildName } from './build.js';
 import { runEmcc } from './emcc.js';
 import { runWasmHakmem } from './js.js';
-import { MAX_WS } from './layout.js';
+import { MAX_WS, WASM_NODE_FLAGS } from './layout.js';
 
 export type WasmRowKind = 'js' | 'wasm-hakmem' | 'emcc' | 'native';
 
@@ -168,7 +168,7 @@ export function runWasmBench(o: WasmOptions): WasmReport {
         continue;
       }
       path = art.path;
-      source = `${art.notice}: ${art.record ? `${art.record.command} [${art.record.version}]` : 'build record missing'}`;
+      source = `${art.notice}: ${art.record ? `${art.record.command} [${art.record.version}]` : 'build record missing'}; run with node ${WASM_NODE_FLAGS.join(' ')}`;
       if (a.kind === 'emcc' && counts.some((n) => n > 2)) throw new Error('the emscripten builds have a pool of 2 pthreads: --workers at most 2');
     } else if (a.kind === 'native') {
       if (!bin) {
@@ -294,7 +294,9 @@ function wasmNotes(p: MixedParams, rows: WasmRow[], repeat: number): string[] {
       'shared WebAssembly.Memory above the module\'s data and the threads\' stacks; each Worker attaches to the heap and instantiates the ' +
       'module on the same memory with its own stack (src/wasm/child.ts, worker.ts). dlmalloc / emmalloc: built with emcc -pthread ' +
       '(shared memory, the thread-safe malloc), run by emscripten\'s own runtime in Node: main() starts the threads with pthread_create on ' +
-      'its pre-started pool of 2 Workers (src/wasm/emcc.ts). Where each figure came from is in the "source" of every row in the JSON.',
+      'its pre-started pool of 2 Workers (src/wasm/emcc.ts). Every wasm process runs node --no-liftoff: each function compiled ' +
+      'optimized before its first call (without it, whether V8\'s background tier-up finished before the timed call decided a run). ' +
+      'Where each figure came from is in the "source" of every row in the JSON.',
   );
   const at = (name: string, n: number) => rows.find((r) => r.name === name && r.workers === n);
   const fmt = (x: number | undefined) => (x === undefined ? '-' : `${x.toFixed(2)}x`);

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import type { MixedCounts, MixedParams } from '../random-mixed/params.js';
 import { workerParams } from '../scaling/params.js';
-import { countsOf, type CResult } from './layout.js';
+import { countsOf, type CResult, WASM_NODE_FLAGS } from './layout.js';
 
 export interface EmccResult {
   workers: number;
@@ -28,7 +28,7 @@ interface Printed {
 
 export function runEmcc(launcher: string, workers: number, p: MixedParams, o: { verify?: boolean } = {}): EmccResult {
   const seeds = Array.from({ length: workers }, (_, i) => workerParams(p, i).seed);
-  const args = ['--no-experimental-fetch', launcher, String(workers), String(p.cycles), String(p.ws), String(p.min), String(p.max), o.verify ? '1' : '0', ...seeds.map(String)];
+  const args = [...WASM_NODE_FLAGS, '--no-experimental-fetch', launcher, String(workers), String(p.cycles), String(p.ws), String(p.min), String(p.max), o.verify ? '1' : '0', ...seeds.map(String)];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 900_000, maxBuffer: 16 << 20 });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`${launcher} x${workers} exited ${r.status ?? r.signal}: ${r.stderr.trim()}`);

@@ -9,6 +9,14 @@
 import { type MixedCounts, phaseCounts } from '../random-mixed/params.js';
 import { HEAP_BYTES } from '../random-mixed/runners/common.js';
 
+/**
+ * Node flags of every wasm measurement: V8 compiles wasm with its baseline compiler (Liftoff) first
+ * and swaps in optimized code in the background, for a function's next call; on a loaded machine
+ * that race decided whether a timed loop ran baseline code (5x spread between runs). --no-liftoff
+ * compiles every function optimized before it first runs: steady state, in every wasm row alike.
+ */
+export const WASM_NODE_FLAGS: readonly string[] = ['--no-liftoff'];
+
 /** a thread's stack: worker_run needs a few hundred bytes */
 export const STACK_BYTES = 64 << 10;
 /** threads the C source has slots for (MAX_THREADS in wasm/random_mixed.c) */
