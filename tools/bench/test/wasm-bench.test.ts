@@ -3,6 +3,9 @@
  * hakmem called from JS, every thread does the reference ops, the ratios are there, the heap checks
  * pass, and the table, the chart and the results JSON carry it.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MIXED_DEFAULTS } from '../src/random-mixed/params.js';
 import { renderChart } from '../src/report/chart.js';
@@ -36,5 +39,28 @@ describe('the bench row', () => {
     const svg = renderChart(chartSpec(r, m, 'test'));
     expect(svg).toContain('wasm32: hakmem via imports x2');
     expect(buildResults('test', m, false, [r]).benchmarks.wasm).toBe(r);
+  });
+});
+
+describe('without the builds and without compilers', () => {
+  it('skips the wasm rows with a visible notice, never silently', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'hakmem-wasm-none-'));
+    const env = { PATH: process.env.PATH, HAKMEM_NO_INSTALL: process.env.HAKMEM_NO_INSTALL };
+    try {
+      process.env.PATH = '/nonexistent'; // no clang-14, no emcc (nor apt-get)
+      process.env.HAKMEM_NO_INSTALL = '1';
+      const r = runWasmBench({ params: P, repeat: 1, only: ['wasm-hakmem', 'wasm-dlmalloc'], wasmOut: empty });
+      expect(r.rows).toEqual([]);
+      expect(r.skipped.map((s) => s.name)).toEqual(['wasm-hakmem', 'wasm-dlmalloc']);
+      for (const s of r.skipped) expect(s.reason).toMatch(/^skipped: .*not installed and HAKMEM_NO_INSTALL=1/);
+      const text = renderWasmReport(r, machine());
+      expect(text).toMatch(/NOTICE: wasm-hakmem: skipped: clang-14/);
+      expect(text).toMatch(/NOTICE: wasm-dlmalloc: skipped: emscripten/);
+    } finally {
+      process.env.PATH = env.PATH;
+      if (env.HAKMEM_NO_INSTALL === undefined) delete process.env.HAKMEM_NO_INSTALL;
+      else process.env.HAKMEM_NO_INSTALL = env.HAKMEM_NO_INSTALL;
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

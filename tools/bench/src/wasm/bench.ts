@@ -17,7 +17,7 @@ import { median } from '../report/stats.js';
 import { runScalingJs } from '../scaling/js.js';
 import { runNativeConcurrent } from '../scaling/native.js';
 import { workerParams } from '../scaling/params.js';
-import { type Artifact, artifact, type WasmBuildName } from './build.js';
+import { type Artifact, artifact, WASM_OUT, type WasmBuildName } from './build.js';
 import { runEmcc } from './emcc.js';
 import { runWasmHakmem } from './js.js';
 import { MAX_WS, WASM_NODE_FLAGS } from './layout.js';
@@ -87,6 +87,8 @@ export interface WasmOptions {
   repeat: number;
   only?: string[];
   progress?: (line: string) => void;
+  /** where the builds are (default wasm/out; tests: an empty directory) */
+  wasmOut?: string;
 }
 
 interface Outcome {
@@ -157,7 +159,7 @@ export function runWasmBench(o: WasmOptions): WasmReport {
       let art = arts.get(a.build);
       if (!art) {
         try {
-          art = artifact(a.build, say);
+          art = artifact(a.build, say, o.wasmOut ?? WASM_OUT);
         } catch (e) {
           art = { name: a.build, notice: `skipped: the build failed: ${(e as Error).message}` };
         }
