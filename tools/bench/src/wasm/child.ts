@@ -11,14 +11,14 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { createHeap, type Heap } from 'hakmem';
+import { createHeap } from 'hakmem';
 import { checkParams, type MixedCounts, type MixedParams } from '../random-mixed/params.js';
 import { hakmemProbe, heapCheck } from '../random-mixed/runners/common.js';
 import type { MeasuredMemory } from '../random-mixed/runner.js';
 import { mergePeaks, readWords, startSampler } from '../memory/sampler.js';
 import { workerParams } from '../scaling/params.js';
-import { WASM_OUT } from './build.js';
-import { countsOf, CTL_BEGIN, CTL_READY, MAX_THREADS, MAX_WS, placement, readResult, type RmExports, stackTop } from './layout.js';
+import { HAKMEM_MAX_MEMORY, WASM_OUT } from './build.js';
+import { countsOf, CTL_BEGIN, CTL_READY, MAX_THREADS, MAX_WS, PAGE, placement, readResult, type RmExports, stackTop } from './layout.js';
 import type { Trace } from './trace.js';
 import type { WasmWorkerInit } from './worker.js';
 
@@ -57,8 +57,8 @@ async function main(argv: string[]): Promise<void> {
   if (params.ws > MAX_WS || params.cycles > 0xffffffff) throw new Error(`wasm child: ws <= ${MAX_WS} and cycles < 2^32 only`);
   const p = params;
   const module = await WebAssembly.compile(readFileSync(wasm));
-  const memory = new WebAssembly.Memory({ initial: 64, maximum: (256 << 20) / 65536, shared: true });
-  let heap: Heap | undefined;
+  // grown once __heap_base is known (below), up to the linker's --max-memory
+  const memory = new WebAssembly.Memory({ initial: 64, maximum: HAKMEM_MAX_MEMORY / PAGE, shared: true });
   // this thread's instance initialises the data segments and runs coordinate(); it never allocates
   const none = () => {
     throw new Error('the main thread\'s instance allocates nothing');
@@ -67,9 +67,9 @@ async function main(argv: string[]): Promise<void> {
     env: { memory, malloc: none, free: none, now: () => performance.now() },
   })) as unknown as { exports: RmExports };
   const pl = placement(exports.__heap_base.value as number);
-  memory.grow(pl.pages - memory.buffer.byteLength / 65536);
+  memory.grow(pl.pages - memory.buffer.byteLength / PAGE);
   const buffer = memory.buffer as unknown as SharedArrayBuffer;
-  heap = createHeap({ buffer, byteOffset: pl.heapAt, byteLength: pl.heapBytes, maxWorkers: n + 1 });
+  const heap = createHeap({ buffer, byteOffset: pl.heapAt, byteLength: pl.heapBytes, maxWorkers: n + 1 });
   const probe = hakmemProbe(heap);
   const ctl = new Int32Array(buffer, exports.ctl_at(), 4);
 
