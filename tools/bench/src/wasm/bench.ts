@@ -309,7 +309,8 @@ function wasmNotes(p: MixedParams, rows: WasmRow[], repeat: number): string[] {
     notes.push(
       `targets (issue 13), paired in this run: wasm hakmem vs emscripten dlmalloc >= 3x: ${fmt(w1?.vsDlmalloc)} at 1 thread (${met(w1?.vsDlmalloc, 3)}), ` +
         `${fmt(w2?.vsDlmalloc)} at 2 (${met(w2?.vsDlmalloc, 3)}); vs hakmem called from JS >= 0.8x: ${fmt(w1?.vsHakmemJs)} at 1 (${met(w1?.vsHakmemJs, 0.8)}), ` +
-        `${fmt(w2?.vsHakmemJs)} at 2 (${met(w2?.vsHakmemJs, 0.8)}); 1 -> 2 threads >= 1.8x: ${fmt(w2?.vsOne)} (${met(w2?.vsOne, 1.8)}).`,
+        `${fmt(w2?.vsHakmemJs)} at 2 (${met(w2?.vsHakmemJs, 0.8)}); 1 -> 2 threads >= 1.8x: ${fmt(w2?.vsOne)} (${met(w2?.vsOne, 1.8)})` +
+        (at('glibc', 2)?.vsOne !== undefined ? `; what two cores gave in this run: native glibc in 2 processes, sharing nothing, ${fmt(at('glibc', 2)?.vsOne)} of one` : '') + '.',
     );
   }
   notes.push(
