@@ -26,11 +26,19 @@ export const EMCC_MEMORY = 128 << 20;
 /** emscripten's pre-started pthread Workers: the most threads a run may ask for */
 export const EMCC_POOL = 2;
 
+/**
+ * Compiled, then linked by wasm-ld itself: clang's driver runs binaryen's wasm-opt after the link
+ * whenever one is on PATH (emscripten brings one), so the bytes would depend on the machine.
+ */
 export const CLANG_FLAGS: readonly string[] = [
-  '--target=wasm32', '-O2', '-matomics', '-mbulk-memory', '-mmutable-globals', '-nostdlib', '-fno-builtin', '-fuse-ld=lld',
-  `-Wl,--no-entry,--import-memory,--shared-memory,--max-memory=${HAKMEM_MAX_MEMORY}`,
-  '-Wl,--export=__heap_base,--export=__stack_pointer',
+  '--target=wasm32', '-O2', '-matomics', '-mbulk-memory', '-mmutable-globals', '-nostdlib', '-fno-builtin', '-c',
 ];
+export const WASM_LD_FLAGS: readonly string[] = [
+  '--no-entry', '--import-memory', '--shared-memory', `--max-memory=${HAKMEM_MAX_MEMORY}`,
+  '--export=__heap_base', '--export=__stack_pointer',
+];
+/** Debian's lld-14 installs wasm-ld-14; other systems a plain wasm-ld */
+const wasmLd = () => (has('wasm-ld-14') ? 'wasm-ld-14' : 'wasm-ld');
 
 export const emccFlags = (malloc: 'dlmalloc' | 'emmalloc'): string[] => [
   '-O2', '-pthread', `-sMALLOC=${malloc}`, `-sPTHREAD_POOL_SIZE=${EMCC_POOL}`, `-sINITIAL_MEMORY=${EMCC_MEMORY}`,
@@ -103,17 +111,16 @@ export function buildOne(name: WasmBuildName, cc: Compiler, out: string): BuildR
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   try {
-    let args: string[];
-    if (name === 'hakmem') args = [...CLANG_FLAGS, '-o', join(tmp, 'hakmem.wasm'), SOURCE];
-    else {
+    if (name === 'hakmem') {
+      const obj = join(tmp, 'hakmem.o');
+      run(cc.cmd, [...CLANG_FLAGS, '-o', obj, SOURCE]);
+      run(wasmLd(), [...WASM_LD_FLAGS, '-o', join(tmp, 'hakmem.wasm'), obj]);
+    } else {
       mkdirSync(join(tmp, name));
       // emcc's output is CommonJS: a package.json beside it keeps this "type": "module" package out
       writeFileSync(join(tmp, name, 'package.json'), '{ "type": "commonjs" }\n');
-      args = [...emccFlags(name), '-o', join(tmp, name, 'rm.js'), SOURCE];
+      run(cc.cmd, [...emccFlags(name), '-o', join(tmp, name, 'rm.js'), SOURCE]);
     }
-    const r = spawnSync(cc.cmd, args, { cwd: WASM_DIR, encoding: 'utf8', env: emccEnv() });
-    if (r.error) throw r.error;
-    if (r.status !== 0) throw new Error(`${cc.cmd} failed on wasm/${SOURCE}: ${r.stderr.trim()}`);
     for (const f of buildFiles(name)) {
       mkdirSync(join(out, f, '..'), { recursive: true });
       renameSync(join(tmp, f), join(out, f));
@@ -121,8 +128,16 @@ export function buildOne(name: WasmBuildName, cc: Compiler, out: string): BuildR
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  const flags = name === 'hakmem' ? CLANG_FLAGS : emccFlags(name);
-  return { compiler: cc.cmd, version: cc.version ?? '?', command: `${cc.cmd} ${flags.join(' ')} -o ${buildFiles(name)[0]} wasm/${SOURCE}` };
+  const command = name === 'hakmem'
+    ? `${cc.cmd} ${CLANG_FLAGS.join(' ')} -o hakmem.o wasm/${SOURCE} && ${wasmLd()} ${WASM_LD_FLAGS.join(' ')} -o hakmem.wasm hakmem.o`
+    : `${cc.cmd} ${emccFlags(name).join(' ')} -o ${buildFiles(name)[0]} wasm/${SOURCE}`;
+  return { compiler: cc.cmd, version: cc.version ?? '?', command };
+}
+
+function run(cmd: string, args: string[]): void {
+  const r = spawnSync(cmd, args, { cwd: WASM_DIR, encoding: 'utf8', env: emccEnv() });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`${cmd} failed on wasm/${SOURCE}: ${r.stderr.trim()}`);
 }
 
 /** BUILD.json in an output directory: how each artifact there was built. */
