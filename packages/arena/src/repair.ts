@@ -16,6 +16,7 @@ import { C, LARGE_CLASS, NO_OWNER, SP } from './layout.js';
 import type { Region } from './region.js';
 import { slotIsGone } from './slots.js';
 import { forEachRun } from './walk.js';
+import { largeBlock } from './spans.js';
 import { ST_FREEING, tagSlot, tagState } from './tags.js';
 
 export function repairUnderLock(r: Region): void {
@@ -42,7 +43,7 @@ function finishCutShortFrees(r: Region): void {
   if (r.hdr === 0) return;
   forEachRun(r, ({ pg, pages, cls }) => {
     if (cls !== LARGE_CLASS) return;
-    const t = r.i32[((r.pageAddr(pg) + r.hdr) >>> 2) - 2];
+    const t = r.i32[(largeBlock(r, pg) >>> 2) - 2];
     if (tagState(t) === ST_FREEING && slotIsGone(r, tagSlot(t))) clearRun(r, pg, pages);
   });
 }
