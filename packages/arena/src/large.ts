@@ -25,7 +25,8 @@ export function largeSlack(r: Region, align: number): number {
 
 /** Pages a large block of `size` bytes aligned to `align` takes (its header and lead included). */
 export function largePages(r: Region, size: number, align = 1): number {
-  return Math.ceil((size + largeSlack(r, align)) / PAGE_SIZE);
+  // size 0 too: the block's address must lie inside its run
+  return Math.ceil((Math.max(size, 1) + largeSlack(r, align)) / PAGE_SIZE);
 }
 
 /**
