@@ -103,15 +103,15 @@ export class HeapCore implements Fallback {
 
   /**
    * The smallest class of at least `size` bytes whose every block is `align`-aligned (its stride
-   * and its lead multiples of `align`), or -1: none, or an alignment above a page (spans are only
-   * page-aligned).
+   * a multiple of `align`: its lead, classes.ts blockLead, is then one too), or -1: none, or an
+   * alignment above a page (spans are only page-aligned).
    */
   alignedClass(align: number, size: number): number {
     const r = this.r;
     const c = this.cache;
     if (align > PAGE_SIZE || size > c.maxSmall) return -1;
     for (let cls = c.classOf(size); cls < r.sizes.length; cls++) {
-      if (r.stride[cls] % align === 0 && r.lead[cls] % align === 0) return cls;
+      if (r.stride[cls] % align === 0) return cls;
     }
     return -1;
   }
