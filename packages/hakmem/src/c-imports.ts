@@ -7,7 +7,7 @@
  * the HeapError, which traps the calling wasm code, as a debug C allocator aborts.
  */
 import { HeapError, HeapErrorCode } from '@hakmem/arena';
-import { HeaderlessHeap, type Heap } from './heap.js';
+import { CountingHeap, HeaderlessHeap, Heap, LowWaterHeap } from './heap.js';
 
 /** WASI's errno values that `posix_memalign` returns (wasi-libc's `EINVAL` and `ENOMEM`). */
 export const EINVAL = 28;
@@ -47,6 +47,10 @@ export interface MallocImports {
  * (slower than a heap with headers).
  */
 export function mallocImports(heap: Heap | HeaderlessHeap): MallocImports {
+  const flavours = [Heap, CountingHeap, LowWaterHeap, HeaderlessHeap];
+  if (!flavours.some((F) => heap instanceof F)) {
+    throw new HeapError(HeapErrorCode.BAD_OPTION, 'mallocImports(heap) needs a heap (createHeap or attachHeap)');
+  }
   const small = heap.maxSmall;
   const malloc = (size: number): number => {
     const n = size >>> 0;
