@@ -16,7 +16,6 @@ import { C, LARGE_CLASS, NO_OWNER, SP } from './layout.js';
 import type { Region } from './region.js';
 import { slotIsGone } from './slots.js';
 import { forEachRun } from './walk.js';
-import { largeBlock } from './spans.js';
 import { ST_FREEING, tagSlot, tagState } from './tags.js';
 
 export function repairUnderLock(r: Region): void {
@@ -43,7 +42,8 @@ function finishCutShortFrees(r: Region): void {
   if (r.hdr === 0) return;
   forEachRun(r, ({ pg, pages, cls }) => {
     if (cls !== LARGE_CLASS) return;
-    const t = r.i32[(largeBlock(r, pg) >>> 2) - 2];
+    // the block's address (spans.ts largeBlock; not imported: spans.ts needs the lock, which needs this file)
+    const t = r.i32[((r.pageAddr(pg) + r.i32[r.rec(pg) + SP.AT]) >>> 2) - 2];
     if (tagState(t) === ST_FREEING && slotIsGone(r, tagSlot(t))) clearRun(r, pg, pages);
   });
 }
