@@ -73,22 +73,47 @@ export class HeapCore implements Fallback {
 
   /** Largest size `alloc` can ever satisfy: the heap's maximum data bytes. */
   maxAllocSize(): number {
-    return this.r.layout.maxPages * PAGE_SIZE - this.r.hdr;
+    return this.r.layout.maxPages * PAGE_SIZE - this.r.largeLead;
   }
 
-  /** Sizes the cache does not serve: errors, and large blocks straight from the arena. */
-  allocSlow(size: number): number {
+  /** Throws HAKMEM_BAD_SIZE for a size no block can have. */
+  checkSize(size: number): void {
     if (typeof size !== 'number' || !Number.isInteger(size)) throw badSize(size, 'not an integer');
     if (size < 0) throw badSize(size, 'negative');
     const max = this.maxAllocSize();
     if (size > max) throw badSize(size, `larger than this heap can ever hold (${max} bytes)`);
-    let p = this.backend.allocLarge(size);
+  }
+
+  /** Sizes the cache does not serve: errors, and large blocks straight from the arena. */
+  allocSlow(size: number): number {
+    this.checkSize(size);
+    return this.allocLarge(size, 1);
+  }
+
+  /** A large block (`align`-aligned), after flushing this worker's caches and a heap-wide collect if need be; 0 if none. */
+  allocLarge(size: number, align: number): number {
+    let p = this.backend.allocLarge(size, align);
     if (p === 0) {
       this.engine.flush();
-      p = this.backend.allocLarge(size);
+      p = this.backend.allocLarge(size, align);
     }
-    if (p === 0 && this.backend.collect()) p = this.backend.allocLarge(size);
+    if (p === 0 && this.backend.collect()) p = this.backend.allocLarge(size, align);
     return p;
+  }
+
+  /**
+   * The smallest class of at least `size` bytes whose every block is `align`-aligned (its stride
+   * a multiple of `align`: its lead, classes.ts blockLead, is then one too), or -1: none, or an
+   * alignment above a page (spans are only page-aligned).
+   */
+  alignedClass(align: number, size: number): number {
+    const r = this.r;
+    const c = this.cache;
+    if (align > PAGE_SIZE || size > c.maxSmall) return -1;
+    for (let cls = c.classOf(size); cls < r.sizes.length; cls++) {
+      if (r.stride[cls] % align === 0) return cls;
+    }
+    return -1;
   }
 
   /**
