@@ -8,9 +8,8 @@ import {
   type ReclaimReport, type RegionStats, type ValidateReport,
 } from '@hakmem/arena';
 import type { CacheBase } from '@hakmem/pool-tls';
-import { learnerSnapshot, ringCounters, type LearnerSnapshot, type RingCounters } from '@hakmem/ace-learning/stats';
 import {
-  formatDiagnostics, snapshot, watchHealth, type FormatOptions, type HealthOptions, type HealthWatch, type Snapshot,
+  formatDiagnostics, learnerSnapshot, refillCounters, ringCounters, snapshot, type LearnerSnapshot, type RingCounters, watchHealth, type FormatOptions, type HealthOptions, type HealthWatch, type Snapshot,
   type Warning,
 } from '@hakmem/pool-diagnostics';
 import { closedError, type HeapCore } from './core.js';
@@ -262,16 +261,16 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       const s = this.quiet(() => regionStats(r, (cls) => inboxBlocks(r, cls)));
       const lw = learningWords(r);
       const learning = lw ? { ring: ringCounters(r.i32, lw.ring), learner: learnerSnapshot(r.i32, lw.state) } : null;
-      const e = this.core.engine;
+      const e = refillCounters(this.core.engine.counterWords(), r.layout.numClasses);
       return {
         ...s,
         learning,
         worker: {
           slot: this.core.slot,
-          refills: Array.from(e.refills),
-          drains: Array.from(e.drains),
+          refills: e.refills,
+          drains: e.drains,
           cached: s.classes.map((c) => this.cached(c.cls)),
-          exhausted: e.failed,
+          exhausted: e.exhausted,
           events: e.events,
           dropped: e.dropped,
           violations: e.violations,

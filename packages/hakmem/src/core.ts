@@ -11,6 +11,7 @@ import { pushEvent, readPolicy } from '@hakmem/ace-learning/producer';
 import { defaultBounds, defaultRefillCounts, RefillEngine } from '@hakmem/pool-refill';
 import { Views } from './views.js';
 import { learningWords, type LearnerHandle } from './learning.js';
+import { loggingDrops } from './learner/log-drops.js';
 
 /** The cache's Fallback: sizes it does not serve, pointers it refuses. */
 export class HeapCore implements Fallback {
@@ -52,11 +53,11 @@ export class HeapCore implements Fallback {
     const flags = Atomics.load(r.i32, r.ctrl + C.DEBUG);
     this.engine = new RefillEngine(cache, this.backend, {
       counts: counts ?? defaultRefillCounts(Array.from(r.sizes)),
-      learning: lw ? { policy: lw.policy, ring: lw.ring, worker: this.slot, pushEvent, readPolicy } : undefined,
+      learning: lw ? { policy: lw.policy, ring: lw.ring, worker: this.slot, pushEvent: (flags & DEBUG_LOG_DROPS) !== 0 ? loggingDrops(this.slot) : pushEvent, readPolicy } : undefined,
       counters: { misc: this.backend.slotW + S.MISC, perClass: this.backend.slotW + slotCounters(r.layout.numClasses, 0) },
       intervalWord: r.ctrl + C.DIAG_EPOCH,
       maxCachedBytes: Atomics.load(r.i32, r.ctrl + C.MAX_CACHED_KIB) * 1024 || undefined,
-      debug: { contracts: (flags & DEBUG_CONTRACTS) !== 0, logDrops: (flags & DEBUG_LOG_DROPS) !== 0 },
+      debug: { contracts: (flags & DEBUG_CONTRACTS) !== 0 },
     });
     cache.connect(this.engine, this);
     r.onViews.push((i32) => {
