@@ -56,21 +56,8 @@
 import { badOption } from './errors.js';
 
 export const R = {
-  CAPACITY: 0,
-  REC_WORDS: 1,
-  CLASSES: 2,
-  WORKERS: 3,
-  TAIL: 16,
-  HEAD: 32,
-  STALL_AT: 33,
-  STALL_WAKES: 34,
-  DROPPED_FULL: 49,
-  DROPPED_RACE: 50,
-  CONSUMED: 51,
-  LATE: 52,
-  LOST: 53,
-  GARBLED: 54,
-  RECORDS: 64,
+  CAPACITY: 0, REC_WORDS: 1, CLASSES: 2, WORKERS: 3, TAIL: 16, HEAD: 32, STALL_AT: 33, STALL_WAKES: 34,
+  DROPPED_FULL: 49, DROPPED_RACE: 50, CONSUMED: 51, LATE: 52, LOST: 53, GARBLED: 54, RECORDS: 64,
 } as const;
 
 /** Fields of a record after its sequence word. Class and worker share a word (16 bits each). */

@@ -1,6 +1,7 @@
 /**
- * The heap API shared by both heap flavours, as a mixin over the cache class, so that a heap *is*
- * its cache: `heap.alloc` is the cache's own method, with no call in between (measured ~5%).
+ * The heap API shared by the four heap flavours (Heap, CountingHeap, LowWaterHeap, HeaderlessHeap),
+ * as a mixin over the cache class, so that a heap *is* its cache: `heap.alloc` is the cache's own
+ * method, with no call in between.
  */
 import {
   badSize, C, classify, HeapError, HeapErrorCode, inboxBlocks, markDead, reclaimSlot, regionStats,

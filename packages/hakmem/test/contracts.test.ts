@@ -7,9 +7,9 @@ import { ringCounters } from '@hakmem/pool-diagnostics';
 import { describe, expect, it } from 'vitest';
 import { createHeap, type Heap } from '../src/index.js';
 
-type Internals = { core: { r: { i32: Int32Array; layout: { base: number; data: number; extraAt: number[]; extraWords: number[] }; extraW(k: number): number; buffer: SharedArrayBuffer }; learner: { stop(): Promise<void>; worker: { terminate(): unknown } | null } | null; engine: { refills: Float64Array; last: { count: number }; dropped: number } } };
+type Internals = { core: { r: { i32: Int32Array; layout: { base: number; data: number; extraAt: number[]; extraWords: number[] }; extraW(k: number): number; buffer: SharedArrayBuffer }; learner: { stop(): Promise<void>; worker: { terminate(): unknown } | null } | null; engine: { counts: Int32Array; refillsOf(cls: number): number; last: { count: number } } } };
 const inside = (h: Heap) => (h as unknown as Internals).core;
-const refills = (h: Heap) => inside(h).engine.counts.reduce((a, _, cls) => a + inside(h).engine.refillsOf(cls), 0);
+const refills = (h: Heap) => inside(h).engine.counts.reduce((a: number, _, cls) => a + inside(h).engine.refillsOf(cls), 0);
 
 /** Force `n` refills of one class: a refill count of 1 and n live blocks. */
 function refillMany(h: Heap, n: number, size = 48): number[] {

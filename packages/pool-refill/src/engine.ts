@@ -8,10 +8,10 @@
 import type { CacheBase, Refiller } from '@hakmem/pool-tls';
 import { installChain, resetLowWater, takeChain } from '@hakmem/pool-tls/chain';
 import type { RefillBackend } from './backend.js';
-import { badOption } from './errors.js';
+import { badOption } from '@hakmem/pool-tls';
 import type { RefillLearner } from './learner.js';
 import { MISC, MISC_WORDS, PER_CLASS, PER_CLASS_WORDS, type CounterPlace } from './counters.js';
-import { boundFor, capBounds, defaultBounds, maxCount } from './policy.js';
+import { boundFor, defaultBounds, maxCount } from './policy.js';
 
 /** `RefillEngine`'s options: refill counts, the learner to report to, counters, debug flags. */
 export interface RefillOptions {
@@ -33,11 +33,11 @@ export interface RefillOptions {
    */
   intervalWord?: number;
   /**
-   * The most bytes the cache may hold idle, over all classes (a heap-wide collect cannot take a
-   * cache from outside, so this bounds what an idle worker keeps): the largest classes' bounds
-   * and counts are lowered to fit (capBounds). Default: no cap beyond the default bounds.
+   * The largest bound per class, below the default bounds to cap the memory the cache may hold
+   * idle (hakmem's `maxCachedBytes`); a class capped below its default bound takes smaller
+   * refills, four refills' worth at most. Default: the default bounds.
    */
-  maxCachedBytes?: number;
+  maxBounds?: ArrayLike<number>;
   /** contract validation (counts violations); off: nothing checked */
   debug?: { contracts?: boolean };
 }
@@ -74,7 +74,7 @@ export class RefillEngine implements Refiller {
   readonly last: RefillSnapshot = { cls: -1, count: 0, blocksLeft: 0, missStreak: 0, sinceLastMs: 0, at: 0 };
   /** the largest count a policy may set, per class (maxCount) */
   readonly maxCounts: Int32Array;
-  /** the largest bound, per class (the default bound, or lower under maxCachedBytes) */
+  /** the largest bound, per class (the default bound, or lower: maxBounds) */
   readonly maxBounds: Int32Array;
   private readonly out = new Int32Array(2);
   private readonly now: () => number;
@@ -113,7 +113,8 @@ export class RefillEngine implements Refiller {
     this.readPolicy = o.learning?.readPolicy ?? noPolicy;
     this.pushEvent = o.learning?.pushEvent ?? noEvents;
     const sizes = Array.from(cache.sizes);
-    this.maxBounds = capBounds(sizes, defaultBounds(sizes), o.maxCachedBytes ?? Infinity);
+    if (o.maxBounds !== undefined && o.maxBounds?.length !== n) throw badOption(`maxBounds: one per class (${n})`);
+    this.maxBounds = Int32Array.from(defaultBounds(sizes), (b, cls) => Math.max(1, Math.min(b, o.maxBounds?.[cls] ?? b)));
     this.maxCounts = Int32Array.from(cache.sizes, (size, cls) => Math.max(maxCount(size), o.counts[cls]));
     for (let cls = 0; cls < n; cls++) {
       if (this.maxBounds[cls] >= cache.boundOf(cls)) continue;
@@ -144,8 +145,8 @@ export class RefillEngine implements Refiller {
       return 0;
     }
     // Contract: a refill never waits. A backend that had to (a lock held by another worker, a heap
-    // stopped for a reclaim) counts it in V_REFILL_WAITED itself: reading a counter of the backend
-    // here, on a path inlined into the caller's loop, cost random-mixed 10% (measured).
+    // stopped for a reclaim) counts it in V_REFILL_WAITED itself: a counter read here, on a path
+    // inlined into the caller's loop, slows the loop (ARCHITECTURE.md, "What V8 does").
     const got = this.out[1];
     installChain(this.cache, cls, head, this.out[0], got);
     const w = this.classW + PER_CLASS_WORDS * cls;
