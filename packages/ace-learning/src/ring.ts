@@ -55,6 +55,7 @@
  */
 import { badOption } from './errors.js';
 
+/** Word offsets of the ring's header (the layout above); records start at RECORDS. */
 export const R = {
   CAPACITY: 0, REC_WORDS: 1, CLASSES: 2, WORKERS: 3, TAIL: 16, HEAD: 32, STALL_AT: 33, STALL_WAKES: 34,
   DROPPED_FULL: 49, DROPPED_RACE: 50, CONSUMED: 51, LATE: 52, LOST: 53, GARBLED: 54, RECORDS: 64,

@@ -19,18 +19,25 @@
  * Every word is read and written with Atomics (the learner is another thread).
  */
 
+/** Word offsets of the state region's header (the layout above); class words start at classesAt(arms). */
 export const ST = { STOP: 0, HEARTBEAT: 1, DECISIONS: 2, EVENTS: 3, CPU: 4, MODE: 5, NUM_CLASSES: 6, NUM_ARMS: 7, START_CPU: 8, ARMS: 16 } as const;
 /** CPU and START_CPU count 0.1 ms: 3 digits for a learner that runs a few ms, wraps after 59 h */
 export const CPU_UNIT_MS = 0.1;
+/** Word offsets within a class's words: arm and count in force, changes, events, hold, then two words per arm. */
 export const CL = { ARM: 0, COUNT: 1, CHANGES: 2, EVENTS: 3, HOLD: 4, PER_ARM: 8 } as const;
+/** MODE word values: a Worker runs the learner; it runs inline on the owner's thread; a Worker is starting (0: nothing runs). */
 export const MODE_WORKER = 1;
+/** See MODE_WORKER. */
 export const MODE_INLINE = 2;
+/** See MODE_WORKER. */
 export const MODE_STARTING = 3;
 
 /** Candidate refill counts (the arms of every class, capped per class by its size). */
 export const DEFAULT_ARMS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 
+/** Words per class in the state region, for `arms` candidate counts. */
 export const classWords = (arms: number) => CL.PER_ARM + 2 * arms;
+/** Word offset, from the region's start, of class 0's words. */
 export const classesAt = (arms: number) => ST.ARMS + ((arms + 15) & ~15);
 
 /** Words of shared memory the learner state takes for `numClasses` classes and `arms` candidate counts. */

@@ -7,6 +7,7 @@ import { CL, classesAt, classWords, CPU_UNIT_MS, MODE_INLINE, MODE_STARTING, MOD
 
 /** What runs, as the state region's MODE word says. */
 export type LearnerMode = 'starting' | 'worker' | 'inline' | 'stopped';
+/** The learner's mode as the MODE word `word` says. */
 export const modeName = (word: number): LearnerMode =>
   word === MODE_WORKER ? 'worker' : word === MODE_INLINE ? 'inline' : word === MODE_STARTING ? 'starting' : 'stopped';
 
