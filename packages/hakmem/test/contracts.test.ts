@@ -5,7 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { ringCounters } from '@hakmem/pool-diagnostics';
 import { describe, expect, it } from 'vitest';
-import { createHeap, type Heap } from '../src/index.js';
+// the built package: the learner's Worker script is dist/learner/learner-worker.js (from src/ there
+// is none, and the learner would run inline)
+import { createHeap, type Heap } from '../dist/index.js';
 
 type Internals = { core: { r: { i32: Int32Array; layout: { base: number; data: number; extraAt: number[]; extraWords: number[] }; extraW(k: number): number; buffer: SharedArrayBuffer }; learner: { stop(): Promise<void>; worker: { terminate(): unknown } | null } | null; engine: { counts: Int32Array; refillsOf(cls: number): number; last: { count: number } } } };
 const inside = (h: Heap) => (h as unknown as Internals).core;
