@@ -1,6 +1,7 @@
 /**
- * The heap API shared by both heap flavours, as a mixin over the cache class, so that a heap *is*
- * its cache: `heap.alloc` is the cache's own method, with no call in between (measured ~5%).
+ * The heap API shared by the four heap flavours (Heap, CountingHeap, LowWaterHeap, HeaderlessHeap),
+ * as a mixin over the cache class, so that a heap *is* its cache: `heap.alloc` is the cache's own
+ * method, with no call in between.
  */
 import {
   badSize, breakDeadLock, C, classify, type WasmMemory, HeapError, HeapErrorCode, inboxBlocks, markDead, reclaimSlot, regionStats,
@@ -8,9 +9,8 @@ import {
   type ReclaimReport, type RegionStats, type ValidateReport,
 } from '@hakmem/arena';
 import type { CacheBase } from '@hakmem/pool-tls';
-import { learnerSnapshot, ringCounters, type LearnerSnapshot, type RingCounters } from '@hakmem/ace-learning/stats';
 import {
-  formatDiagnostics, snapshot, watchHealth, type FormatOptions, type HealthOptions, type HealthWatch, type Snapshot,
+  formatDiagnostics, learnerSnapshot, refillCounters, ringCounters, snapshot, type LearnerSnapshot, type RingCounters, watchHealth, type FormatOptions, type HealthOptions, type HealthWatch, type Snapshot,
   type Warning,
 } from '@hakmem/pool-diagnostics';
 import { closedError, type HeapCore } from './core.js';
@@ -312,16 +312,16 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       const s = this.quiet(() => regionStats(r, (cls) => inboxBlocks(r, cls)));
       const lw = learningWords(r);
       const learning = lw ? { ring: ringCounters(r.i32, lw.ring), learner: learnerSnapshot(r.i32, lw.state) } : null;
-      const e = this.core.engine;
+      const e = refillCounters(this.core.engine.counterWords(), r.layout.numClasses);
       return {
         ...s,
         learning,
         worker: {
           slot: this.core.slot,
-          refills: Array.from(e.refills),
-          drains: Array.from(e.drains),
+          refills: e.refills,
+          drains: e.drains,
           cached: s.classes.map((c) => this.cached(c.cls)),
-          exhausted: e.failed,
+          exhausted: e.exhausted,
           events: e.events,
           dropped: e.dropped,
           violations: e.violations,

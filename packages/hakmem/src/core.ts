@@ -11,6 +11,8 @@ import { pushEvent, readPolicy } from '@hakmem/ace-learning/producer';
 import { defaultBounds, defaultRefillCounts, RefillEngine } from '@hakmem/pool-refill';
 import { Views } from './views.js';
 import { learningWords, type LearnerHandle } from './learning.js';
+import { loggingDrops } from './learner/log-drops.js';
+import { capBounds } from './cache-cap.js';
 
 /** The cache's Fallback: sizes it does not serve, pointers it refuses. */
 export class HeapCore implements Fallback {
@@ -50,13 +52,15 @@ export class HeapCore implements Fallback {
     this.cache = cache;
     const lw = learningWords(r);
     const flags = Atomics.load(r.i32, r.ctrl + C.DEBUG);
+    const capKiB = Atomics.load(r.i32, r.ctrl + C.MAX_CACHED_KIB);
+    const sizes = Array.from(r.sizes);
     this.engine = new RefillEngine(cache, this.backend, {
       counts: counts ?? defaultRefillCounts(Array.from(r.sizes)),
-      learning: lw ? { policy: lw.policy, ring: lw.ring, worker: this.slot, pushEvent, readPolicy } : undefined,
+      learning: lw ? { policy: lw.policy, ring: lw.ring, worker: this.slot, pushEvent: (flags & DEBUG_LOG_DROPS) !== 0 ? loggingDrops(this.slot) : pushEvent, readPolicy } : undefined,
       counters: { misc: this.backend.slotW + S.MISC, perClass: this.backend.slotW + slotCounters(r.layout.numClasses, 0) },
       intervalWord: r.ctrl + C.DIAG_EPOCH,
-      maxCachedBytes: Atomics.load(r.i32, r.ctrl + C.MAX_CACHED_KIB) * 1024 || undefined,
-      debug: { contracts: (flags & DEBUG_CONTRACTS) !== 0, logDrops: (flags & DEBUG_LOG_DROPS) !== 0 },
+      maxBounds: capKiB > 0 ? capBounds(sizes, defaultBounds(sizes), capKiB * 1024) : undefined,
+      debug: { contracts: (flags & DEBUG_CONTRACTS) !== 0 },
     });
     cache.connect(this.engine, this);
     r.onViews.push((i32) => {

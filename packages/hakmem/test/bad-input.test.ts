@@ -10,12 +10,13 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { checkCapacity, ringWords, startLearner } from '@hakmem/ace-learning';
+import { checkCapacity, ringWords } from '@hakmem/ace-learning';
 import { Region } from '@hakmem/arena';
 import { checkHealth, formatDiagnostics, HeapView, printDiagnostics, snapshot, watchHealth } from '@hakmem/pool-diagnostics';
-import { boundFor, capBounds, defaultBound, defaultBounds, defaultRefillCount, defaultRefillCounts, maxCount, RefillEngine } from '@hakmem/pool-refill';
+import { capBounds } from '../src/cache-cap.js';
+import { boundFor, defaultBound, defaultBounds, defaultRefillCount, defaultRefillCounts, maxCount, RefillEngine } from '@hakmem/pool-refill';
 import { classLookup, defaultClassSizes, HeaderlessCache, ThreadCache } from '@hakmem/pool-tls';
-import { attachHeap, createHeap, HeapErrorCode, mallocImports, type HeaderlessHeap, type Heap } from '../src/index.js';
+import { attachHeap, createHeap, HeapErrorCode, mallocImports, startLearner, type HeaderlessHeap, type Heap } from '../src/index.js';
 
 const BAD: Array<[string, unknown]> = [
   ['a BigInt', 16n],
