@@ -169,13 +169,15 @@ class Handle implements LearnerHandle {
     if (!claimed) Atomics.store(i32, cfg.state + ST.MODE, MODE_INLINE);
     const learner = new Learner(configFor(cfg));
     let busyMs = 0;
-    const timer = setInterval(() => {
+    const step = () => {
       Atomics.add(i32, cfg.state + ST.HEARTBEAT, 1);
       const t = performance.now();
       learner.step();
       busyMs += performance.now() - t;
       Atomics.store(i32, cfg.state + ST.CPU, cpuWord(busyMs)); // time spent learning, on this thread
-    }, 10);
+    };
+    step(); // what waits in the ring now: the owner may not yield again for a while
+    const timer = setInterval(step, 10);
     (timer as { unref?: () => void }).unref?.();
     this.inline = () => {
       clearInterval(timer);

@@ -6,7 +6,8 @@
  *   2 DECISIONS  policy changes made                        learner: Atomics.store
  *   3 EVENTS     events learned from                        learner: Atomics.store
  *   4 CPU        the learner thread's own CPU time, 0.1 ms units (-1: not measurable here)
- *   5 MODE       what runs: 0 nothing (stopped), 1 a Worker, 2 inline, 3 a Worker starting
+ *   5 MODE       what runs: 0 nothing (stopped), 1 a Worker, 2 inline, 3 a Worker starting,
+ *                4 waiting (the owner starts it once refills are worth learning from)
  *                (start.ts: the owner sets 3; a Worker's loop takes the role 3 -> 1, or the owner 3 -> 2)
  *   8 START_CPU  its CPU time when its loop started (the cost of starting its Worker), 0.1 ms
  *   6 NUM_CLASSES, 7 NUM_ARMS                               written once at creation
@@ -25,11 +26,12 @@ export const CL = { ARM: 0, COUNT: 1, CHANGES: 2, EVENTS: 3, HOLD: 4, PER_ARM: 8
 export const MODE_WORKER = 1;
 export const MODE_INLINE = 2;
 export const MODE_STARTING = 3;
+export const MODE_WAITING = 4;
 
 /** What runs, as the MODE word says. */
-export type LearnerMode = 'starting' | 'worker' | 'inline' | 'stopped';
+export type LearnerMode = 'waiting' | 'starting' | 'worker' | 'inline' | 'stopped';
 export const modeName = (word: number): LearnerMode =>
-  word === MODE_WORKER ? 'worker' : word === MODE_INLINE ? 'inline' : word === MODE_STARTING ? 'starting' : 'stopped';
+  word === MODE_WORKER ? 'worker' : word === MODE_INLINE ? 'inline' : word === MODE_STARTING ? 'starting' : word === MODE_WAITING ? 'waiting' : 'stopped';
 
 /** Candidate refill counts (the arms of every class, capped per class by its size). */
 export const DEFAULT_ARMS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
@@ -66,7 +68,7 @@ export interface ClassLearning {
 
 /** What the learner did and does: its mode, wakes, events, CPU time and each class's policy. */
 export interface LearnerSnapshot {
-  /** what runs: a Worker, inline on the owner's thread, a Worker starting, or nothing */
+  /** what runs: a Worker, inline on the owner's thread, a Worker starting, nothing yet (waiting for refills worth learning from), or nothing */
   mode: LearnerMode;
   heartbeat: number;
   decisions: number;
