@@ -10,7 +10,7 @@ export { Learner, type LearnerConfig } from './learner.js';
 export { reward, DEFAULT_REWARD, type RewardModel } from './reward.js';
 export { startLearner, type LearnerHandle, type StartOptions, type WorkerConfig } from './start.js';
 export { threadCpuMs } from './cpu.js';
-export { StartTrigger, CHECK_MS, MAX_CHECK_MS, START_EVENTS, type StartStep } from './trigger.js';
+export { StartTrigger, CHECK_MS, MAX_CHECK_MS, START_EVENTS, MIN_EVENTS, type StartStep } from './trigger.js';
 
 /** Words of the policy table: one per class. */
 export const policyWords = (numClasses: number): number => numClasses;

@@ -1,8 +1,11 @@
 /**
  * When a learner is worth starting, and where. The heap's owner checks the event ring now and
  * then, on its event loop (every CHECK_MS at first, the delay doubling up to MAX_CHECK_MS while no
- * event comes). Nothing starts until one interval has seen START_EVENTS refill events (pushed or
- * dropped: a full ring still tells that refills happen): a short program, one whose refills are
+ * event comes). Nothing starts until START_EVENTS refill events (pushed or dropped: a full ring
+ * still tells that refills happen) have come in a row of intervals each with at least MIN_EVENTS
+ * (a quieter interval starts the count again: a few refills at start-up, or now and then, are
+ * nothing to learn from; the engine reports one refill in 8 or 32 of a busy class, so an event
+ * stands for many refills). A short program, one whose refills are
  * rare, or one that never yields to its event loop, pays nothing for a learner (a Worker's start
  * costs tens of ms of CPU, on a core the program may need, and hundreds of ms of wall time on a
  * loaded machine while the workload it should learn from goes by). Then the learner runs inline on
@@ -18,8 +21,10 @@ import { MODE_WAITING, ST } from './state.js';
 export const CHECK_MS = 50;
 /** the longest delay between two checks while no event comes (ms) */
 export const MAX_CHECK_MS = 1000;
-/** refill events within one check interval that start the learner */
+/** refill events, in a row of busy intervals, that start the learner */
 export const START_EVENTS = 64;
+/** the fewest events of an interval that counts as busy */
+export const MIN_EVENTS = 4;
 
 /** What the owner does after a check: nothing (yet), start the learner inline, or in a Worker. */
 export type StartStep = 'wait' | 'inline' | 'worker';
@@ -30,6 +35,8 @@ export class StartTrigger {
   delayMs = CHECK_MS;
   private seen: number;
   private drops: number;
+  /** events of the current row of busy intervals */
+  private run = 0;
 
   constructor(
     private readonly i32: Int32Array,
@@ -50,7 +57,8 @@ export class StartTrigger {
     this.seen = a;
     this.drops = d;
     this.delayMs = events === 0 ? Math.min(MAX_CHECK_MS, 2 * this.delayMs) : CHECK_MS;
-    if (now === 'waiting') return events >= START_EVENTS ? 'inline' : 'wait';
+    this.run = events < MIN_EVENTS ? 0 : this.run + events;
+    if (now === 'waiting') return this.run >= START_EVENTS ? 'inline' : 'wait';
     return lost >= START_EVENTS ? 'worker' : 'wait';
   }
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  CHECK_MS, initLearnerState, initRing, learnerSnapshot, learnerStateWords, MAX_CHECK_MS, pushEvent, ringWords, START_EVENTS, StartTrigger,
+  CHECK_MS, MIN_EVENTS, initLearnerState, initRing, learnerSnapshot, learnerStateWords, MAX_CHECK_MS, pushEvent, ringWords, START_EVENTS, StartTrigger,
 } from '../src/index.js';
 
 function ring(capacity = 1024) {
@@ -40,10 +40,28 @@ describe('StartTrigger', () => {
     const r = ring();
     const t = new StartTrigger(r.i32, 0, r.state);
     for (let k = 0; k < 50; k++) {
-      r.push(START_EVENTS - 1);
+      r.push(MIN_EVENTS - 1);
       expect(t.step('waiting')).toBe('wait');
       expect(t.delayMs).toBe(CHECK_MS); // events come: checks stay frequent
     }
+  });
+
+  it('START_EVENTS over a row of busy intervals start it; a quiet interval starts the count again', () => {
+    const r = ring();
+    const t = new StartTrigger(r.i32, 0, r.state);
+    const per = START_EVENTS / 4;
+    for (let k = 0; k < 3; k++) {
+      r.push(per);
+      expect(t.step('waiting')).toBe('wait');
+    }
+    r.push(MIN_EVENTS - 1); // quiet
+    expect(t.step('waiting')).toBe('wait');
+    for (let k = 0; k < 3; k++) {
+      r.push(per);
+      expect(t.step('waiting')).toBe('wait');
+    }
+    r.push(per);
+    expect(t.step('waiting')).toBe('inline');
   });
 
   it('events from before its creation do not count; START_EVENTS in one interval start the learner inline', () => {
