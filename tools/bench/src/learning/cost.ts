@@ -24,6 +24,8 @@ export const COST_ROWS = ['fresh', 'random-mixed', 'larson', 'scaling'] as const
 export interface CostRun {
   opsPerSec: number;
   refills: number;
+  /** operations of the timed run (larson: allocations; random-mixed: main-loop cycles) */
+  ops: number;
   /** the learner's thread CPU, ms, and of which its start (null: none ran, or not measurable) */
   learnerCpuMs: number | null;
   startCpuMs: number | null;
@@ -59,7 +61,7 @@ function runFresh(learning: boolean, p: MixedParams): CostRun {
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`fresh child exited ${r.status ?? r.signal}: ${r.stderr.trim()}`);
   const f = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as FreshResult;
-  return { opsPerSec: f.opsPerSec, refills: f.refills, learnerCpuMs: f.learner?.cpuMs ?? null, startCpuMs: f.learner?.startupCpuMs ?? null, processCpuMs: f.processCpuMs, mode: f.learner?.mode };
+  return { opsPerSec: f.opsPerSec, refills: f.refills, ops: p.cycles * 1.1, learnerCpuMs: f.learner?.cpuMs ?? null, startCpuMs: f.learner?.startupCpuMs ?? null, processCpuMs: f.processCpuMs, mode: f.learner?.mode };
 }
 
 type CheckFacts = { refills?: number; learning?: { learnerCpuMs?: number | null; learnerStartupCpuMs?: number | null; processCpuMs?: number } | null };
@@ -67,7 +69,7 @@ type CheckFacts = { refills?: number; learning?: { learnerCpuMs?: number | null;
 function runMixed(learning: boolean, p: MixedParams): CostRun {
   const r = runJsChild(learning ? 'hakmem' : 'hakmem-fixed', p);
   const c = (r.check ?? {}) as CheckFacts;
-  return { opsPerSec: r.opsPerSec, refills: c.refills ?? 0, learnerCpuMs: c.learning?.learnerCpuMs ?? null, startCpuMs: null, processCpuMs: null };
+  return { opsPerSec: r.opsPerSec, refills: c.refills ?? 0, ops: p.cycles * 1.1, learnerCpuMs: c.learning?.learnerCpuMs ?? null, startCpuMs: null, processCpuMs: null };
 }
 
 function larsonRun(learning: boolean, set: ReturnType<typeof larsonSets>[number]): CostRun {
@@ -75,7 +77,7 @@ function larsonRun(learning: boolean, set: ReturnType<typeof larsonSets>[number]
   const f = (r.checkFacts ?? {}) as CheckFacts & { slowPaths?: { refills: number } };
   const l = f.learning;
   return {
-    opsPerSec: r.opsPerSec, refills: f.slowPaths?.refills ?? 0,
+    opsPerSec: r.opsPerSec, refills: f.slowPaths?.refills ?? 0, ops: r.allocs,
     learnerCpuMs: l?.learnerCpuMs ?? null, startCpuMs: l?.learnerStartupCpuMs ?? null, processCpuMs: l?.processCpuMs ?? null,
   };
 }
@@ -83,7 +85,7 @@ function larsonRun(learning: boolean, set: ReturnType<typeof larsonSets>[number]
 function runScaling(learning: boolean, p: MixedParams): CostRun {
   const r = runScalingJs('hakmem', 2, p, { learning });
   const c = (r.check ?? {}) as CheckFacts;
-  return { opsPerSec: r.opsPerSec, refills: c.refills ?? 0, learnerCpuMs: c.learning?.learnerCpuMs ?? null, startCpuMs: null, processCpuMs: r.processCpuMs ?? null };
+  return { opsPerSec: r.opsPerSec, refills: c.refills ?? 0, ops: 2 * p.cycles * 1.1, learnerCpuMs: c.learning?.learnerCpuMs ?? null, startCpuMs: null, processCpuMs: r.processCpuMs ?? null };
 }
 
 function paired(row: string, label: string, n: number, run: (learning: boolean) => CostRun, say: (l: string) => void): CostRow {
@@ -120,13 +122,14 @@ export function runLearnerCost(o: CostOptions): CostRow[] {
 }
 
 const fmt = (x: number | null, d = 1) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(d));
+const perM = (r: CostRun) => (r.ops > 0 ? (1e6 * r.refills) / r.ops : null);
 const med = (rs: CostRun[], f: (r: CostRun) => number | null) => {
   const xs = rs.map(f).filter((x): x is number => x !== null && x >= 0);
   return xs.length ? median(xs) : null;
 };
 
 export function renderLearnerCost(rows: CostRow[], pairs: number): string {
-  const head = ['row', 'on/off (median)', 'pairs', 'learner CPU ms', 'start ms', 'learner % of process', 'process CPU ms on/off', 'refills on/off', 'learner mode'];
+  const head = ['row', 'on/off (median)', 'pairs', 'learner CPU ms', 'start ms', 'learner % of process', 'process CPU ms on/off', 'refills/M ops on/off', 'learner mode'];
   const lines = rows.map((r) => {
     const lc = med(r.on, (x) => x.learnerCpuMs);
     const pc = med(r.on, (x) => x.processCpuMs);
@@ -135,7 +138,7 @@ export function renderLearnerCost(rows: CostRow[], pairs: number): string {
     return [
       r.label, `${r.ratio.toFixed(3)}x`, `${r.min.toFixed(2)}..${r.max.toFixed(2)}`, fmt(lc), fmt(med(r.on, (x) => x.startCpuMs)),
       lc !== null && pc ? `${((100 * lc) / pc).toFixed(2)} %` : '-', `${fmt(pc, 0)} / ${fmt(pcOff, 0)}`,
-      `${fmt(med(r.on, (x) => x.refills), 0)} / ${fmt(med(r.off, (x) => x.refills), 0)}`, modes || '-',
+      `${fmt(med(r.on, perM), 0)} / ${fmt(med(r.off, perM), 0)}`, modes || '-',
     ];
   });
   const w = head.map((h, k) => Math.max(h.length, ...lines.map((l) => l[k].length)));
@@ -143,6 +146,7 @@ export function renderLearnerCost(rows: CostRow[], pairs: number): string {
   return [
     `learner cost: learning on (the default) / learning: false, ${pairs} paired runs per row, the order alternating (medians)`,
     row(head), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...lines.map(row),
-    'learner CPU: its thread\'s (start included; "-": none ran); start: of which its Worker\'s start; process CPU: every thread of the child; refills: the timed run\'s (larson) or the heap\'s.',
+    'learner CPU: its thread\'s (start included; "-": none ran; inline: its steps on the owner\'s thread); start: of which its Worker\'s start; process CPU: every thread of the child;',
+    'refills per million operations (larson: of the timed run, per allocation; random-mixed, fresh, scaling: the heap\'s, per main-loop and prefault cycle).',
   ].join('\n');
 }
