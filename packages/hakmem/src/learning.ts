@@ -37,6 +37,9 @@ export function setUpLearning(r: Region, defaults: Int32Array, maxCounts: Int32A
   const start = (mode: 'auto' | 'worker' | 'inline') => startLearner({
     mode, buffer: r.buffer, ring: w.ring, policy: w.policy, state: w.state,
     classSizes: Array.from(r.sizes), defaults: Array.from(defaults), maxCounts: Array.from(maxCounts),
+    // never below the defaults: they already cap the memory a cache holds idle (bounds), and a
+    // smaller count costs refills where the defaults were right
+    minCounts: Array.from(defaults),
   });
   // an explicit mode starts now ('worker' must fail here, at createHeap, where no Worker starts)
   if (o.mode !== 'auto') return start(o.mode);

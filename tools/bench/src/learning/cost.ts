@@ -64,7 +64,7 @@ function runFresh(learning: boolean, p: MixedParams): CostRun {
   return { opsPerSec: f.opsPerSec, refills: f.refills, ops: p.cycles * 1.1, learnerCpuMs: f.learner?.cpuMs ?? null, startCpuMs: f.learner?.startupCpuMs ?? null, processCpuMs: f.processCpuMs, mode: f.learner?.mode };
 }
 
-type CheckFacts = { refills?: number; learning?: { learnerCpuMs?: number | null; learnerStartupCpuMs?: number | null; processCpuMs?: number } | null };
+type CheckFacts = { refills?: number; learning?: { learnerCpuMs?: number | null; learnerStartupCpuMs?: number | null; processCpuMs?: number; mode?: string } | null };
 
 function runMixed(learning: boolean, p: MixedParams): CostRun {
   const r = runJsChild(learning ? 'hakmem' : 'hakmem-fixed', p);
@@ -78,7 +78,7 @@ function larsonRun(learning: boolean, set: ReturnType<typeof larsonSets>[number]
   const l = f.learning;
   return {
     opsPerSec: r.opsPerSec, refills: f.slowPaths?.refills ?? 0, ops: r.allocs,
-    learnerCpuMs: l?.learnerCpuMs ?? null, startCpuMs: l?.learnerStartupCpuMs ?? null, processCpuMs: l?.processCpuMs ?? null,
+    learnerCpuMs: l?.learnerCpuMs ?? null, startCpuMs: l?.learnerStartupCpuMs ?? null, processCpuMs: l?.processCpuMs ?? null, mode: l?.mode,
   };
 }
 
