@@ -85,7 +85,7 @@ function larsonRun(learning: boolean, set: ReturnType<typeof larsonSets>[number]
 function runScaling(learning: boolean, p: MixedParams): CostRun {
   const r = runScalingJs('hakmem', 2, p, { learning });
   const c = (r.check ?? {}) as CheckFacts;
-  return { opsPerSec: r.opsPerSec, refills: c.refills ?? 0, ops: 2 * p.cycles * 1.1, learnerCpuMs: c.learning?.learnerCpuMs ?? null, startCpuMs: null, processCpuMs: r.processCpuMs ?? null };
+  return { opsPerSec: r.opsPerSec, refills: r.refills ?? c.refills ?? 0, ops: 2 * p.cycles * 1.1, learnerCpuMs: c.learning?.learnerCpuMs ?? null, startCpuMs: null, processCpuMs: r.processCpuMs ?? null };
 }
 
 function paired(row: string, label: string, n: number, run: (learning: boolean) => CostRun, say: (l: string) => void): CostRow {

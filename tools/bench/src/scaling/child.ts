@@ -29,6 +29,8 @@ export interface ScalingChildResult {
   perWorker: { index: number; seed: number; seconds: number; opsPerSec: number; counts: MixedCounts }[];
   /** hakmem: after every worker detached, validate() and stats().bytes.inUse */
   check?: { validate: string; inUse: number };
+  /** hakmem: refills of every worker (those that detached included) */
+  refills?: number;
   /** the process's CPU time from the heap's creation to the end, ms (every thread) */
   processCpuMs: number;
   /** hakmem: its memory words' peaks (sampled); the limit: the sum of the workers' bump pointers */
@@ -134,7 +136,7 @@ async function main(argv: string[]): Promise<void> {
     seconds,
     opsPerSec: (n * p.cycles) / seconds,
     perWorker: results.map((r) => ({ index: r.index, seed: r.seed, seconds: r.seconds, opsPerSec: p.cycles / r.seconds, counts: r.counts })),
-    ...(heap ? { check: heapCheck(heap) } : {}),
+    ...(heap ? { check: heapCheck(heap), refills: heap.diagnostics().classes.reduce((a, c) => a + c.misses, 0) } : {}),
     memory,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
