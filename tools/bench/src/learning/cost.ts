@@ -54,7 +54,10 @@ export interface CostOptions {
   progress: (line: string) => void;
 }
 
-const FRESH = fileURLToPath(new URL('./fresh-child.js', import.meta.url));
+/** Always the built child (from src, vitest: ../../dist/learning/fresh-child.js): a fresh process of plain node. */
+const FRESH = fileURLToPath(import.meta.url).endsWith('.ts')
+  ? fileURLToPath(new URL('../../dist/learning/fresh-child.js', import.meta.url))
+  : fileURLToPath(new URL('./fresh-child.js', import.meta.url));
 
 function runFresh(learning: boolean, p: MixedParams): CostRun {
   const r = spawnSync(process.execPath, [FRESH, '--learning', learning ? 'on' : 'off', '--params', JSON.stringify(p)], { encoding: 'utf8', timeout: 600_000 });
