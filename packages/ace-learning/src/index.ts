@@ -4,7 +4,7 @@ export {
   initRing, ringWords, checkCapacity, DEFAULT_CAPACITY, REC_WORDS, STALL_WAKES, RING_TAG, POLICY_TAG, STATE_TAG, R, type RingBounds,
 } from './ring.js';
 export {
-  initLearnerState, learnerStateWords, DEFAULT_ARMS, ST, CL, CPU_UNIT_MS, MODE_WORKER, MODE_INLINE, MODE_STARTING,
+  initLearnerState, learnerStateWords, DEFAULT_ARMS, ST, CL, CPU_UNIT_MS, MODE_WORKER, MODE_INLINE, MODE_STARTING, MODE_WAITING,
 } from './state.js';
 export { Learner, type LearnerConfig } from './learner.js';
 export { reward, DEFAULT_REWARD, type RewardModel } from './reward.js';

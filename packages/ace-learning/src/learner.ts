@@ -31,6 +31,12 @@ export interface LearnerConfig {
   maxRefillBytes?: number;
   /** largest count per class the refill engine accepts (caps each class's arms) */
   maxCounts?: readonly number[];
+  /**
+   * smallest count per class the learner may set (its nearest arm floors the class's arms; default
+   * none). hakmem passes its defaults: a count below them saves memory the default bounds already
+   * cap, and costs refills (BENCHMARKS.md, "The learner").
+   */
+  minCounts?: readonly number[];
   reward?: Partial<RewardModel>;
   /** events of a class between two decisions */
   decideEvery?: number;
@@ -63,6 +69,7 @@ export class Learner {
   private readonly i32: Int32Array;
   private readonly arms: readonly number[];
   private readonly maxArm: Int32Array;
+  private readonly minArm: Int32Array;
   private readonly cur: Int32Array;
   private readonly pulls: Float64Array;
   private readonly sums: Float64Array;
@@ -103,6 +110,10 @@ export class Learner {
       while (a + 1 < na && this.arms[a + 1] * size <= maxBytes && this.arms[a + 1] <= most) a++;
       return a;
     });
+    this.minArm = Int32Array.from(c.classSizes, (_, cls) => {
+      const least = c.minCounts?.[cls];
+      return least === undefined ? 0 : Math.min(this.maxArm[cls], nearest(this.arms, least));
+    });
     this.cur = new Int32Array(this.nc);
     this.prevCount = new Int32Array(256 * this.nc);
     this.pulls = new Float64Array(this.nc * na);
@@ -131,7 +142,7 @@ export class Learner {
   private startAt(cls: number): void {
     const held = Atomics.load(this.i32, this.c.policy + cls);
     const n = held > 0 ? held : this.c.defaults[cls];
-    this.cur[cls] = Math.min(this.maxArm[cls], nearest(this.arms, n));
+    this.cur[cls] = Math.max(this.minArm[cls], Math.min(this.maxArm[cls], nearest(this.arms, n)));
     Atomics.store(this.i32, this.classW(cls) + CL.ARM, this.cur[cls]);
     Atomics.store(this.i32, this.classW(cls) + CL.COUNT, n);
   }
@@ -257,7 +268,7 @@ export class Learner {
   }
 
   private valid(cls: number, k: number): boolean {
-    return k >= 0 && k <= this.maxArm[cls];
+    return k >= this.minArm[cls] && k <= this.maxArm[cls];
   }
 
   private known(cls: number, base: number, k: number): boolean {

@@ -7,7 +7,8 @@
  *   2 DECISIONS  policy changes made                        learner: Atomics.store
  *   3 EVENTS     events learned from                        learner: Atomics.store
  *   4 CPU        the learner thread's own CPU time, 0.1 ms units (-1: not measurable here)
- *   5 MODE       what runs: 0 nothing (stopped), 1 a Worker, 2 inline, 3 a Worker starting
+ *   5 MODE       what runs: 0 nothing (stopped), 1 a Worker, 2 inline, 3 a Worker starting,
+ *                4 waiting (the owner starts it once refills are worth learning from)
  *                (hakmem's learner/start.ts: the owner sets 3; a Worker's loop takes the role 3 -> 1,
  *                or the owner 3 -> 2)
  *   8 START_CPU  its CPU time when its loop started (the cost of starting its Worker), 0.1 ms
@@ -31,6 +32,8 @@ export const MODE_WORKER = 1;
 export const MODE_INLINE = 2;
 /** See MODE_WORKER. */
 export const MODE_STARTING = 3;
+/** See MODE_WORKER: nothing runs yet, the owner starts it once refills are worth learning from. */
+export const MODE_WAITING = 4;
 
 /** Candidate refill counts (the arms of every class, capped per class by its size). */
 export const DEFAULT_ARMS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];

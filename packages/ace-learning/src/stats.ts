@@ -3,4 +3,4 @@
  * readers in another thread (@hakmem/pool-diagnostics decodes them: ringCounters, learnerSnapshot).
  */
 export { R, RING_TAG, POLICY_TAG, STATE_TAG } from './ring.js';
-export { CL, classesAt, classWords, CPU_UNIT_MS, MODE_INLINE, MODE_STARTING, MODE_WORKER, ST } from './state.js';
+export { CL, classesAt, classWords, CPU_UNIT_MS, MODE_INLINE, MODE_STARTING, MODE_WAITING, MODE_WORKER, ST } from './state.js';

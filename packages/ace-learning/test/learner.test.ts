@@ -70,6 +70,18 @@ describe('the learner', () => {
     expect(l.decisions).toBe(1); // one move, up, and no exploration back down
   });
 
+  it.each(SEEDS)('minCounts floors a class: a cold class the learner would lower stays at its floor (seed %i)', (seed) => {
+    const cold = [CLASSES[1]]; // best count far below its default of 64
+    const run = (minCounts?: number[]) => {
+      const r = region([64]);
+      const l = new Learner({ ...r, classSizes: [64], defaults: [64], ...(minCounts ? { minCounts } : {}) });
+      simulate(r, cold, [64], 20_000, () => l.step(), seed);
+      return l.countOf(0);
+    };
+    expect(run()).toBeLessThan(64);
+    expect(run([64])).toBe(64);
+  });
+
   it('leaves the defaults in force until a move, and goes on from a count the table already holds', () => {
     const r = region([64, 1024]);
     const l = new Learner({ ...r, classSizes: [64, 1024], defaults: [64, 32] });

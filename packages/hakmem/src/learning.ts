@@ -1,9 +1,15 @@
 /**
  * Box 3 in a heap: the event ring, the policy table and the learner's state live in the heap's
  * extra regions 0, 1 and 2 (placed by the arena at creation, Contract C); the creator starts the
- * learner (./learner/: its Worker or the inline fallback) and stops it at close().
+ * learner and stops it at close(). In the default mode ('auto') the learner starts only once
+ * refills are worth learning from (StartTrigger, checked on the creator's event loop): until then
+ * a heap costs nothing for it.
  */
-import { initLearnerState, initRing, learnerStateWords, POLICY_TAG, policyWords, RING_TAG, ringWords, STATE_TAG } from '@hakmem/ace-learning';
+import {
+  initLearnerState, initRing, learnerStateWords, POLICY_TAG, policyWords, RING_TAG, ringWords, STATE_TAG,
+} from '@hakmem/ace-learning';
+import { StartTrigger } from './learner/trigger.js';
+import type { LearnerMode } from '@hakmem/pool-diagnostics';
 import type { Region } from '@hakmem/arena';
 import { startLearner, type LearnerHandle } from './learner/start.js';
 import type { LearningOptions } from './options.js';
@@ -30,10 +36,78 @@ export function setUpLearning(r: Region, defaults: Int32Array, maxCounts: Int32A
   const w = learningWords(r)!;
   initRing(r.i32, w.ring, o.ringCapacity, { classes: r.layout.numClasses, workers: r.layout.numSlots });
   initLearnerState(r.i32, w.state, r.layout.numClasses);
-  return startLearner({
-    mode: o.mode, buffer: r.buffer, ring: w.ring, policy: w.policy, state: w.state,
+  const start = (mode: 'auto' | 'worker' | 'inline') => startLearner({
+    mode, buffer: r.buffer, ring: w.ring, policy: w.policy, state: w.state,
     classSizes: Array.from(r.sizes), defaults: Array.from(defaults), maxCounts: Array.from(maxCounts),
+    // never below the defaults: they already cap the memory a cache holds idle (bounds), and a
+    // smaller count costs refills where the defaults were right
+    minCounts: Array.from(defaults),
   });
+  // an explicit mode starts now ('worker' must fail here, at createHeap, where no Worker starts)
+  if (o.mode !== 'auto') return start(o.mode);
+  return new DeferredLearner(new StartTrigger(r.i32, w.ring, w.state), start);
+}
+
+/**
+ * The default learner's handle (StartTrigger says when and where): a timer on the creator's event
+ * loop (unref'd: it never keeps a process alive) checks the ring; once refills are worth learning
+ * from, the learner starts inline, and moves to a Worker if it cannot keep up. `started`
+ * settles when the learner has started (or was stopped first).
+ */
+class DeferredLearner implements LearnerHandle {
+  readonly started: Promise<LearnerMode>;
+  private settle!: (m: LearnerMode) => void;
+  private inner: LearnerHandle | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly trigger: StartTrigger,
+    private readonly start: (mode: 'auto' | 'inline') => LearnerHandle,
+  ) {
+    this.started = new Promise((ok) => {
+      this.settle = ok;
+    });
+    this.arm();
+  }
+
+  get mode(): LearnerMode {
+    return this.inner ? this.inner.mode : this.stopped ? 'stopped' : 'waiting';
+  }
+
+  get worker(): { terminate(): unknown } | null {
+    return this.inner?.worker ?? null;
+  }
+
+  private arm(): void {
+    this.timer = setTimeout(() => this.tick(), this.trigger.delayMs);
+    (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    const next = this.trigger.step(this.inner ? 'inline' : 'waiting');
+    if (next === 'inline') {
+      this.inner = this.start('inline');
+      this.settle('inline');
+    } else if (next === 'worker') {
+      // an inline learner's stop is synchronous: no two consumers ever read the ring
+      void this.inner?.stop();
+      this.inner = this.start('auto');
+      void this.inner.started.then((m) => this.settle(m));
+      return; // the Worker runs from now on: nothing more to watch
+    }
+    this.arm();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.timer);
+    if (this.inner) await this.inner.stop();
+    else this.trigger.cancel();
+    this.settle('stopped');
+  }
 }
 
 export type { LearnerHandle };

@@ -67,8 +67,9 @@ export interface HeapOptions {
   /** blocks per refill, per class, while the learner has chosen none (advanced; default: ~32 KiB a refill, 4..64 blocks) */
   refillCounts?: number[];
   /**
-   * The learner (Box 3) that tunes refill counts from refill events, in a Worker of its own
-   * (default: on). `false`: fixed counts, no event ring in the heap. An object: { mode, ringCapacity }.
+   * The learner (Box 3) that tunes refill counts from refill events (default: on; it starts once
+   * refills are worth learning from, inline on this thread's event loop, a Worker if it cannot keep
+   * up). `false`: fixed counts, no event ring in the heap. An object: { mode, ringCapacity }.
    */
   learning?: boolean | LearningOptions;
   /**
@@ -88,7 +89,10 @@ export interface HeapOptions {
 }
 
 export interface LearningOptions {
-  /** 'auto' (default): a Worker where one can start, else inline on this thread's event loop */
+  /**
+   * 'auto' (default): started once refills are worth learning from, inline on this thread's event
+   * loop, moved to a Worker when it falls behind; 'worker': a Worker at once; 'inline': inline at once
+   */
   mode?: 'auto' | 'worker' | 'inline';
   /** events the ring holds (a power of two; default 4096) */
   ringCapacity?: number;

@@ -64,7 +64,7 @@ describe('Contract B: the policy scope is limited', () => {
   });
 
   it('killing the learner mid-run leaves the heap working on the last policy, validate() passing', async () => {
-    const h = createHeap({ size: 32 << 20 });
+    const h = createHeap({ size: 32 << 20, learning: { mode: 'worker' } }); // a Worker from the start, to kill
     const c = inside(h);
     expect(c.learner!.worker).not.toBeNull();
     for (let round = 0; round < 5; round++) for (const p of refillMany(h, 20_000, 64)) h.free(p);

@@ -31,7 +31,8 @@ export function checkHealth(now: Snapshot, before?: Snapshot, o: HealthOptions =
     const pushed = q.pushed - (before?.queue?.pushed ?? 0);
     const dropped = q.dropped - (before?.queue?.dropped ?? 0);
     const rate = pushed + dropped === 0 ? 0 : dropped / (pushed + dropped);
-    if (rate > limit) {
+    // a learner still waiting for refills worth learning from drops events by design: nobody reads them yet
+    if (rate > limit && now.learner?.mode !== 'waiting') {
       out.push({
         kind: 'drop-rate',
         message: `${(100 * rate).toFixed(2)} % of refill events dropped ${before ? 'since the last check' : 'so far'} (above ${(100 * limit).toFixed(1)} %): the learner is behind (stopped, stalled, or its ring too small)`,

@@ -3,13 +3,13 @@
  * decoded with the layouts @hakmem/ace-learning/stats publishes (atomic loads only; the learner
  * and the producers go on meanwhile).
  */
-import { CL, classesAt, classWords, CPU_UNIT_MS, MODE_INLINE, MODE_STARTING, MODE_WORKER, R, ST } from '@hakmem/ace-learning/stats';
+import { CL, classesAt, classWords, CPU_UNIT_MS, MODE_INLINE, MODE_STARTING, MODE_WAITING, MODE_WORKER, R, ST } from '@hakmem/ace-learning/stats';
 
 /** What runs, as the state region's MODE word says. */
-export type LearnerMode = 'starting' | 'worker' | 'inline' | 'stopped';
+export type LearnerMode = 'waiting' | 'starting' | 'worker' | 'inline' | 'stopped';
 /** The learner's mode as the MODE word `word` says. */
 export const modeName = (word: number): LearnerMode =>
-  word === MODE_WORKER ? 'worker' : word === MODE_INLINE ? 'inline' : word === MODE_STARTING ? 'starting' : 'stopped';
+  word === MODE_WORKER ? 'worker' : word === MODE_INLINE ? 'inline' : word === MODE_STARTING ? 'starting' : word === MODE_WAITING ? 'waiting' : 'stopped';
 
 /** The event ring's counters, as `ringCounters` reads them. */
 export interface RingCounters {

@@ -53,7 +53,8 @@ export function formatDiagnostics(s: Snapshot, o: FormatOptions = {}): string {
   }
   if (s.learner) {
     const l = s.learner;
-    const cpu = l.cpuMs === null ? 'not measurable' : `${l.cpuMs} ms${l.startupCpuMs !== null ? ` (${l.startupCpuMs} ms starting)` : ''}`;
+    const ms = (x: number) => +x.toFixed(1); // 0.1 ms units: 47.300000000000004 is 47.3
+    const cpu = l.cpuMs === null ? 'not measurable' : `${ms(l.cpuMs)} ms${l.startupCpuMs !== null ? ` (${ms(l.startupCpuMs)} ms starting)` : ''}`;
     out.push(`learner: ${l.mode}, ${int(l.events)} events learned from, ${int(l.decisions)} policy changes, CPU ${cpu}`);
   }
   const c = s.contracts;

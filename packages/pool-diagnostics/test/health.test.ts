@@ -23,6 +23,12 @@ describe('checkHealth: drop rate', () => {
     expect(kinds(checkHealth(snap({ pushed: 95, dropped: 5 }), undefined, { dropRate: 0.01 }))).toEqual(['drop-rate']);
   });
 
+  it('says nothing of drops while the learner waits for refills worth learning from (nobody reads the ring yet)', () => {
+    const s = snap({ pushed: 989, dropped: 11 });
+    expect(kinds(checkHealth({ ...s, learner: { ...s.learner!, mode: 'waiting' } }))).toEqual([]);
+    expect(kinds(checkHealth({ ...s, learner: { ...s.learner!, mode: 'inline' } }))).toEqual(['drop-rate']);
+  });
+
   it('says nothing of the queue without learning', () => {
     expect(checkHealth(snap({ learning: false }))).toEqual([]);
   });

@@ -53,6 +53,12 @@ describe('formatDiagnostics', () => {
     expect(out).toMatch(/\(low-water marks need counters: 'low-water' or HAKMEM_COUNTERS=low-water\)/);
   });
 
+  it('the learner\'s CPU in 0.1 ms units prints as such (no float noise)', () => {
+    const s = snap({ pushed: 10 });
+    const out = formatDiagnostics({ ...s, learner: { ...s.learner!, mode: 'inline', cpuMs: 473 * 0.1, startupCpuMs: null } });
+    expect(out.split('\n')[3]).toBe('learner: inline, 10 events learned from, 3 policy changes, CPU 47.3 ms');
+  });
+
   it('without learning there is no queue or learner line', () => {
     const out = formatDiagnostics(snap({ learning: false }));
     expect(out).not.toMatch(/^queue:/m);

@@ -32,6 +32,8 @@ export interface BenchArgs {
   threads?: number;
   /** --ab: random-mixed paired against another checkout's build, instead of the benchmarks */
   ab?: { dir: string; pairs: number; runner: string };
+  /** --learner-cost: learning on / off paired per row, instead of the benchmarks */
+  learnerCost?: { rows: string[]; pairs: number };
   help: boolean;
 }
 
@@ -59,6 +61,11 @@ export const USAGE = `usage: pnpm bench [-- flags]   (or: node tools/bench/dist/
                          (built: pnpm build there), as paired runs; prints this / other, the median
   --ab-pairs N           --ab: paired runs (default 20)
   --ab-runner NAME       --ab: the random-mixed row to compare (default hakmem)
+  --learner-cost [ROWS]  instead of the benchmarks: learning on (the default) / learning: false as paired
+                         runs, per row: fresh (createHeap() + random-mixed in a fresh process, no warm-up),
+                         random-mixed, larson (hakmem handoff, every set), scaling (2 workers); default all
+                         four; learner CPU, its start, process CPU and refills on / off beside the ratio
+  --learner-pairs N      --learner-cost: paired runs per row (default 9)
   --quick                smoke test: cycles / 10, larson sleep 0.5 s, and --repeat 1 unless given
 
  random-mixed (and scaling and wasm, in every worker):
@@ -100,6 +107,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let abDir: string | undefined;
   let abPairs = 20;
   let abRunner = 'hakmem';
+  let costRows: string[] | undefined;
+  let costPairs = 9;
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     if (raw === '--') continue; // `pnpm bench -- --quick` passes the separator through
@@ -141,6 +150,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--ab': abDir = value(); if (!abDir) throw new Error('--ab needs the directory of another checkout'); break;
       case '--ab-pairs': abPairs = int(flag, value()); if (abPairs < 1) throw new Error('--ab-pairs must be at least 1'); break;
       case '--ab-runner': abRunner = value() ?? ''; if (!abRunner) throw new Error('--ab-runner needs a random-mixed row name'); break;
+      case '--learner-cost': {
+        const v = argv[i + 1];
+        costRows = v !== undefined && !v.startsWith('--') ? (i++, v.split(',').map((x) => x.trim()).filter(Boolean)) : ['fresh', 'random-mixed', 'larson', 'scaling'];
+        break;
+      }
+      case '--learner-pairs': costPairs = int(flag, value()); if (costPairs < 1) throw new Error('--learner-pairs must be at least 1'); break;
       case '--quick': quick = true; break;
       case '--help': case '-h': help = true; break;
       default: throw new Error(`unknown flag ${raw}\n\n${USAGE}`);
@@ -153,6 +168,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     benches, params: checkParams(p), wasmParams: checkParams(wp), repeat: repeat ?? (quick ? 1 : 3), only, json, ...(out !== undefined ? { out } : {}), ...(replot !== undefined ? { replot } : {}), quick, slowDivisor,
     overheadPairs: overheadPairs ?? (quick ? 0 : 20), samplerPairs,
     ...(sleep !== undefined ? { sleep } : {}), ...(threads !== undefined ? { threads } : {}),
-    ...(abDir !== undefined ? { ab: { dir: abDir, pairs: abPairs, runner: abRunner } } : {}), help,
+    ...(abDir !== undefined ? { ab: { dir: abDir, pairs: abPairs, runner: abRunner } } : {}),
+    ...(costRows !== undefined ? { learnerCost: { rows: costRows, pairs: costPairs } } : {}), help,
   };
 }

@@ -15,6 +15,8 @@ import { machine } from './report/machine.js';
 import { type AnyReport, buildResults, replot, writeResults } from './report/results.js';
 import { PACKAGE_DIR } from './native/toolchain.js';
 import { runLearningBench } from './learning/bench.js';
+import { renderLearnerCost, runLearnerCost } from './learning/cost.js';
+import { DEFAULT_SLEEP } from './larson/params.js';
 import { renderLearningReport } from './learning/print.js';
 import { runScalingBench, SCALING_NAMES } from './scaling/bench.js';
 import { renderScalingReport } from './scaling/print.js';
@@ -47,6 +49,13 @@ function main(): void {
     return;
   }
   const progress = (line: string) => process.stderr.write(`${line}\n`);
+  if (args.learnerCost) {
+    const { rows, pairs } = args.learnerCost;
+    const r = runLearnerCost({ rows, pairs, params: args.params, sleep: args.sleep ?? DEFAULT_SLEEP, progress });
+    process.stdout.write(`\n${renderLearnerCost(r, pairs)}\n`);
+    if (args.json) writeJson(args.json, { machine: machine(), learnerCost: r });
+    return;
+  }
   if (args.ab) {
     const entry = MIXED_ALLOCATORS.find((a) => a.name === args.ab!.runner);
     if (!entry || entry.kind !== 'js') throw new Error(`--ab-runner: ${args.ab.runner} is not a JavaScript random-mixed row`);

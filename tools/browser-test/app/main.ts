@@ -1,12 +1,13 @@
 /**
- * A small app as a user would write it: a heap with learning on (the default), bursts of
- * allocations now and then, and its numbers on the page. Built with `vite build` (no worker
+ * A small app as a user would write it: a heap with its learner in a Worker (`mode: 'worker'`; the
+ * default starts one only when inline learning falls behind), bursts of allocations now and then,
+ * and its numbers on the page. Built with `vite build` (no worker
  * options), served with COOP/COEP, it must run the learner in a Worker: the bundle test
  * (test/node/bundle.test.ts) reads `window.hakmemApp`.
  */
 import { createHeap } from 'hakmem';
 
-const heap = createHeap({ size: 16 << 20 });
+const heap = createHeap({ size: 16 << 20, learning: { mode: 'worker' } }); // the bundle's learner Worker is what this app proves
 const out = document.getElementById('out')!;
 
 function burst(round: number): void {

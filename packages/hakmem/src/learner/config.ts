@@ -15,6 +15,7 @@ export interface WorkerConfig {
   arms?: number[];
   maxRefillBytes?: number;
   maxCounts?: number[];
+  minCounts?: number[];
   reward?: Partial<RewardModel>;
   decideEvery?: number;
 }

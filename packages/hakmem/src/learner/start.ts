@@ -1,7 +1,7 @@
 /**
  * Starting and stopping the learner. In its own Worker where one can be started (Node
  * worker_threads, or a browser module Worker), `unref`'d so it never keeps a process alive;
- * otherwise inline, on the owner's event loop between tasks (a 10 ms timer).
+ * otherwise inline, on the owner's event loop between tasks (a timer, every 10 to 50 ms).
  *
  * What runs is decided by one word, the state region's MODE, so that the handle and the stats
  * (which read that word) always agree: the owner sets it STARTING; the Worker's loop takes the
@@ -48,6 +48,11 @@ export interface LearnerHandle {
 }
 
 const DEFAULT_START_TIMEOUT_MS = 10_000;
+/** The inline learner's naps between steps (ms), and the events a step should find (few: longer naps, many: shorter). */
+const INLINE_MIN_MS = 10;
+const INLINE_MAX_MS = 50;
+const INLINE_FEW = 64;
+const INLINE_MANY = 256;
 
 /** Start a learner, in a Worker of its own or inline on this thread's event loop (`mode`). */
 /** Options that cannot work throw here, on the caller's thread, not later in the learner's Worker. */
@@ -165,22 +170,34 @@ class Handle implements LearnerHandle {
     this.settle(this.mode);
   }
 
-  /** The learner on this thread's event loop, a step every 10 ms. */
+  /** The learner on this thread's event loop: a step now, then every 10 to 50 ms (fewer while few events come). */
   runInline(claimed = false): void {
     const { cfg, i32 } = this;
     if (!claimed) Atomics.store(i32, cfg.state + ST.MODE, MODE_INLINE);
     const learner = new Learner(configFor(cfg));
     let busyMs = 0;
-    const timer = setInterval(() => {
+    let nap = INLINE_MIN_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const step = (): number => {
       Atomics.add(i32, cfg.state + ST.HEARTBEAT, 1);
       const t = performance.now();
-      learner.step();
+      const n = learner.step();
       busyMs += performance.now() - t;
       Atomics.store(i32, cfg.state + ST.CPU, cpuWord(busyMs)); // time spent learning, on this thread
-    }, 10);
+      return n;
+    };
+    // a step that finds few events doubles the nap, one that finds many halves it (as the Worker's loop)
+    const later = () => {
+      const n = step();
+      nap = n > INLINE_MANY ? Math.max(INLINE_MIN_MS, nap / 2) : n < INLINE_FEW ? Math.min(INLINE_MAX_MS, 2 * nap) : nap;
+      timer = setTimeout(later, nap);
+      (timer as { unref?: () => void }).unref?.();
+    };
+    step(); // what waits in the ring now: the owner may not yield again for a while
+    timer = setTimeout(later, nap);
     (timer as { unref?: () => void }).unref?.();
     this.inline = () => {
-      clearInterval(timer);
+      clearTimeout(timer);
       learner.step();
     };
     this.settleOnce();

@@ -1,6 +1,6 @@
 /**
  * One scaling measurement in a process of its own:
- *   node --expose-gc dist/scaling/child.js --runner hakmem|limit --workers N --params '{...}' [--verify]
+ *   node --expose-gc dist/scaling/child.js --runner hakmem|limit --workers N --params '{...}' [--verify] [--no-learning]
  * prints one JSON line (a ScalingChildResult).
  *
  * The main thread starts N workers (hakmem: on one heap, createHeap here and attachHeap there),
@@ -29,6 +29,10 @@ export interface ScalingChildResult {
   perWorker: { index: number; seed: number; seconds: number; opsPerSec: number; counts: MixedCounts }[];
   /** hakmem: after every worker detached, validate() and stats().bytes.inUse */
   check?: { validate: string; inUse: number };
+  /** hakmem: refills of every worker (those that detached included) */
+  refills?: number;
+  /** the process's CPU time from the heap's creation to the end, ms (every thread) */
+  processCpuMs: number;
   /** hakmem: its memory words' peaks (sampled); the limit: the sum of the workers' bump pointers */
   memory: MeasuredMemory;
 }
@@ -40,6 +44,7 @@ async function main(argv: string[]): Promise<void> {
   let n = 1;
   let params: MixedParams | undefined;
   let verify = false;
+  let learning = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runner') {
@@ -49,6 +54,7 @@ async function main(argv: string[]): Promise<void> {
     } else if (a === '--workers') n = Number(argv[++i]);
     else if (a === '--params') params = checkParams(JSON.parse(argv[++i] ?? '{}') as MixedParams);
     else if (a === '--verify') verify = true;
+    else if (a === '--no-learning') learning = false;
     else throw new Error(`scaling child: unknown argument ${a}`);
   }
   if (!params) throw new Error('scaling child: --params is required');
@@ -58,8 +64,9 @@ async function main(argv: string[]): Promise<void> {
   const ctrl = new Int32Array(ctrlSab);
   const rss0 = rssBytes();
   const rssReset = resetPeakRss();
+  const cpu0 = process.cpuUsage();
   let heap: Heap | undefined;
-  if (name === 'hakmem') heap = createHeap({ size: HEAP_BYTES, maxWorkers: n + 1 });
+  if (name === 'hakmem') heap = createHeap({ size: HEAP_BYTES, maxWorkers: n + 1, learning });
   const probe = heap ? hakmemProbe(heap) : undefined;
 
   const results: ScalingWorkerResult[] = [];
@@ -120,14 +127,16 @@ async function main(argv: string[]): Promise<void> {
     ...(rssReset && rss0 !== undefined && rssPeak !== undefined ? { rssDelta: Math.max(0, rssPeak - rss0) } : {}),
     samples: sampled?.samples ?? 0,
   };
+  const cpu = process.cpuUsage(cpu0);
   const out: ScalingChildResult = {
     runner: name,
+    processCpuMs: (cpu.user + cpu.system) / 1000,
     workers: n,
     params: p,
     seconds,
     opsPerSec: (n * p.cycles) / seconds,
     perWorker: results.map((r) => ({ index: r.index, seed: r.seed, seconds: r.seconds, opsPerSec: p.cycles / r.seconds, counts: r.counts })),
-    ...(heap ? { check: heapCheck(heap) } : {}),
+    ...(heap ? { check: heapCheck(heap), refills: heap.diagnostics().classes.reduce((a, c) => a + c.misses, 0) } : {}),
     memory,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);

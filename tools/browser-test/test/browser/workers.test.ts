@@ -25,7 +25,7 @@ function expectIntact(reports: StampReport[], pairs: number): void {
 }
 
 test('module Workers attach and free each other\'s stamped blocks; the learner runs in a Worker', async () => {
-  const heap = closing(createHeap({ size: 32 << 20 }));
+  const heap = closing(createHeap({ size: 32 << 20, learning: { mode: 'worker' } })); // a Worker at once (the default waits for refills worth learning from)
   expect(globalThis.crossOriginIsolated).toBe(true);
   const before = heap.stats().learning!;
   const run = await startPairs(heap.handle, 1, { rounds: 40, batch: 200, maxSmall: 2048, largeEvery: 0 });

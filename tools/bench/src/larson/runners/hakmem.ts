@@ -100,6 +100,9 @@ export function learningFacts(heap: Heap) {
     decisions: l.learner.decisions,
     learnerCpuMs: l.learner.cpuMs,
     learnerStartupCpuMs: l.learner.startupCpuMs,
+    mode: l.learner.mode,
+    /** the counts the learner holds where it moved them (class size: count) */
+    counts: Object.fromEntries(l.learner.classes.filter((c) => c.changes > 0).map((c) => [heap.sizes[c.cls], c.count])),
     processCpuMs: (cpu.user + cpu.system) / 1000,
   };
 }

@@ -1,0 +1,79 @@
+/**
+ * The default learner ('auto') starts only when there is something to learn: a program that never
+ * yields to its event loop, or whose refills are rare, runs with no learner and its default counts
+ * and bounds; refills worth learning from start it inline on the creator's event loop, where it
+ * learns a burst workload; an inline learner that loses events to a full ring moves to a Worker.
+ * Deadlines, never timings.
+ */
+import { describe, expect, it } from 'vitest';
+import { createHeap, type Heap } from '../src/index.js';
+
+type Internals = { core: { r: { i32: Int32Array; extraW(k: number): number }; learner: { mode: string } | null } };
+const inside = (h: Heap) => (h as unknown as Internals).core;
+const policy = (h: Heap) => Array.from(inside(h).r.i32.subarray(inside(h).r.extraW(1), inside(h).r.extraW(1) + h.sizes.length));
+const mode = (h: Heap) => h.stats().learning!.learner.mode;
+const tick = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+
+/** A burst: `n` blocks of `size` allocated, then freed (refills, then drains). */
+function burst(h: Heap, n: number, size = 64): void {
+  const ps = new Int32Array(n);
+  for (let i = 0; i < n; i++) ps[i] = h.alloc(size);
+  for (let i = 0; i < n; i++) h.free(ps[i]);
+}
+
+describe('the default learner starts when there is something to learn', () => {
+  it('a program that never yields: no learner runs, the policy table and the bounds stay the defaults', async () => {
+    const h = createHeap({ size: 32 << 20 });
+    const cls = h.classOf(64);
+    const bound = h.boundOf(cls);
+    for (let k = 0; k < 50; k++) burst(h, 20_000); // thousands of refills, all synchronous
+    const s = h.stats().learning!;
+    expect(s.ring.pushed + s.ring.dropped).toBeGreaterThan(64);
+    expect([s.learner.mode, s.learner.heartbeat, s.learner.events, s.learner.cpuMs]).toEqual(['waiting', 0, 0, null]);
+    expect(policy(h).every((n) => n === 0)).toBe(true);
+    expect(h.boundOf(cls)).toBe(bound);
+    await h.close();
+  });
+
+  it('rare refills: it keeps waiting while the event loop runs', async () => {
+    const h = createHeap({ size: 32 << 20 });
+    const ps = [16, 64, 256, 1024].map((s) => h.alloc(s)); // a refill each: nothing to learn from
+    await tick(300);
+    expect(mode(h)).toBe('waiting');
+    expect(policy(h).every((n) => n === 0)).toBe(true);
+    for (const p of ps) h.free(p);
+    await h.close();
+  });
+
+  it('refills worth learning from, the event loop free between bursts: inline, and it raises the burst class count', async () => {
+    const h = createHeap({ size: 32 << 20 });
+    const cls = h.classOf(64);
+    const def = h.stats().learning!.learner.classes[cls].count || 64;
+    let rounds = 0;
+    while (policy(h)[cls] <= def && rounds++ < 400) {
+      burst(h, 20_000);
+      await tick(5);
+    }
+    expect(mode(h)).toBe('inline');
+    expect(policy(h)[cls]).toBeGreaterThan(def);
+    expect(inside(h).learner!.mode).toBe('inline');
+    h.validate();
+    await h.close();
+  });
+
+  it('an inline learner that loses events to a full ring (the owner yields too seldom) moves to a Worker', async () => {
+    const h = createHeap({ size: 64 << 20, learning: { ringCapacity: 16 } });
+    for (let rounds = 0; mode(h) === 'waiting' && rounds < 400; rounds++) {
+      burst(h, 5_000, 64);
+      await tick(5);
+    }
+    expect(mode(h)).toBe('inline');
+    for (let rounds = 0; mode(h) === 'inline' && rounds < 40; rounds++) {
+      for (const size of [16, 32, 48, 64, 96, 128, 256, 512]) burst(h, 20_000, size); // far more than 16 events between two yields
+      await tick(5);
+    }
+    expect(['starting', 'worker']).toContain(mode(h));
+    h.validate();
+    await h.close();
+  });
+});

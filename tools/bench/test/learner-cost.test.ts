@@ -1,0 +1,31 @@
+/** --learner-cost: learning on / off in pairs per row (never timings: what ran, and the counts). */
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../src/args.js';
+import { renderLearnerCost, runLearnerCost } from '../src/learning/cost.js';
+import { MIXED_DEFAULTS } from '../src/random-mixed/params.js';
+
+describe('--learner-cost', () => {
+  it('parses the rows and the pairs, with defaults', () => {
+    expect(parseArgs(['--learner-cost']).learnerCost).toEqual({ rows: ['fresh', 'random-mixed', 'larson', 'scaling'], pairs: 9 });
+    expect(parseArgs(['--learner-cost', 'fresh,scaling', '--learner-pairs', '3']).learnerCost).toEqual({ rows: ['fresh', 'scaling'], pairs: 3 });
+    expect(parseArgs(['--learner-cost', '--quick']).learnerCost?.rows).toHaveLength(4);
+    expect(parseArgs([]).learnerCost).toBeUndefined();
+    expect(() => parseArgs(['--learner-pairs', '0'])).toThrow(/at least 1/);
+  });
+
+  it('a short program from createHeap() in a fresh process: no learner starts, the refills are those of learning off', () => {
+    const rows = runLearnerCost({ rows: ['fresh'], pairs: 2, params: { ...MIXED_DEFAULTS, cycles: 300_000 }, sleep: 0.2, progress: () => {} });
+    expect(rows.map((r) => r.row)).toEqual(['fresh']);
+    const [r] = rows;
+    expect([r.on.length, r.off.length]).toEqual([2, 2]);
+    expect(r.on.map((x) => x.mode)).toEqual(['waiting', 'waiting']);
+    expect(r.on.map((x) => x.learnerCpuMs)).toEqual([null, null]);
+    expect(r.on.map((x) => x.refills)).toEqual(r.off.map((x) => x.refills));
+    expect(r.on[0].refills).toBeGreaterThan(0);
+    expect(renderLearnerCost(rows, 2)).toMatch(/\| createHeap\(\) \+ random-mixed 0\.3M, fresh process, no warm-up \| [0-9.]+x /);
+  });
+
+  it('an unknown row is an error', () => {
+    expect(() => runLearnerCost({ rows: ['nope'], pairs: 1, params: MIXED_DEFAULTS, sleep: 0.2, progress: () => {} })).toThrow(/unknown row nope/);
+  });
+});
