@@ -21,6 +21,8 @@ export interface LarsonBenchOptions {
   sets: LarsonSet[];
   repeat: number;
   only?: string[];
+  /** only the JavaScript rows of this variant (--variant); native rows always run */
+  variant?: 'handoff' | 'respawn';
   progress?: (line: string) => void;
 }
 
@@ -181,7 +183,7 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
   const notes: string[] = [];
   const unknown = (o.only ?? []).filter((n) => !LARSON_NAMES.includes(n));
   if (unknown.length > 0) throw new Error(`--only: unknown larson allocator ${unknown.join(', ')} (known: ${LARSON_NAMES.join(', ')})`);
-  const selected = LARSON_ALLOCATORS.filter((a) => !o.only || o.only.includes(a.name));
+  const selected = LARSON_ALLOCATORS.filter((a) => (!o.only || o.only.includes(a.name)) && (!o.variant || a.kind === 'native' || a.variant === o.variant));
 
   let bin: string | undefined;
   let gccVersion: string | undefined;
