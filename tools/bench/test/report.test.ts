@@ -11,7 +11,7 @@ import { renderMixedReport } from '../src/random-mixed/print.js';
 import { machine } from '../src/report/machine.js';
 import { median } from '../src/report/stats.js';
 import { formatMops, formatRatio, renderTable } from '../src/report/table.js';
-import { runLarsonBench } from '../src/larson/bench.js';
+import { runLarsonBench, selectLarsonAllocators } from '../src/larson/bench.js';
 import { larsonSets } from '../src/larson/params.js';
 import { renderLarsonReport } from '../src/larson/print.js';
 import { runScalingBench } from '../src/scaling/bench.js';
@@ -137,6 +137,17 @@ describe('flags for larson, scaling and --bench', () => {
     expect(parseArgs([]).sleep).toBeUndefined();
     expect(() => parseArgs(['--sleep', 'long'])).toThrow(/--sleep/);
     expect(() => parseArgs(['--threads', '0'])).toThrow(/--threads/);
+  });
+
+  it('--set and --variant narrow larson to one parameter set and one JS variant', () => {
+    expect(parseArgs(['--set', 'mimalloc-bench', '--variant=handoff'])).toMatchObject({ larsonSet: 'mimalloc-bench', variant: 'handoff' });
+    expect(parseArgs([]).larsonSet).toBeUndefined();
+    expect(() => parseArgs(['--set', 'cfrac'])).toThrow(/--set/);
+    expect(() => parseArgs(['--variant', 'threads'])).toThrow(/--variant/);
+    const rows = (v?: 'handoff' | 'respawn') => selectLarsonAllocators(['hakmem', 'glibc'], v).map((a) => `${a.name} ${a.kind === 'js' ? a.variant : 'threads'}`);
+    expect(rows()).toEqual(['hakmem handoff', 'hakmem respawn', 'glibc threads']);
+    expect(rows('handoff')).toEqual(['hakmem handoff', 'glibc threads']);
+    expect(rows('respawn')).toEqual(['hakmem respawn', 'glibc threads']);
   });
 });
 

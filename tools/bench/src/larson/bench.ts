@@ -175,6 +175,11 @@ function learningNotes(rows: LarsonRow[]): string[] {
   }
   return out;
 }
+/** The rows --only and --variant leave (native rows have no JS variant: --variant keeps them). */
+export function selectLarsonAllocators(only?: readonly string[], variant?: 'handoff' | 'respawn'): LarsonAllocator[] {
+  return LARSON_ALLOCATORS.filter((a) => (!only || only.includes(a.name)) && (!variant || a.kind === 'native' || a.variant === variant));
+}
+
 const variantOf = (a: LarsonAllocator): Variant | 'threads' => (a.kind === 'js' ? a.variant : 'threads');
 
 export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
@@ -183,7 +188,7 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
   const notes: string[] = [];
   const unknown = (o.only ?? []).filter((n) => !LARSON_NAMES.includes(n));
   if (unknown.length > 0) throw new Error(`--only: unknown larson allocator ${unknown.join(', ')} (known: ${LARSON_NAMES.join(', ')})`);
-  const selected = LARSON_ALLOCATORS.filter((a) => (!o.only || o.only.includes(a.name)) && (!o.variant || a.kind === 'native' || a.variant === o.variant));
+  const selected = selectLarsonAllocators(o.only, o.variant);
 
   let bin: string | undefined;
   let gccVersion: string | undefined;
