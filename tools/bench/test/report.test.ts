@@ -159,6 +159,10 @@ describe('a whole (tiny) larson and scaling run', () => {
     expect(text).toContain("mimalloc-bench's set `5 8 1000 5000 100 4141 <nprocs>`, run as `0.2 8 1000 200 100 4141 2`");
     expect(text).toMatch(/vs limit +vs glibc +vs mimalloc +x-gen frees +x-worker frees/);
     expect(r.rows.find((row) => row.name === 'limit')?.ratios.limit).toBe(1);
+    // allocations per CPU second beside the wall clock, with ratios from the same run
+    expect(r.rows.find((row) => row.name === 'limit')?.cpuRatios?.limit).toBe(1);
+    for (const row of r.rows) expect(row.opsPerCpuSec, `${row.name} ${row.variant}`).toBeGreaterThan(0);
+    expect(text.replace(/\s+/g, ' ')).toMatch(/per CPU second \(mimalloc-bench's set, threads 2;.*limit: bare JS freelist handoff [\d.]+ M \(1\.00x limit/);
     expect(text).toMatch(/\nhakmem +handoff +0\.2 8 1000 200 100 4141 2 \(heap [\d.]+ MiB; W=2\)/);
     expect(text).toMatch(/\nhakmem +respawn /);
     for (const row of r.rows) {
