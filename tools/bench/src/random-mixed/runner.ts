@@ -36,6 +36,12 @@ export interface MixedRunner<I> {
   check?(inst: I): Record<string, unknown>;
   /** Where the allocator's own memory figure is (none: the row's figure is the process's RSS). */
   memory?(inst: I): MemoryProbe;
+  /**
+   * A throwaway warm-up instance is done with: let go of what outlives it (hakmem: close the heap,
+   * which stops its learner's Worker). Without it each warm-up heap's learner would run on beside
+   * the measured one, threads a program with one heap does not have.
+   */
+  dispose?(inst: I): void;
 }
 
 /** A measurement's peak memory: the probe's peaks by word, and the process's RSS over its start. */
@@ -95,6 +101,7 @@ export function measureMixed<I>(runner: MixedRunner<I>, p: MixedParams, o: Mixed
     runner.loop(w, prefaultSeed(p.seed), prefaultCycles(warmupCycles));
     runner.loop(w, p.seed, warmupCycles);
     runner.drain(w);
+    runner.dispose?.(w);
   }
   if (typeof gc === 'function') gc();
 

@@ -98,4 +98,6 @@ export const runner: MixedRunner<HeaderlessInst> = {
   },
   check: (s) => heapCheck(s.heap),
   memory: (s) => hakmemProbe(s.heap),
+  // a warm-up heap: close it, which stops its learner (not awaited: the measured run is synchronous)
+  dispose: (s) => void s.heap.close(),
 };
