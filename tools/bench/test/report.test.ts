@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseArgs } from '../src/args.js';
-import { compareCounts, runMixedBench } from '../src/random-mixed/bench.js';
+import { compareCounts, cpuNotes, type MixedRow, runMixedBench } from '../src/random-mixed/bench.js';
 import { MIXED_DEFAULTS } from '../src/random-mixed/params.js';
 import { referencePattern } from '../src/random-mixed/pattern.js';
 import { renderMixedReport } from '../src/random-mixed/print.js';
@@ -58,6 +58,18 @@ describe('formats', () => {
     expect(formatRatio(0.00071)).toBe('0.00071x');
     expect(formatRatio(undefined)).toBe('-');
     expect(renderTable([{ title: 'a' }, { title: 'n', align: 'right' }], [['xy', '1'], ['z', '100']])).toBe('a     n\n--  ---\nxy    1\nz   100');
+  });
+
+  it('cpuNotes: cycles per CPU second and the ratio to the limit round by round', () => {
+    const row = (name: string, label: string, runs: Array<[number, number]>) =>
+      ({ name, label, kind: 'js', params: { ...MIXED_DEFAULTS, cycles: 1000 }, runs: runs.map(([opsPerSec, cpuSeconds]) => ({ opsPerSec, seconds: 1, cpuSeconds })) }) as unknown as MixedRow;
+    const limit = row('limit', 'limit', [[100, 0.001], [50, 0.002], [80, 0.001]]);
+    const hak = row('hakmem', 'hakmem', [[90, 0.002], [50, 0.002], [40, 0.004]]);
+    const notes = cpuNotes([limit, hak]);
+    // limit: 1000 cycles over 1, 2, 1 ms = 1, 0.5, 1 M per CPU second (median 1); hakmem 0.5, 0.5, 0.25 (median 0.5)
+    expect(notes[0]).toContain('limit 1.0 M (1.00x limit); hakmem 0.5 M (0.50x limit)');
+    expect(notes[1]).toBe('vs limit round by round (ops/s): hakmem 0.90 1.00 0.50.');
+    expect(cpuNotes([hak])).toEqual([]);
   });
 
   it('compareCounts names every difference', () => {

@@ -74,6 +74,8 @@ export interface MixedOptions {
 export interface MixedMeasurement {
   cycles: number;
   seconds: number;
+  /** CPU seconds of the whole process (every thread: its learner, the sampler, GC) over the timed region */
+  cpuSeconds: number;
   opsPerSec: number;
   /** iterations of the untimed warm-up main loop (its prefault ran a tenth of that) */
   warmupCycles: number;
@@ -130,18 +132,24 @@ export function measureMixed<I>(runner: MixedRunner<I>, p: MixedParams, o: Mixed
   let drained: number;
   let t0: number;
   let t1: number;
+  let c0: NodeJS.CpuUsage;
+  let c1: NodeJS.CpuUsage;
   if (o.verify) {
+    c0 = process.cpuUsage();
     t0 = performance.now();
     mfailed = runner.loop(inst, p.seed, p.cycles);
     live1 = runner.live(inst);
     fp1 = runner.fingerprint(inst);
     drained = runner.drain(inst);
     t1 = performance.now();
+    c1 = process.cpuUsage(c0);
   } else {
+    c0 = process.cpuUsage();
     t0 = performance.now();
     mfailed = runner.loop(inst, p.seed, p.cycles);
     drained = runner.drain(inst);
     t1 = performance.now();
+    c1 = process.cpuUsage(c0);
     live1 = drained;
   }
   const seconds = (t1 - t0) / 1000;
@@ -159,6 +167,7 @@ export function measureMixed<I>(runner: MixedRunner<I>, p: MixedParams, o: Mixed
   return {
     cycles: p.cycles,
     seconds,
+    cpuSeconds: (c1.user + c1.system) / 1e6,
     opsPerSec: p.cycles / seconds,
     warmupCycles,
     counts: {
