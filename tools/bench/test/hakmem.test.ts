@@ -32,16 +32,23 @@ describe.each([
 });
 
 describe('the warm-up heaps', () => {
-  it('are closed when their round ends (their learners stop); the measured heap stays open', () => {
-    type Heap = { stats(): unknown; close(): Promise<void> };
+  it('are closed when their round ends (their learners stop); the measured heap stays open, its learner up before the prefault', () => {
+    type Heap = { stats(): { learning: null | { learner: { mode: string } } }; close(): Promise<void> };
+    const real = headered as unknown as MixedRunner<{ heap: Heap }>;
     const made: Array<{ heap: Heap }> = [];
-    const spy = { ...(headered as unknown as MixedRunner<{ heap: Heap }>) };
+    const spy = { ...real };
     spy.create = (p) => {
-      const inst = (headered as unknown as MixedRunner<{ heap: Heap }>).create(p);
+      const inst = real.create(p);
       made.push(inst);
       return inst;
     };
+    let modeAtPrefault: string | undefined;
+    spy.loop = (inst, seed, n) => {
+      if (made.length === WARMUP_ROUNDS + 1 && modeAtPrefault === undefined) modeAtPrefault = inst.heap.stats().learning?.learner.mode;
+      return real.loop(inst, seed, n);
+    };
     measureMixed(spy, { ...P, cycles: 20_000 });
+    expect(modeAtPrefault).toBe('worker');
     expect(made.length).toBe(WARMUP_ROUNDS + 1);
     for (const w of made.slice(0, WARMUP_ROUNDS)) expect(() => w.heap.stats()).toThrow(/closed/i);
     const measured = made[WARMUP_ROUNDS].heap;

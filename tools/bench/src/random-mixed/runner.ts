@@ -42,6 +42,13 @@ export interface MixedRunner<I> {
    * the measured one, threads a program with one heap does not have.
    */
   dispose?(inst: I): void;
+  /**
+   * The measured instance, before its prefault: wait until what the allocator starts in the
+   * background is up (hakmem: its learner's Worker has taken its role). Its start-up is a one-time
+   * cost like the JIT's warm-up, which this steady-state protocol leaves out for every allocator;
+   * hakmem's start from createHeap() is measured on its own (a fresh process, a short program).
+   */
+  settle?(inst: I): void;
 }
 
 /** A measurement's peak memory: the probe's peaks by word, and the process's RSS over its start. */
@@ -111,6 +118,7 @@ export function measureMixed<I>(runner: MixedRunner<I>, p: MixedParams, o: Mixed
   const rss0 = rssBytes();
   const rssReset = resetPeakRss();
   const inst = runner.create(p);
+  runner.settle?.(inst);
   const probe = runner.memory?.(inst);
   const calls = o.countCalls && runner.instrument ? runner.instrument(inst) : undefined;
   const pn = prefaultCycles(p.cycles);
