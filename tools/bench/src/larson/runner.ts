@@ -4,7 +4,7 @@
  * The main thread creates the allocator, does the warm-up through `mainOps` (untimed), hands
  * `share` (structured-clonable) to every worker, and at the end frees what is left and checks.
  * A worker attaches with `attach` and runs generations with `generation`: THE loop, one function
- * per runner module (monomorphic call sites), with the RNG state and loop variables in locals.
+ * per runner module (monomorphic call sites), with x, y and the loop variables in locals.
  *
  * The stop flag is read in the loop with a plain read of the shared Int32Array, as larson.cpp reads
  * its `volatile int stopflag`: Atomics.load there cost the bare harness 10-20 % (measured: 69-80 vs
@@ -22,8 +22,7 @@ import { C_STOP, type LarsonShared } from './shared.js';
  * shared words through one typed array, `w`, by word index: the stop flag, the range's lran2 state
  * (v[97], x, y: used in place, no copy per generation) and the two slot arrays. Each extra typed
  * array costs the loop a map check and a reload of its base and length per iteration (V8 cannot
- * keep them across the allocator's calls); four of them cost the bare loop about a fifth of its
- * instructions (see tools/bench/README.md, larson).
+ * keep them across the allocator's calls); see tools/bench/README.md, larson.
  */
 export interface LoopState {
   u8: Uint8Array;
