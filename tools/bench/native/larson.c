@@ -31,7 +31,7 @@
  *   --lran2 SEED N    print the first N outputs of lran2 seeded with SEED, and exit
  *
  * Output: one JSON object: per-range iteration counts, the checksum over the final sizes
- * (FNV over slot, size), which malloc answered, and the timing.
+ * (FNV over slot, size), which malloc answered, and the timing (wall and the process's CPU seconds).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -193,6 +193,13 @@ static double now_s(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* CPU seconds of the whole process (every thread), for allocations per CPU second */
+static double cpu_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static const char *malloc_impl(void) {
   if (dlsym(RTLD_DEFAULT, "mi_version") != NULL) return "mimalloc";
   if (dlsym(RTLD_DEFAULT, "mallctl") != NULL) return "jemalloc";
@@ -335,6 +342,7 @@ int main(int argc, char **argv) {
     lran2_init(&d->rgen, d->seed);
   }
   atomic_store(&stopflag, 0);
+  const double c0 = cpu_s();
   for (int i = 0; i < nthreads; i++) spawn(&de_area[i]);
   const double t0 = now_s();
   if (target_gens == 0 && sleep_s > 0) {
@@ -345,6 +353,7 @@ int main(int argc, char **argv) {
   if (target_gens == 0) atomic_store(&stopflag, 1);
   while (atomic_load(&running) > 0) sched_yield();
   const double t1 = now_s();
+  const double c1 = cpu_s();
 
   long long allocs = 0, gens = 0, older = 0, cross = 0, bad = 0, failed = 0;
   for (int i = 0; i < nthreads; i++) {
@@ -370,10 +379,10 @@ int main(int argc, char **argv) {
   }
   const double secs = t1 - t0;
   printf("{\"impl\":\"%s\",\"mode\":\"%s\",\"sleep\":%g,\"min\":%d,\"max\":%d,\"chunks\":%d,\"rounds\":%ld,"
-         "\"seed\":%ld,\"threads\":%d,\"seconds\":%.9f,\"allocs\":%lld,\"opsPerSec\":%.1f,\"generations\":%lld,"
+         "\"seed\":%ld,\"threads\":%d,\"seconds\":%.9f,\"cpuSeconds\":%.6f,\"allocs\":%lld,\"opsPerSec\":%.1f,\"generations\":%lld,"
          "\"failed\":%lld,\"checksum\":%u,\"maxrssKiB\":%ld,\"iters\":[",
          malloc_impl(), target_gens ? "fixed" : "bench", sleep_s, min_size, max_size, chunks, rounds, seed, nthreads,
-         secs, allocs, (double)allocs / secs, gens, failed, h, maxrss_kib());
+         secs, c1 - c0, allocs, (double)allocs / secs, gens, failed, h, maxrss_kib());
   for (int i = 0; i < nthreads; i++) printf("%s%lld", i ? "," : "", de_area[i].iters);
   printf("]");
   if (verify) {

@@ -30,6 +30,9 @@ export interface BenchArgs {
   /** larson: --sleep, --threads overrides */
   sleep?: number;
   threads?: number;
+  /** larson: only this parameter set (--set) and only JS rows of this variant (--variant) */
+  larsonSet?: string;
+  variant?: 'handoff' | 'respawn';
   /** --ab: random-mixed paired against another checkout's build, instead of the benchmarks */
   ab?: { dir: string; pairs: number; runner: string };
   /** --learner-cost: learning on / off paired per row, instead of the benchmarks */
@@ -79,6 +82,8 @@ export const USAGE = `usage: pnpm bench [-- flags]   (or: node tools/bench/dist/
   --sleep S              seconds before the stop flag, fractions allowed (default 2; mimalloc-bench uses 5)
   --threads N            every parameter set at N threads (default: mimalloc-bench's at nprocs,
                          hakmem's at 1 and 4)
+  --set NAME             only this parameter set: mimalloc-bench or hakmem (default both)
+  --variant V            only the JavaScript rows of this variant: handoff or respawn (default both)
   --help
 `;
 
@@ -104,6 +109,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let benches: BenchName[] = [...BENCHES];
   let sleep: number | undefined;
   let threads: number | undefined;
+  let larsonSet: string | undefined;
+  let variant: 'handoff' | 'respawn' | undefined;
   let abDir: string | undefined;
   let abPairs = 20;
   let abRunner = 'hakmem';
@@ -147,6 +154,18 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         break;
       }
       case '--threads': threads = int(flag, value()); if (threads < 1 || threads > 64) throw new Error(`--threads must be in [1, 64], got ${threads}`); break;
+      case '--set': {
+        const v = value();
+        if (v !== 'mimalloc-bench' && v !== 'hakmem') throw new Error(`--set must be mimalloc-bench or hakmem, got ${v ?? 'nothing'}`);
+        larsonSet = v;
+        break;
+      }
+      case '--variant': {
+        const v = value();
+        if (v !== 'handoff' && v !== 'respawn') throw new Error(`--variant must be handoff or respawn, got ${v ?? 'nothing'}`);
+        variant = v;
+        break;
+      }
       case '--ab': abDir = value(); if (!abDir) throw new Error('--ab needs the directory of another checkout'); break;
       case '--ab-pairs': abPairs = int(flag, value()); if (abPairs < 1) throw new Error('--ab-pairs must be at least 1'); break;
       case '--ab-runner': abRunner = value() ?? ''; if (!abRunner) throw new Error('--ab-runner needs a random-mixed row name'); break;
@@ -168,6 +187,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     benches, params: checkParams(p), wasmParams: checkParams(wp), repeat: repeat ?? (quick ? 1 : 3), only, json, ...(out !== undefined ? { out } : {}), ...(replot !== undefined ? { replot } : {}), quick, slowDivisor,
     overheadPairs: overheadPairs ?? (quick ? 0 : 20), samplerPairs,
     ...(sleep !== undefined ? { sleep } : {}), ...(threads !== undefined ? { threads } : {}),
+    ...(larsonSet !== undefined ? { larsonSet } : {}), ...(variant !== undefined ? { variant } : {}),
     ...(abDir !== undefined ? { ab: { dir: abDir, pairs: abPairs, runner: abRunner } } : {}),
     ...(costRows !== undefined ? { learnerCost: { rows: costRows, pairs: costPairs } } : {}), help,
   };

@@ -81,8 +81,9 @@ function main(): void {
       reports.push(r);
       text = renderMixedReport(r, machine());
     } else if (b === 'larson') {
-      const sets = larsonSets({ cores: availableParallelism(), sleep: args.sleep, threads: args.threads, quick: args.quick });
-      const r = runLarsonBench({ sets, repeat: args.repeat, only, progress });
+      const sets = larsonSets({ cores: availableParallelism(), sleep: args.sleep, threads: args.threads, quick: args.quick })
+        .filter((set) => !args.larsonSet || set.id === args.larsonSet);
+      const r = runLarsonBench({ sets, repeat: args.repeat, only, variant: args.variant, progress });
       reports.push(r);
       text = renderLarsonReport(r, machine());
     } else if (b === 'scaling') {

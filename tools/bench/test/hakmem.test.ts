@@ -1,7 +1,7 @@
 /** hakmem's runners leave the heap empty after the drain: validate() passes, nothing in use. */
 import { describe, expect, it } from 'vitest';
 import { MIXED_DEFAULTS, type MixedParams, prefaultCycles, prefaultSeed } from '../src/random-mixed/params.js';
-import { measureMixed, type MixedRunner } from '../src/random-mixed/runner.js';
+import { measureMixed, type MixedRunner, WARMUP_ROUNDS } from '../src/random-mixed/runner.js';
 import { runner as headered } from '../src/random-mixed/runners/hakmem.js';
 import { runner as headerless } from '../src/random-mixed/runners/hakmem-headerless.js';
 
@@ -28,5 +28,31 @@ describe.each([
     const m = measureMixed(runner, { ...P, cycles: 20_000 });
     expect(m.check).toMatchObject({ validate: 'ok', inUse: 0 });
     expect(m.check?.refills).toBeGreaterThan(0);
+  });
+});
+
+describe('the warm-up heaps', () => {
+  it('are closed when their round ends (their learners stop); the measured heap stays open, its learner up before the prefault', () => {
+    type Heap = { stats(): { learning: null | { learner: { mode: string } } }; close(): Promise<void> };
+    const real = headered as unknown as MixedRunner<{ heap: Heap }>;
+    const made: Array<{ heap: Heap }> = [];
+    const spy = { ...real };
+    spy.create = (p) => {
+      const inst = real.create(p);
+      made.push(inst);
+      return inst;
+    };
+    let modeAtPrefault: string | undefined;
+    spy.loop = (inst, seed, n) => {
+      if (made.length === WARMUP_ROUNDS + 1 && modeAtPrefault === undefined) modeAtPrefault = inst.heap.stats().learning?.learner.mode;
+      return real.loop(inst, seed, n);
+    };
+    measureMixed(spy, { ...P, cycles: 20_000 });
+    expect(modeAtPrefault).toBe('worker');
+    expect(made.length).toBe(WARMUP_ROUNDS + 1);
+    for (const w of made.slice(0, WARMUP_ROUNDS)) expect(() => w.heap.stats()).toThrow(/closed/i);
+    const measured = made[WARMUP_ROUNDS].heap;
+    expect(() => measured.stats()).not.toThrow();
+    return measured.close();
   });
 });

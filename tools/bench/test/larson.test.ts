@@ -163,6 +163,7 @@ describe('the C port (native/larson.c)', () => {
     const c = runNativeLarson(bin, p);
     expect(c.mode).toBe('bench');
     expect(c.allocs).toBeGreaterThan(0);
+    expect(c.cpuSeconds).toBeGreaterThan(0);
     expect(replayLarson(p, c.iters, { kind: 'threads' }).checksum).toBe(c.checksum);
   });
 });
@@ -223,6 +224,8 @@ describe.each(['hakmem', 'smo'])('JavaScript runner %s', (runner) => {
       const r = runLarsonJs(runner, variant, p);
       expect(r.allocs).toBeGreaterThan(0);
       expect(r.seconds).toBeGreaterThan(0);
+      // the workers ran for most of the timed region: the process spent CPU time in it
+      expect(r.cpuSeconds).toBeGreaterThan(0);
       expect(replayLarson(p, r.iters, assignmentOf(variant, p)).checksum).toBe(r.checksum);
       expect(r.failed).toBe(0);
       expect(r.allDetached).toBe(true);

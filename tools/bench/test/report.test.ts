@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseArgs } from '../src/args.js';
-import { compareCounts, runMixedBench } from '../src/random-mixed/bench.js';
+import { compareCounts, cpuNotes, type MixedRow, runMixedBench } from '../src/random-mixed/bench.js';
 import { MIXED_DEFAULTS } from '../src/random-mixed/params.js';
 import { referencePattern } from '../src/random-mixed/pattern.js';
 import { renderMixedReport } from '../src/random-mixed/print.js';
 import { machine } from '../src/report/machine.js';
 import { median } from '../src/report/stats.js';
 import { formatMops, formatRatio, renderTable } from '../src/report/table.js';
-import { runLarsonBench } from '../src/larson/bench.js';
+import { runLarsonBench, selectLarsonAllocators } from '../src/larson/bench.js';
 import { larsonSets } from '../src/larson/params.js';
 import { renderLarsonReport } from '../src/larson/print.js';
 import { runScalingBench } from '../src/scaling/bench.js';
@@ -58,6 +58,18 @@ describe('formats', () => {
     expect(formatRatio(0.00071)).toBe('0.00071x');
     expect(formatRatio(undefined)).toBe('-');
     expect(renderTable([{ title: 'a' }, { title: 'n', align: 'right' }], [['xy', '1'], ['z', '100']])).toBe('a     n\n--  ---\nxy    1\nz   100');
+  });
+
+  it('cpuNotes: cycles per CPU second and the ratio to the limit round by round', () => {
+    const row = (name: string, label: string, runs: Array<[number, number]>) =>
+      ({ name, label, kind: 'js', params: { ...MIXED_DEFAULTS, cycles: 1000 }, runs: runs.map(([opsPerSec, cpuSeconds]) => ({ opsPerSec, seconds: 1, cpuSeconds })) }) as unknown as MixedRow;
+    const limit = row('limit', 'limit', [[100, 0.001], [50, 0.002], [80, 0.001]]);
+    const hak = row('hakmem', 'hakmem', [[90, 0.002], [50, 0.002], [40, 0.004]]);
+    const notes = cpuNotes([limit, hak]);
+    // limit: 1000 cycles over 1, 2, 1 ms = 1, 0.5, 1 M per CPU second (median 1); hakmem 0.5, 0.5, 0.25 (median 0.5)
+    expect(notes[0]).toContain('limit 1.0 M (1.00x limit); hakmem 0.5 M (0.50x limit)');
+    expect(notes[1]).toBe('vs limit round by round (ops/s): hakmem 0.90 1.00 0.50.');
+    expect(cpuNotes([hak])).toEqual([]);
   });
 
   it('compareCounts names every difference', () => {
@@ -138,6 +150,17 @@ describe('flags for larson, scaling and --bench', () => {
     expect(() => parseArgs(['--sleep', 'long'])).toThrow(/--sleep/);
     expect(() => parseArgs(['--threads', '0'])).toThrow(/--threads/);
   });
+
+  it('--set and --variant narrow larson to one parameter set and one JS variant', () => {
+    expect(parseArgs(['--set', 'mimalloc-bench', '--variant=handoff'])).toMatchObject({ larsonSet: 'mimalloc-bench', variant: 'handoff' });
+    expect(parseArgs([]).larsonSet).toBeUndefined();
+    expect(() => parseArgs(['--set', 'cfrac'])).toThrow(/--set/);
+    expect(() => parseArgs(['--variant', 'threads'])).toThrow(/--variant/);
+    const rows = (v?: 'handoff' | 'respawn') => selectLarsonAllocators(['hakmem', 'glibc'], v).map((a) => `${a.name} ${a.kind === 'js' ? a.variant : 'threads'}`);
+    expect(rows()).toEqual(['hakmem handoff', 'hakmem respawn', 'glibc threads']);
+    expect(rows('handoff')).toEqual(['hakmem handoff', 'glibc threads']);
+    expect(rows('respawn')).toEqual(['hakmem respawn', 'glibc threads']);
+  });
 });
 
 describe('a whole (tiny) larson and scaling run', () => {
@@ -148,6 +171,10 @@ describe('a whole (tiny) larson and scaling run', () => {
     expect(text).toContain("mimalloc-bench's set `5 8 1000 5000 100 4141 <nprocs>`, run as `0.2 8 1000 200 100 4141 2`");
     expect(text).toMatch(/vs limit +vs glibc +vs mimalloc +x-gen frees +x-worker frees/);
     expect(r.rows.find((row) => row.name === 'limit')?.ratios.limit).toBe(1);
+    // allocations per CPU second beside the wall clock, with ratios from the same run
+    expect(r.rows.find((row) => row.name === 'limit')?.cpuRatios?.limit).toBe(1);
+    for (const row of r.rows) expect(row.opsPerCpuSec, `${row.name} ${row.variant}`).toBeGreaterThan(0);
+    expect(text.replace(/\s+/g, ' ')).toMatch(/per CPU second \(mimalloc-bench's set, threads 2;.*limit: bare JS freelist handoff [\d.]+ M \(1\.00x limit/);
     expect(text).toMatch(/\nhakmem +handoff +0\.2 8 1000 200 100 4141 2 \(heap [\d.]+ MiB; W=2\)/);
     expect(text).toMatch(/\nhakmem +respawn /);
     for (const row of r.rows) {

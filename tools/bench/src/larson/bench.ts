@@ -21,12 +21,16 @@ export interface LarsonBenchOptions {
   sets: LarsonSet[];
   repeat: number;
   only?: string[];
+  /** only the JavaScript rows of this variant (--variant); native rows always run */
+  variant?: 'handoff' | 'respawn';
   progress?: (line: string) => void;
 }
 
 export interface LarsonRun {
   opsPerSec: number;
   seconds: number;
+  /** CPU seconds of the whole process over the timed region (every thread it has) */
+  cpuSeconds?: number;
   allocs: number;
   /** this run's peak memory against the replay's peak live bytes */
   memory?: PeakMemory;
@@ -53,6 +57,9 @@ export interface LarsonRow {
   maxOpsPerSec: number;
   /** ops/s over the reference's median in the same set (same thread count), this run */
   ratios: Partial<Record<LarsonReference, number>>;
+  /** allocations per CPU second of the whole process (median over the runs), and its ratios as above */
+  opsPerCpuSec?: number;
+  cpuRatios?: Partial<Record<LarsonReference, number>>;
   /** the replay of the last run */
   counts: LarsonCounts;
   /** 'ok', or what differed from the replay / failed, over all runs */
@@ -173,6 +180,11 @@ function learningNotes(rows: LarsonRow[]): string[] {
   }
   return out;
 }
+/** The rows --only and --variant leave (native rows have no JS variant: --variant keeps them). */
+export function selectLarsonAllocators(only?: readonly string[], variant?: 'handoff' | 'respawn'): LarsonAllocator[] {
+  return LARSON_ALLOCATORS.filter((a) => (!only || only.includes(a.name)) && (!variant || a.kind === 'native' || a.variant === variant));
+}
+
 const variantOf = (a: LarsonAllocator): Variant | 'threads' => (a.kind === 'js' ? a.variant : 'threads');
 
 export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
@@ -181,7 +193,7 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
   const notes: string[] = [];
   const unknown = (o.only ?? []).filter((n) => !LARSON_NAMES.includes(n));
   if (unknown.length > 0) throw new Error(`--only: unknown larson allocator ${unknown.join(', ')} (known: ${LARSON_NAMES.join(', ')})`);
-  const selected = LARSON_ALLOCATORS.filter((a) => !o.only || o.only.includes(a.name));
+  const selected = selectLarsonAllocators(o.only, o.variant);
 
   let bin: string | undefined;
   let gccVersion: string | undefined;
@@ -222,7 +234,7 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
             if (r.refused > 0) problems.push(`${fmtInt(r.refused)} frees refused by the allocator`);
             if (!r.allDetached) problems.push('a worker ended without detach()');
             return {
-              run: { opsPerSec: r.opsPerSec, seconds: r.seconds, allocs: r.allocs },
+              run: { opsPerSec: r.opsPerSec, seconds: r.seconds, cpuSeconds: r.cpuSeconds, allocs: r.allocs },
               iters: r.iters, checksum: r.checksum, generations: r.generations, problems,
               check: r.allDetached ? r.check : `${r.check}; not every worker detached`,
               heapBytes: r.heapBytes, workers: r.workers, workersStarted: r.workersStarted,
@@ -247,7 +259,7 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
             const want = a.preload?.lib ?? 'glibc';
             if (r.impl !== want) throw new Error(`the binary's malloc is ${r.impl}, not ${want} (LD_PRELOAD did not take)`);
             return {
-              run: { opsPerSec: r.opsPerSec, seconds: r.seconds, allocs: r.allocs },
+              run: { opsPerSec: r.opsPerSec, seconds: r.seconds, cpuSeconds: r.cpuSeconds, allocs: r.allocs },
               iters: r.iters, checksum: r.checksum, generations: r.generations,
               problems: r.failed > 0 ? [`${fmtInt(r.failed)} mallocs returned NULL`] : [],
               impl: r.impl,
@@ -316,6 +328,7 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
       minOpsPerSec: Math.min(...ops),
       maxOpsPerSec: Math.max(...ops),
       ratios: {},
+      ...(t.results.every((r) => r.run.cpuSeconds) ? { opsPerCpuSec: median(t.results.map((r) => r.run.allocs / r.run.cpuSeconds!)), cpuRatios: {} } : {}),
       counts: t.counts,
       fidelity: t.problems.length === 0 ? 'ok' : t.problems.join('; '),
       ...(last.check !== undefined ? { check: badCheck ?? last.check } : {}),
@@ -333,6 +346,7 @@ export function runLarsonBench(o: LarsonBenchOptions): LarsonReport {
     for (const ref of ['limit', 'glibc', 'mimalloc'] as const) {
       const r = rows.find((x) => LARSON_ALLOCATORS.find((a) => a.name === x.name)?.reference === ref && x.set === row.set && x.params.threads === row.params.threads);
       if (r) row.ratios[ref] = row.opsPerSec / r.opsPerSec;
+      if (r?.opsPerCpuSec && row.opsPerCpuSec && row.cpuRatios) row.cpuRatios[ref] = row.opsPerCpuSec / r.opsPerCpuSec;
     }
   }
   for (const r of rows) {
@@ -460,6 +474,18 @@ function standardNotes(o: LarsonBenchOptions, rows: LarsonRow[]): string[] {
   }
   for (const r of checked.filter((x) => x.check !== 'ok')) {
     notes.push(`CHECK FAILED, ${r.label} ${r.variant} (${r.set}'s set, threads ${r.params.threads}): ${r.check}`);
+  }
+  // work per CPU second: what the other jobs of a shared machine disturb less than the wall clock
+  for (const set of [...new Set(rows.map((r) => `${r.set}/${r.params.threads}`))]) {
+    const these = rows.filter((r) => `${r.set}/${r.params.threads}` === set && r.opsPerCpuSec);
+    if (these.length === 0) continue;
+    const ratio = (r: LarsonRow) =>
+      (['limit', 'glibc', 'mimalloc'] as const).filter((k) => r.cpuRatios?.[k] !== undefined).map((k) => `${r.cpuRatios![k]!.toFixed(2)}x ${k}`).join(', ');
+    notes.push(
+      `per CPU second (${these[0].set}'s set, threads ${these[0].params.threads}; allocations / CPU seconds of the whole process over the timed ` +
+        'region, every thread counted: workers, learner, sampler, GC; medians): ' +
+        these.map((r) => `${r.label} ${r.variant} ${(r.opsPerCpuSec! / 1e6).toFixed(2)} M (${ratio(r)})`).join('; ') + '.',
+    );
   }
   // the issue's target
   const target = rows.find((r) => r.name === 'hakmem' && r.variant === 'handoff' && r.params.threads === 2);

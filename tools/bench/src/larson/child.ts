@@ -39,6 +39,8 @@ export interface LarsonChildResult {
   workers: number;
   heapBytes: number;
   seconds: number;
+  /** CPU seconds of the whole process (every thread: workers, learner, sampler, GC) over the timed region */
+  cpuSeconds: number;
   /** allocations by the workers (larson's result counts these) */
   allocs: number;
   opsPerSec: number;
@@ -185,13 +187,16 @@ async function main(argv: string[]): Promise<void> {
   runner.mark?.(main);
   readProbe();
   const sampler = probe?.source ? startSampler(probe.source) : undefined;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   Atomics.store(ctrl, C_GO, 1);
   Atomics.notify(ctrl, C_GO);
   let t1: number;
+  let c1: NodeJS.CpuUsage;
   if (generations > 0) {
     await exitedP;
     t1 = performance.now();
+    c1 = process.cpuUsage(c0);
   } else {
     await new Promise((res) => setTimeout(res, p.sleep * 1000));
     Atomics.store(ctrl, C_STOP, 1);
@@ -203,6 +208,7 @@ async function main(argv: string[]): Promise<void> {
       Atomics.wait(ctrl, C_RUNNING, n, 1000);
     }
     t1 = performance.now();
+    c1 = process.cpuUsage(c0);
     await exitedP;
   }
   if (failure) throw failure;
@@ -240,6 +246,7 @@ async function main(argv: string[]): Promise<void> {
     workers,
     heapBytes,
     seconds,
+    cpuSeconds: (c1.user + c1.system) / 1e6,
     allocs,
     opsPerSec: allocs / seconds,
     iters,

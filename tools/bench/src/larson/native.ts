@@ -6,6 +6,8 @@ export interface NativeLarsonResult {
   impl: 'glibc' | 'mimalloc' | 'jemalloc';
   mode: 'bench' | 'fixed';
   seconds: number;
+  /** CPU seconds of the whole process over the timed region */
+  cpuSeconds: number;
   allocs: number;
   opsPerSec: number;
   /** threads started that did work (larson's cThreads) */

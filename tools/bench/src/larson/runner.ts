@@ -4,7 +4,7 @@
  * The main thread creates the allocator, does the warm-up through `mainOps` (untimed), hands
  * `share` (structured-clonable) to every worker, and at the end frees what is left and checks.
  * A worker attaches with `attach` and runs generations with `generation`: THE loop, one function
- * per runner module (monomorphic call sites), with the RNG state and loop variables in locals.
+ * per runner module (monomorphic call sites), with x, y and the loop variables in locals.
  *
  * The stop flag is read in the loop with a plain read of the shared Int32Array, as larson.cpp reads
  * its `volatile int stopflag`: Atomics.load there cost the bare harness 10-20 % (measured: 69-80 vs
@@ -15,19 +15,27 @@
 import type { Worker } from 'node:worker_threads';
 import type { LarsonParams } from './params.js';
 import type { MemoryProbe } from '../memory/sampler.js';
-import type { LarsonShared } from './shared.js';
+import { C_STOP, type LarsonShared } from './shared.js';
 
-/** What every runner's loop state holds besides its allocator. */
+/**
+ * What every runner's loop state holds besides its allocator. The loop reads and writes larson's
+ * shared words through one typed array, `w`, by word index: the stop flag, the range's lran2 state
+ * (v[97], x, y: used in place, no copy per generation) and the two slot arrays. Each extra typed
+ * array costs the loop a map check and a reload of its base and length per iteration (V8 cannot
+ * keep them across the allocator's calls); see tools/bench/README.md, larson.
+ */
 export interface LoopState {
   u8: Uint8Array;
-  /** larson.cpp's blkp[] and blksize[] (shared by all workers) */
-  array: Int32Array;
-  blksize: Int32Array;
-  ctrl: Int32Array;
-  /** the range's lran2 state while a generation runs: v[97] (worker-local copy), x, y */
-  v: Int32Array;
-  x: number;
-  y: number;
+  /** larson's shared words (LarsonShared.words) */
+  w: Int32Array;
+  /** the stop flag's word (C_STOP) */
+  stop: number;
+  /** word index of range 0's lran2 state; range r's is r * rngStride further */
+  rng0: number;
+  rngStride: number;
+  /** word index of blkp[0] and of blksize[0] (larson.cpp's two slot arrays, shared by all workers) */
+  slots: number;
+  sizes: number;
   /** slots per range (chunks), min size, max - min */
   asize: number;
   min: number;
@@ -76,8 +84,8 @@ export interface LarsonRunner<M, S extends LoopState> {
   /** the main thread learns of a worker (hakmem: heap.watch) */
   watch?(main: M, worker: Worker): void;
   attach(share: unknown, shared: LarsonShared, p: LarsonParams): S | Promise<S>;
-  /** THE loop: up to n iterations on slots [base, base + asize); returns the iterations done */
-  generation(s: S, base: number, n: number): number;
+  /** THE loop: up to n iterations of range r (slots [r * asize, (r + 1) * asize)); returns the iterations done */
+  generation(s: S, r: number, n: number): number;
   /** verify mode: route the loop's alloc/free through a tagging wrapper */
   instrument(s: S, tags: Tags): void;
   /** give the worker's share of the allocator back (hakmem: detach) */
@@ -96,12 +104,12 @@ export interface LarsonRunner<M, S extends LoopState> {
 export function loopState(shared: LarsonShared, p: LarsonParams, u8: Uint8Array): LoopState {
   return {
     u8,
-    array: shared.array,
-    blksize: shared.blksize,
-    ctrl: shared.ctrl,
-    v: new Int32Array(97),
-    x: 0,
-    y: 0,
+    w: shared.words,
+    stop: C_STOP,
+    rng0: shared.rngIndex(0),
+    rngStride: shared.rngIndex(1) - shared.rngIndex(0),
+    slots: shared.arrayAt,
+    sizes: shared.sizesAt,
     asize: p.chunks,
     min: p.min,
     span: p.max - p.min,

@@ -70,15 +70,9 @@ async function run(): Promise<void> {
   const runGeneration = (r: number): boolean => {
     const gi = L.f(r, F_GENERATIONS);
     const k = L.f64[gi];
-    const at = L.rngIndex(r);
-    s.v.set(ctrl.subarray(at, at + 97));
-    s.x = ctrl[at + 97];
-    s.y = ctrl[at + 98];
     tags.gen = generationId(p, r, k);
-    const done = runner.generation(s, r * p.chunks, generationIters(p));
-    ctrl.set(s.v, at);
-    ctrl[at + 97] = s.x;
-    ctrl[at + 98] = s.y;
+    // the range's lran2 state stays in the shared block: the loop uses it in place
+    const done = runner.generation(s, r, generationIters(p));
     const f = L.f64;
     f[L.f(r, F_ITERS)] += done;
     f[L.f(r, F_FAILED)] += s.failed;

@@ -33,6 +33,8 @@ export interface MixedBenchOptions {
 export interface MixedRun {
   opsPerSec: number;
   seconds: number;
+  /** JS rows: CPU seconds of the whole child process over the timed region */
+  cpuSeconds?: number;
   /** this run's peak memory against the pattern's peak live bytes */
   memory?: PeakMemory;
 }
@@ -148,7 +150,7 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
         run: () => {
           const r = runJsChild(a.name, params);
           const memory = jsMemory(r.memory, reference(params).peakLiveBytes);
-          return { run: { opsPerSec: r.opsPerSec, seconds: r.seconds, memory }, counts: r.counts, check: r.check, warmupCycles: r.warmupCycles };
+          return { run: { opsPerSec: r.opsPerSec, seconds: r.seconds, cpuSeconds: r.cpuSeconds, memory }, counts: r.counts, check: r.check, warmupCycles: r.warmupCycles };
         },
       });
     } else {
@@ -272,6 +274,7 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
   for (const ov of overhead) {
     notes.push(ov.row === 'hakmem-counters' ? overheadNote(ov, 'counters on', 2) : overheadNote(ov, "counters + low-water marks"));
   }
+  notes.push(...cpuNotes(rows));
   notes.push(...standardNotes(o, rows));
   const kinds = rows.flatMap((r) => (r.memory ? [r.memory.kind] : []));
   if (kinds.length > 0) notes.push(memoryLegend(kinds));
@@ -305,6 +308,31 @@ export function compareCounts(c: MixedCounts, ref: MixedCounts): string {
   }
   if (c.drain.frees !== ref.drain.frees) diffs.push(`drain frees ${c.drain.frees} != ${ref.drain.frees}`);
   return diffs.length === 0 ? 'ok' : diffs.join('; ');
+}
+
+/**
+ * Two figures the other jobs of a shared machine disturb less than medians of wall-clock runs: each
+ * JS row's cycles per CPU second of its whole process (learner, sampler and GC threads counted), and
+ * its ratio to the limit round by round (rounds interleave the rows, so a round's runs are close in time).
+ */
+export function cpuNotes(rows: MixedRow[]): string[] {
+  const limit = rows.find((r) => r.name === 'limit');
+  const js = rows.filter((r) => r.kind === 'js' && r.runs.length > 0 && r.runs.every((x) => x.cpuSeconds));
+  if (!limit || !js.includes(limit)) return [];
+  const perCpu = (r: MixedRow) => median(r.runs.map((x) => r.params.cycles / x.cpuSeconds!));
+  const base = perCpu(limit);
+  const notes = [
+    'per CPU second (cycles / CPU seconds of the whole child process over the timed region, every thread counted; medians): ' +
+      js.map((r) => `${r.label} ${(perCpu(r) / 1e6).toFixed(1)} M (${(perCpu(r) / base).toFixed(2)}x limit)`).join('; ') + '.',
+  ];
+  const same = js.filter((r) => r !== limit && r.params.cycles === limit.params.cycles && r.runs.length === limit.runs.length);
+  if (same.length > 0 && limit.runs.length > 1) {
+    notes.push(
+      'vs limit round by round (ops/s): ' +
+        same.map((r) => `${r.label} ${r.runs.map((x, k) => (x.opsPerSec / limit.runs[k].opsPerSec).toFixed(2)).join(' ')}`).join('; ') + '.',
+    );
+  }
+  return notes;
 }
 
 function standardNotes(o: MixedBenchOptions, rows: MixedRow[]): string[] {

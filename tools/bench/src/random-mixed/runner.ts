@@ -36,6 +36,19 @@ export interface MixedRunner<I> {
   check?(inst: I): Record<string, unknown>;
   /** Where the allocator's own memory figure is (none: the row's figure is the process's RSS). */
   memory?(inst: I): MemoryProbe;
+  /**
+   * A throwaway warm-up instance is done with: let go of what outlives it (hakmem: close the heap,
+   * which stops its learner's Worker). Without it each warm-up heap's learner would run on beside
+   * the measured one, threads a program with one heap does not have.
+   */
+  dispose?(inst: I): void;
+  /**
+   * The measured instance, before its prefault: wait until what the allocator starts in the
+   * background is up (hakmem: its learner's Worker has taken its role). Its start-up is a one-time
+   * cost like the JIT's warm-up, which this steady-state protocol leaves out for every allocator;
+   * hakmem's start from createHeap() is measured on its own (a fresh process, a short program).
+   */
+  settle?(inst: I): void;
 }
 
 /** A measurement's peak memory: the probe's peaks by word, and the process's RSS over its start. */
@@ -68,6 +81,8 @@ export interface MixedOptions {
 export interface MixedMeasurement {
   cycles: number;
   seconds: number;
+  /** CPU seconds of the whole process (every thread: its learner, the sampler, GC) over the timed region */
+  cpuSeconds: number;
   opsPerSec: number;
   /** iterations of the untimed warm-up main loop (its prefault ran a tenth of that) */
   warmupCycles: number;
@@ -95,6 +110,7 @@ export function measureMixed<I>(runner: MixedRunner<I>, p: MixedParams, o: Mixed
     runner.loop(w, prefaultSeed(p.seed), prefaultCycles(warmupCycles));
     runner.loop(w, p.seed, warmupCycles);
     runner.drain(w);
+    runner.dispose?.(w);
   }
   if (typeof gc === 'function') gc();
 
@@ -102,6 +118,7 @@ export function measureMixed<I>(runner: MixedRunner<I>, p: MixedParams, o: Mixed
   const rss0 = rssBytes();
   const rssReset = resetPeakRss();
   const inst = runner.create(p);
+  runner.settle?.(inst);
   const probe = runner.memory?.(inst);
   const calls = o.countCalls && runner.instrument ? runner.instrument(inst) : undefined;
   const pn = prefaultCycles(p.cycles);
@@ -123,18 +140,24 @@ export function measureMixed<I>(runner: MixedRunner<I>, p: MixedParams, o: Mixed
   let drained: number;
   let t0: number;
   let t1: number;
+  let c0: NodeJS.CpuUsage;
+  let c1: NodeJS.CpuUsage;
   if (o.verify) {
+    c0 = process.cpuUsage();
     t0 = performance.now();
     mfailed = runner.loop(inst, p.seed, p.cycles);
     live1 = runner.live(inst);
     fp1 = runner.fingerprint(inst);
     drained = runner.drain(inst);
     t1 = performance.now();
+    c1 = process.cpuUsage(c0);
   } else {
+    c0 = process.cpuUsage();
     t0 = performance.now();
     mfailed = runner.loop(inst, p.seed, p.cycles);
     drained = runner.drain(inst);
     t1 = performance.now();
+    c1 = process.cpuUsage(c0);
     live1 = drained;
   }
   const seconds = (t1 - t0) / 1000;
@@ -152,6 +175,7 @@ export function measureMixed<I>(runner: MixedRunner<I>, p: MixedParams, o: Mixed
   return {
     cycles: p.cycles,
     seconds,
+    cpuSeconds: (c1.user + c1.system) / 1e6,
     opsPerSec: p.cycles / seconds,
     warmupCycles,
     counts: {

@@ -7,7 +7,8 @@ import { hakmemProbe } from '../../random-mixed/runners/common.js';
 import { attachHeap, createHeap, type Heap } from 'hakmem';
 import { heapCheck } from '../../random-mixed/runners/common.js';
 import { type LarsonParams, slotCount } from '../params.js';
-import { C_STOP, type LarsonShared } from '../shared.js';
+import { type LarsonShared } from '../shared.js';
+import { LRAN2_X, LRAN2_Y } from '../lran2.js';
 import { type LarsonRunner, type LoopState, loopState, type MainOps, taggedOps, type Tags } from '../runner.js';
 
 type HeapOps = Pick<Heap, 'alloc' | 'free'>;
@@ -29,49 +30,50 @@ interface HakmemState extends LoopState {
   ops: HeapOps;
 }
 
-function generation(s: HakmemState, base: number, n: number): number {
+function generation(s: HakmemState, r: number, n: number): number {
   const heap = s.ops;
   const u8 = s.u8;
-  const array = s.array;
-  const blksize = s.blksize;
-  const ctrl = s.ctrl;
-  const v = s.v;
+  const w = s.w;
+  const stop = s.stop;
   const asize = s.asize;
   const min = s.min;
   const span = s.span;
-  let x = s.x;
-  let y = s.y;
+  const rng = s.rng0 + r * s.rngStride;
+  const slots = s.slots + r * asize;
+  const sizes = s.sizes + r * asize;
+  let x = w[rng + LRAN2_X];
+  let y = w[rng + LRAN2_Y];
   let failed = 0;
   let i = 0;
   while (i < n) {
     // victim = lran2() % asize
     let j = y % 97;
-    y = v[j];
+    y = w[rng + j];
     x = (1366 * x + 150889) % 714025;
-    v[j] = x;
-    const victim = base + (y % asize);
-    heap.free(array[victim]);
+    w[rng + j] = x;
+    const victim = y % asize;
+    heap.free(w[slots + victim]);
     let size = min;
     if (span !== 0) {
       j = y % 97;
-      y = v[j];
+      y = w[rng + j];
       x = (1366 * x + 150889) % 714025;
-      v[j] = x;
+      w[rng + j] = x;
       size = min + (y % span);
     }
     const p = heap.alloc(size);
-    array[victim] = p;
-    blksize[victim] = size;
+    w[slots + victim] = p;
+    w[sizes + victim] = size;
     i++;
     if (p === 0) failed++;
     else {
       u8[p] = 97; // 'a'
       u8[p + 1] = 98; // 'b'
     }
-    if (ctrl[C_STOP] !== 0) break; // the stop flag: a plain read, see runner.ts
+    if (w[stop] !== 0) break; // the stop flag: a plain read, see runner.ts
   }
-  s.x = x;
-  s.y = y;
+  w[rng + LRAN2_X] = x;
+  w[rng + LRAN2_Y] = y;
   s.failed = failed;
   return i;
 }

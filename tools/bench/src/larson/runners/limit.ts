@@ -12,7 +12,8 @@
  * No validation, no sharing of free blocks between ranges, no return of memory.
  */
 import type { LarsonParams } from '../params.js';
-import { C_STOP, type LarsonShared } from '../shared.js';
+import { type LarsonShared } from '../shared.js';
+import { LRAN2_X, LRAN2_Y } from '../lran2.js';
 import { type LarsonRunner, type LoopState, loopState, type MainOps } from '../runner.js';
 import { MAX_HEAP_BYTES } from './hakmem.js';
 
@@ -66,41 +67,42 @@ interface LimitState extends LoopState {
   end: number;
 }
 
-function generation(s: LimitState, base: number, n: number): number {
+function generation(s: LimitState, r: number, n: number): number {
   const i32 = s.i32;
   const u8 = s.u8;
-  const array = s.array;
-  const blksize = s.blksize;
-  const ctrl = s.ctrl;
-  const v = s.v;
+  const w = s.w;
+  const stop = s.stop;
   const asize = s.asize;
   const min = s.min;
   const span = s.span;
   const end = s.end;
-  const h0 = s.heads + ((base / asize) | 0) * s.stride;
-  let x = s.x;
-  let y = s.y;
+  const rng = s.rng0 + r * s.rngStride;
+  const slots = s.slots + r * asize;
+  const sizes = s.sizes + r * asize;
+  const h0 = s.heads + r * s.stride;
+  let x = w[rng + LRAN2_X];
+  let y = w[rng + LRAN2_Y];
   let failed = 0;
   let i = 0;
   while (i < n) {
     let j = y % 97;
-    y = v[j];
+    y = w[rng + j];
     x = (1366 * x + 150889) % 714025;
-    v[j] = x;
-    const victim = base + (y % asize);
-    const old = array[victim];
+    w[rng + j] = x;
+    const victim = y % asize;
+    const old = w[slots + victim];
     if (old !== 0) {
-      const w = old >> 2;
-      const h = h0 + i32[w - 1];
-      i32[w] = i32[h];
+      const q = old >> 2;
+      const h = h0 + i32[q - 1];
+      i32[q] = i32[h];
       i32[h] = old;
     }
     let size = min;
     if (span !== 0) {
       j = y % 97;
-      y = v[j];
+      y = w[rng + j];
       x = (1366 * x + 150889) % 714025;
-      v[j] = x;
+      w[rng + j] = x;
       size = min + (y % span);
     }
     const cls = size <= 1024 ? (size + 15) >> 4 : 63 + ((size + 1023) >> 10);
@@ -119,18 +121,18 @@ function generation(s: LimitState, base: number, n: number): number {
         p = at + 4;
       }
     }
-    array[victim] = p;
-    blksize[victim] = size;
+    w[slots + victim] = p;
+    w[sizes + victim] = size;
     i++;
     if (p === 0) failed++;
     else {
       u8[p] = 97;
       u8[p + 1] = 98;
     }
-    if (ctrl[C_STOP] !== 0) break; // the stop flag: a plain read, see runner.ts
+    if (w[stop] !== 0) break; // the stop flag: a plain read, see runner.ts
   }
-  s.x = x;
-  s.y = y;
+  w[rng + LRAN2_X] = x;
+  w[rng + LRAN2_Y] = y;
   s.failed = failed;
   return i;
 }

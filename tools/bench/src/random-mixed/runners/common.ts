@@ -89,3 +89,13 @@ export function heapCheck(heap: CheckedHeap) {
     learning: l ? { events: l.ring.pushed, dropped: l.ring.dropped, dropRate: l.ring.dropRate, decisions: l.learner.decisions, learnerCpuMs: l.learner.cpuMs } : null,
   };
 }
+
+/**
+ * Wait (outside any timed region) until a heap's learner has left 'starting': its Worker has taken
+ * the role, or it fell back or stopped. At most `ms` milliseconds; a heap without learning returns at once.
+ */
+export function settleLearner(heap: { stats(): { learning: null | { learner: { mode: string } } } }, ms = 10_000): void {
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  const until = Date.now() + ms;
+  while (heap.stats().learning?.learner.mode === 'starting' && Date.now() < until) Atomics.wait(nap, 0, 0, 2);
+}

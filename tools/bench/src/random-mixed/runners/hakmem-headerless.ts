@@ -2,7 +2,7 @@
 import { createHeap, type HeaderlessHeap } from 'hakmem';
 import type { MixedParams } from '../params.js';
 import type { CallCounts, MixedRunner } from '../runner.js';
-import { fingerprintOffsets, HEAP_BYTES, hakmemProbe, heapCheck, liveOffsets } from './common.js';
+import { fingerprintOffsets, HEAP_BYTES, hakmemProbe, heapCheck, liveOffsets, settleLearner } from './common.js';
 
 type HeapOps = { alloc(size: number): number; free(p: number, size: number): void };
 
@@ -98,4 +98,7 @@ export const runner: MixedRunner<HeaderlessInst> = {
   },
   check: (s) => heapCheck(s.heap),
   memory: (s) => hakmemProbe(s.heap),
+  // a warm-up heap: close it, which stops its learner (not awaited: the measured run is synchronous)
+  dispose: (s) => void s.heap.close(),
+  settle: (s) => settleLearner(s.heap),
 };

@@ -2,7 +2,7 @@
 import { createHeap, type Heap } from 'hakmem';
 import type { MixedParams } from '../params.js';
 import type { CallCounts, MixedRunner } from '../runner.js';
-import { fingerprintOffsets, HEAP_BYTES, hakmemProbe, heapCheck, liveOffsets } from './common.js';
+import { fingerprintOffsets, HEAP_BYTES, hakmemProbe, heapCheck, liveOffsets, settleLearner } from './common.js';
 
 type HeapOps = Pick<Heap, 'alloc' | 'free'>;
 
@@ -100,4 +100,7 @@ export const runner: MixedRunner<HakmemInst> = {
   },
   check: (s) => heapCheck(s.heap),
   memory: (s) => hakmemProbe(s.heap),
+  // a warm-up heap: close it, which stops its learner (not awaited: the measured run is synchronous)
+  dispose: (s) => void s.heap.close(),
+  settle: (s) => settleLearner(s.heap),
 };
