@@ -9,8 +9,8 @@ export interface HeapOptions {
   /** grow up to this many bytes (a growable SharedArrayBuffer); default: no growth */
   maxSize?: number;
   /**
-   * place the heap in this buffer instead of a new one (a shared WebAssembly memory's, say; one
-   * of 4 GiB is fine: the heap takes at most its first 2 GiB)
+   * place the heap in this buffer instead of a new one (a shared WebAssembly memory's, say: all
+   * of a 4 GiB one can hold the heap; pointers are unsigned 32-bit, so a heap ends by 2^32)
    */
   buffer?: SharedArrayBuffer;
   /**
@@ -20,7 +20,7 @@ export interface HeapOptions {
    * zero its first word: `new Int32Array(buffer, byteOffset, 1)[0] = 0`.
    */
   byteOffset?: number;
-  /** how many bytes of `buffer` the heap takes from byteOffset (default: to the end, or to 2 GiB) */
+  /** how many bytes of `buffer` the heap takes from byteOffset (default: to the end, or to 4 GiB) */
   byteLength?: number;
   /** workers that may attach besides the creator (default 64, at most 254) */
   maxWorkers?: number;
@@ -160,7 +160,7 @@ export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
   }
   if (o.buffer !== undefined) {
     if (!(o.buffer instanceof SharedArrayBuffer)) throw bad('buffer must be a SharedArrayBuffer');
-    // a heap ends below MAX_HEAP_END (pointers are positive int32): the rest of a bigger buffer is not its
+    // a heap ends by MAX_HEAP_END (2^32: pointers are unsigned 32-bit): the rest of a bigger buffer is not its
     const usable = Math.min(o.buffer.byteLength, MAX_HEAP_END);
     const base = int('byteOffset', o.byteOffset ?? 0, 0, usable - 1);
     if (base % 8 !== 0) throw bad(`byteOffset ${base} must be a multiple of 8`);
@@ -169,8 +169,8 @@ export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
     const maxBytes = o.byteLength !== undefined && !o.buffer.growable ? bytes : limit;
     return { buffer: o.buffer, base, bytes, maxBytes, slots: maxWorkers + 1, headerless, classSizes, refillCounts: o.refillCounts, learning, counters, debug };
   }
-  const size = int('size', o.size ?? DEFAULT_SIZE, 1, 2 ** 31 - 4096);
-  const maxSize = int('maxSize', o.maxSize ?? size, size, 2 ** 31 - 4096);
+  const size = int('size', o.size ?? DEFAULT_SIZE, 1, MAX_HEAP_END);
+  const maxSize = int('maxSize', o.maxSize ?? size, size, MAX_HEAP_END);
   const buffer = maxSize > size ? new SharedArrayBuffer(size, { maxByteLength: maxSize }) : new SharedArrayBuffer(size);
   return { buffer, base: 0, bytes: size, maxBytes: maxSize, slots: maxWorkers + 1, headerless, classSizes, refillCounts: o.refillCounts, learning, counters, debug };
 }
