@@ -121,15 +121,19 @@ async function acrossWorkers(h: Heap, lo: number, hi: number, detach: boolean): 
   await allocated;
   expect(msgs[0].bad).toEqual([]);
   expect(msgs[0].minPtr).toBeGreaterThanOrEqual(lo);
-  // half of the worker's blocks freed here and flushed: they wait in its inbox
+  // half of the worker's blocks freed by a third slot and flushed: they wait in the worker's inbox,
+  // and the creator's blocks the worker freed wait in the creator's (a reclaim leaves those be)
+  const o = attachHeap(h.handle) as Heap;
   const mine = Array.from({ length: n }, (_, k) => t[n + k]);
   for (let k = 0; k < n; k += 2) {
     const p = Number(mine[k] & 0xffffffffn);
-    isPointer(h, p, lo, hi);
-    stamped(h, p, Number(mine[k] >> 32n));
-    h.free(p);
+    isPointer(o, p, lo, hi);
+    stamped(o, p, Number(mine[k] >> 32n));
+    o.free(p);
   }
-  h.flush();
+  o.flush();
+  o.detach();
+  expect(h.validate().blocksInInboxes).toBeGreaterThanOrEqual(n);
   Atomics.store(new Int32Array(control), 0, 1);
   Atomics.notify(new Int32Array(control), 0);
   expect(await exit).toBe(0);
