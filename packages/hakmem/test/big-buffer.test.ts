@@ -43,6 +43,9 @@ function exercise(h: Heap, lo: number, hi: number): void {
     stamp(h, p, 0x100 + k);
     return p;
   });
+  // every view reaches the heap's last byte (a full 4 GiB buffer: no `byteLength >>> 2` of 0)
+  for (const v of [h.u8, h.i8, h.u16, h.i16, h.u32, h.i32, h.f32, h.f64, h.bi64, h.bu64]) expect(v.byteLength).toBeGreaterThanOrEqual(hi);
+  expect(h.u32[live[0] >>> 2]).toBe(0x100);
   h.u8[live[0] + 4] = 42;
   h.f64[(live[3] >>> 3) + 1] = 1.5;
   expect(h.u8[live[0] + 4]).toBe(42);
