@@ -94,7 +94,11 @@ const CALLS: Array<[string, (c: Ctx, v: any) => unknown, string[]?]> = [
   ['headerless.realloc(p, v)', (c, v) => c.hl.realloc(c.liveHl, v)],
   ['createHeap(v)', (_c, v) => createHeap(v), ['undefined', 'an object']],
   ...(['size', 'maxSize', 'buffer', 'byteOffset', 'byteLength', 'maxWorkers', 'headerless', 'classSizes', 'maxCachedBytes', 'refillCounts', 'counters'] as const).map(
-    (k): [string, (c: Ctx, v: any) => unknown, string[]] => [`createHeap({ ${k}: v })`, (_c, v) => createHeap({ size: 2 << 20, maxWorkers: 1, learning: false, [k]: v }), ['undefined']],
+    (k): [string, (c: Ctx, v: any) => unknown, string[]] => [
+      `createHeap({ ${k}: v })`, (_c, v) => createHeap({ size: 2 << 20, maxWorkers: 1, learning: false, [k]: v }),
+      // a heap of 4 GiB (a buffer of its own) is as valid as one in a full wasm32 memory
+      k === 'size' ? ['2^32', 'undefined'] : ['undefined'],
+    ],
   ),
   ['createHeap({ learning: v })', (_c, v) => createHeap({ size: 2 << 20, maxWorkers: 1, learning: v }), ['undefined', 'an object']],
   ['createHeap({ debug: v })', (_c, v) => createHeap({ size: 2 << 20, maxWorkers: 1, learning: false, debug: v }), ['undefined', 'an object']],
