@@ -234,6 +234,17 @@ describe('heaps above 2 GiB in a 4 GiB buffer: pointers are unsigned', () => {
     void h.close();
   });
 
+  it.each([true, 'low-water'] as const)('the counting heaps above 2^31 (counters: %s)', (counters) => {
+    const base = 3 * GiB + 8;
+    const h = createHeap({ buffer: new SharedArrayBuffer(4 * GiB), byteOffset: base, byteLength: 32 * MiB, counters, maxWorkers: 1, learning: false });
+    const ps = Array.from({ length: 100 }, (_, k) => h.alloc(16 + 8 * (k % 5)));
+    for (const p of ps) isPointer(h, p, base, base + 32 * MiB);
+    for (const p of ps) h.free(p);
+    expect(h.diagnostics().classes.reduce((a, c) => a + (c.allocs ?? 0), 0)).toBe(100);
+    h.validate();
+    void h.close();
+  });
+
   it.each([true, false])('a Worker attaches above 2^31, frees across both ways (detach: %s)', async (detach) => {
     const base = 2 ** 31 + 4 * MiB;
     const h = createHeap({ buffer: new SharedArrayBuffer(4 * GiB), byteOffset: base, byteLength: 128 * MiB, maxWorkers: 2, learning: false });
