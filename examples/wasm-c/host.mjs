@@ -1,19 +1,21 @@
 /**
  * The example's main side, the same in Node and in a browser: one shared WebAssembly.Memory,
  * the module's data and stack at its bottom (below __heap_base), one stack per thread above that,
- * and the hakmem heap above the stacks, to the end of the memory. `runExample` starts the threads
- * with `spawn` (a Worker per thread: Node's or the browser's), waits for them, frees what they left
- * in the mailbox, and checks the heap.
+ * and the hakmem heap above the stacks, growing the memory (memory.grow) up to its maximum as the
+ * program allocates. `runExample` starts the threads with `spawn` (a Worker per thread: Node's or
+ * the browser's), waits for them, frees what they left in the mailbox, and checks the heap.
  *
- *   0 ... data, default stack (main's instance) ... __heap_base | stack 0 | stack 1 | heap ... end
+ *   0 ... data, default stack (main's instance) ... __heap_base | stack 0 | stack 1 | heap ... → maximum
  */
 import { createHeap } from 'hakmem';
 import { cImports, readStats, STATS_BYTES } from './imports.mjs';
 
 /** Each thread's stack (C's locals, here a table of 256 pointers and sizes). */
 export const STACK_BYTES = 64 << 10;
-/** The memory's size: build.sh's --max-memory, in 64 KiB pages. No growth (hakmem cannot follow memory.grow yet). */
+/** The memory's maximum: build.sh's --max-memory, in 64 KiB pages (the heap grows the memory up to it). */
 export const PAGES = 512;
+/** The memory at the start: the module's own minimum (its data and main stack); the heap grows it. */
+export const INITIAL_PAGES = 2;
 
 const align = (n, a) => Math.ceil(n / a) * a;
 
@@ -23,7 +25,7 @@ const align = (n, a) => Math.ceil(n / a) * a;
  */
 export async function runExample({ bytes, threads = 2, iters = 20_000, spawn }) {
   const module = await WebAssembly.compile(bytes);
-  const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: PAGES, shared: true });
   const reports = [];
   let heap = null;
   // this thread's instance: it initialises the data segments (once for the memory), tells where
@@ -33,8 +35,12 @@ export async function runExample({ bytes, threads = 2, iters = 20_000, spawn }) 
   });
   const heapBase = exports.__heap_base.value;
   const stacksAt = align(heapBase, 16);
-  const heapAt = align(stacksAt + threads * STACK_BYTES, 4096);
-  heap = createHeap({ buffer: memory.buffer, byteOffset: heapAt, byteLength: memory.buffer.byteLength - heapAt });
+  // everything below the stacks' end is the module's or the threads': the heap refuses to go there
+  const reservedBelow = stacksAt + threads * STACK_BYTES;
+  const heapAt = align(reservedBelow, 4096);
+  // the heap grows the memory at once to hold its metadata (and so the stacks below it), then as needed
+  heap = createHeap({ memory, byteOffset: heapAt, reservedBelow });
+  const startBytes = memory.buffer.byteLength;
 
   const results = await Promise.all(Array.from({ length: threads }, (_, i) => spawn({
     module, memory, handle: heap.handle, stackTop: stacksAt + (i + 1) * STACK_BYTES, seed: 0x9e3779b9 * (i + 1), iters,
@@ -47,5 +53,8 @@ export async function runExample({ bytes, threads = 2, iters = 20_000, spawn }) 
   const validate = heap.validate();
   const inUse = heap.stats().bytes.inUse;
   await heap.close();
-  return { heapBase, heapAt, memoryBytes: memory.buffer.byteLength, threads: results, drained, reports, blocksLive: validate.blocksLive, inUse };
+  return {
+    heapBase, heapAt, startBytes, memoryBytes: memory.buffer.byteLength, maxBytes: PAGES * 65536, threads: results, drained, reports,
+    blocksLive: validate.blocksLive, inUse,
+  };
 }

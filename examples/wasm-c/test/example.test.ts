@@ -16,7 +16,10 @@ import { runInNode } from '../node.mjs';
 import { findToolchain, type Toolchain } from './toolchain.js';
 
 interface ThreadResult { slot: number; ops: number; errors: number; nulls: number; not16: number; crossFreed: number; reports: string[] }
-interface Result { threads: ThreadResult[]; drained: number; reports: string[]; blocksLive: number; inUse: number; heapBase: number; heapAt: number }
+interface Result {
+  threads: ThreadResult[]; drained: number; reports: string[]; blocksLive: number; inUse: number; heapBase: number; heapAt: number;
+  startBytes: number; memoryBytes: number; maxBytes: number;
+}
 
 const dir = fileURLToPath(new URL('..', import.meta.url));
 const ITERS = 20_000;
@@ -29,6 +32,9 @@ function expectClean(r: Result): void {
   // blocks went from one thread to the other through the mailbox, and were freed there
   expect(r.threads.reduce((n, t) => n + t.crossFreed, 0)).toBeGreaterThan(0);
   expect(r.heapAt).toBeGreaterThan(r.heapBase);
+  // the heap grew the memory as the program allocated, within its maximum
+  expect(r.memoryBytes).toBeGreaterThan(r.startBytes);
+  expect(r.memoryBytes).toBeLessThanOrEqual(r.maxBytes);
   expect(r.blocksLive).toBe(0);
   expect(r.inUse).toBe(0);
 }

@@ -66,22 +66,64 @@ export function simulate(
   classes: SimClass[], defaults: number[], events: number, step: () => void, seed = 1, noise = 0.2,
   /** µs the classes pause after the k-th event (another phase runs), default none */
   pause: (k: number) => number = () => 0,
+  /** workers running the classes, each at the classes' rates, each reporting its own refills */
+  workers = 1,
 ): void {
   const rand = rng(seed);
-  const due = classes.map(() => 0);
-  const last = classes.map(() => -1);
+  // stream s = worker * classes + class; workers start a little apart
+  const due = Array.from({ length: workers * classes.length }, (_, s) => Math.floor(s / classes.length) * 0.5);
+  const last = due.map(() => -1);
   for (let k = 0; k < events; k++) {
-    let c = 0;
-    for (let j = 1; j < classes.length; j++) if (due[j] < due[c]) c = j;
-    const t = due[c];
+    let s = 0;
+    for (let j = 1; j < due.length; j++) if (due[j] < due[s]) s = j;
+    const c = s % classes.length;
+    const t = due[s];
     const p = readPolicy(r.i32, r.policy, c);
     const n = p > 0 ? p : defaults[c];
-    const since = last[c] < 0 ? -1 : Math.max(1, Math.round(t - last[c]));
-    pushEvent(r.i32, r.ring, c, 0, n, 0, 1, since, n);
-    last[c] = t;
-    due[c] = t + (n / classes[c].rate) * (1 + noise * (2 * rand() - 1));
+    const since = last[s] < 0 ? -1 : Math.max(1, Math.round(t - last[s]));
+    pushEvent(r.i32, r.ring, c, Math.floor(s / classes.length), n, 0, 1, since, n);
+    last[s] = t;
+    due[s] = t + (n / classes[c].rate) * (1 + noise * (2 * rand() - 1));
     const gap = pause(k);
     if (gap > 0) for (let j = 0; j < due.length; j++) due[j] += gap;
     step();
   }
+}
+
+/**
+ * The yardstick, apart from the learner's reward model: what refilling `count` blocks at a time
+ * costs a pool of `workers` caches of class `c`, measured by running them for `us` µs each (the
+ * same noise as `simulate`). Each refill fills the cache with `count` blocks that the worker then
+ * uses up; the measure counts the refills and integrates the bytes the caches hold idle. Weighed
+ * as a user would: a refill costs 2 µs, and 1 % of the time in refills weighs as much as 1 MiB
+ * held idle on average.
+ */
+export function poolCost(c: SimClass, count: number, workers: number, seed = 1, us = 5e6, noise = 0.2): number {
+  const rand = rng(seed);
+  let refills = 0;
+  let byteUs = 0;
+  for (let w = 0; w < workers; w++) {
+    for (let t = 0; t < us; ) {
+      const lasts = (count / c.rate) * (1 + noise * (2 * rand() - 1));
+      const span = Math.min(lasts, us - t);
+      refills++;
+      // count blocks, used down linearly to none over `lasts` µs
+      byteUs += count * c.size * (span - (span * span) / (2 * lasts));
+      t += lasts;
+    }
+  }
+  const refillShare = (refills * 2) / (workers * us);
+  const idleMiB = byteUs / (workers * us) / (1 << 20);
+  return refillShare / 0.01 + idleMiB;
+}
+
+/** The count (of the learner's arms, within its 256 KiB cap) that `poolCost` measures cheapest. */
+export function poolBest(c: SimClass, workers: number, seed = 1, maxBytes = 256 << 10): { count: number; cost: number } {
+  let best = { count: 1, cost: Infinity };
+  for (const n of DEFAULT_ARMS) {
+    if (n * c.size > maxBytes && n > 1) continue;
+    const x = poolCost(c, n, workers, seed);
+    if (x < best.cost) best = { count: n, cost: x };
+  }
+  return best;
 }

@@ -24,6 +24,8 @@ export const HeapErrorCode = {
   CLOSED: 'HAKMEM_CLOSED',
   /** createHeap/attachHeap options that cannot work */
   BAD_OPTION: 'HAKMEM_BAD_OPTION',
+  /** a heap placed over memory that is not its own: a byteOffset below `reservedBelow` (a module's data, stacks) */
+  BAD_PLACEMENT: 'HAKMEM_BAD_PLACEMENT',
   /** a handle that is not a hakmem heap handle, or of another layout version */
   BAD_HANDLE: 'HAKMEM_BAD_HANDLE',
   /** every worker slot is taken */

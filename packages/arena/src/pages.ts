@@ -1,11 +1,12 @@
 /**
  * The page allocator: a bitmap of 4 KiB pages (1 = in a run), first fit from a hint, growth of a
- * growable buffer when nothing fits. The caller holds the arena lock (spans.ts: a run's pages and
- * its records change together, under one hold of the lock).
+ * growable buffer or a WebAssembly memory when nothing fits. The caller holds the arena lock
+ * (spans.ts: a run's pages and its records change together, under one hold of the lock).
  */
 import { C, PAGE_SIZE } from './layout.js';
 import type { Region } from './region.js';
 import { fault } from './fault.js';
+import { growMemory } from './memory.js';
 
 /** Claim `n` contiguous pages (lock held); the page index, or -1 when the heap is full and cannot grow. */
 export function claimPages(r: Region, n: number): number {
@@ -88,17 +89,31 @@ function setBits(r: Region, pg: number, n: number, on: boolean): void {
   }
 }
 
-/** Grow the buffer (held under the arena lock) so that `n` more pages can fit; false if it cannot. */
+/**
+ * Grow the heap (under the arena lock) so that `n` more pages can fit; false if it cannot. A
+ * growable buffer grows in place; a memory gets `memory.grow` (a new buffer, which every thread
+ * takes at its next refresh). The new pages count once COMMITTED_PAGES is stored: a grower that
+ * dies before leaves a buffer or memory longer than the heap, which the next grower uses as it is.
+ */
 function grow(r: Region, n: number): boolean {
-  const buf = r.buffer;
   const committed = r.committedPages();
   const maxPages = r.layout.maxPages;
-  if (!buf.growable || committed >= maxPages) return false;
-  const want = Math.min(maxPages, Math.max(committed * 2, committed + n));
-  const bytes = r.data + want * PAGE_SIZE;
-  if (bytes > buf.maxByteLength) return false;
-  if (bytes > buf.byteLength) buf.grow(bytes);
-  fault('pages.grown');
+  if (!r.growable || committed >= maxPages) return false;
+  let want = Math.min(maxPages, Math.max(committed * 2, committed + n));
+  if (r.memory !== null) {
+    // doubling may ask more than the engine gives: then just what is needed
+    if (!growMemory(r.memory, r.data + want * PAGE_SIZE)) {
+      want = committed + n;
+      if (want > maxPages || !growMemory(r.memory, r.data + want * PAGE_SIZE)) return false;
+    }
+    fault('grow.memory-grown');
+  } else {
+    const buf = r.buffer;
+    const bytes = r.data + want * PAGE_SIZE;
+    if (bytes > buf.maxByteLength) return false;
+    if (bytes > buf.byteLength) buf.grow(bytes);
+    fault('pages.grown');
+  }
   Atomics.store(r.i32, r.ctrl + C.COMMITTED_PAGES, want);
   Atomics.add(r.i32, r.ctrl + C.GROW_COUNT, 1);
   Atomics.add(r.i32, r.ctrl + C.GROW_GEN, 1);

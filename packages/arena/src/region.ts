@@ -5,15 +5,22 @@ import {
   S, SLOT_ATTACHED, slotPartial, SP, SPAN_WORDS, writeLayout, type Layout,
 } from './layout.js';
 import { newSalt } from './tags.js';
+import { growMemory, isSharedMemory, memoryBuffer, memoryMaxBytes, type WasmMemory } from './memory.js';
 
 /** `Region.create`'s options: the buffer, where the heap goes in it, its classes and slots. */
 export interface CreateRegionOptions {
-  buffer: SharedArrayBuffer;
+  /** the buffer the heap goes in (or give `memory`) */
+  buffer?: SharedArrayBuffer;
+  /**
+   * a shared WebAssembly.Memory instead of a buffer: the heap takes its current buffer, grows it
+   * with `memory.grow` up to its maximum (or maxBytes) and follows its new buffers
+   */
+  memory?: WasmMemory;
   /** byte offset of the heap in the buffer (multiple of 8) */
   base?: number;
-  /** bytes from base the heap may use now; default: to the end of the buffer */
+  /** bytes from base the heap may use now; default: to the end of the buffer (a memory too small for the metadata is grown) */
   bytes?: number;
-  /** bytes from base the heap may grow to (growable buffers); default: what the buffer allows */
+  /** bytes from base the heap may grow to (growable buffers, memories); default: what the buffer or memory allows */
   maxBytes?: number;
   /** usable bytes of each size class, increasing multiples of 8 */
   classSizes: readonly number[];
@@ -70,11 +77,34 @@ function liveHeapAt(buf: SharedArrayBuffer, base: number): string | null {
 }
 
 /**
+ * Grow `mem` (at creation, before anything is written) so that the heap's metadata and a first
+ * page fit from `base`; its buffer then. A memory whose maximum is too small is refused.
+ */
+function fitMemory(mem: WasmMemory, base: number, maxBytes: number, o: CreateRegionOptions): SharedArrayBuffer {
+  if (maxBytes < PAGE_SIZE) throw bad(`the memory's maximum leaves ${Math.max(0, maxBytes)} bytes from offset ${base}: no room for a heap`);
+  const probe = computeLayout({
+    base, initialBytes: maxBytes, maxBytes, numClasses: o.classSizes.length, numSlots: o.slots, extraWords: o.extraWords ?? [],
+    extraTags: o.extraTags,
+  });
+  const need = probe.data + PAGE_SIZE;
+  if (need > base + maxBytes || !growMemory(mem, need)) {
+    throw bad(`the memory cannot hold this heap's metadata and a page: ${need - base} bytes from offset ${base} (at most ${maxBytes})`);
+  }
+  return memoryBuffer(mem);
+}
+
+/**
  * One thread's view of a heap region: the buffer, a fixed-length Int32Array over all of it (a
  * length-tracking view is ~2.6x slower, TOOLCHAIN.md), and the layout numbers read once.
  */
 export class Region {
   i32: Int32Array;
+  /** the buffer the views are over: a memory's is replaced by its newer one at refresh() */
+  buffer: SharedArrayBuffer;
+  /** every buffer this thread has had (a memory's older ones: a view made before a grow is still the heap's) */
+  private readonly buffers: SharedArrayBuffer[];
+  /** the heap grows: a growable buffer, or a memory */
+  readonly growable: boolean;
   /** growth generation the views were built at */
   gen: number;
   readonly ctrl: number;
@@ -95,9 +125,14 @@ export class Region {
   waits = 0;
 
   private constructor(
-    readonly buffer: SharedArrayBuffer,
+    buffer: SharedArrayBuffer,
     readonly layout: Layout,
+    /** the WebAssembly.Memory the heap lives in, or null for a plain buffer */
+    readonly memory: WasmMemory | null = null,
   ) {
+    this.buffer = buffer;
+    this.buffers = [buffer];
+    this.growable = memory !== null || buffer.growable;
     this.i32 = wordView(buffer);
     const c = (this.ctrl = layout.base >>> 2);
     this.gen = Atomics.load(this.i32, c + C.GROW_GEN);
@@ -119,24 +154,20 @@ export class Region {
     if (o === null || typeof o !== 'object') throw bad('Region.create needs an options object');
     // null is no option's value (undefined takes the default)
     for (const [k, v] of Object.entries(o)) if (v === null) throw bad(`option ${k} is null`);
-    const buf = o.buffer;
+    const mem = o.memory ?? null;
+    if (mem !== null && !isSharedMemory(mem)) throw bad('memory must be a shared WebAssembly.Memory');
+    if (mem !== null && o.buffer !== undefined) throw bad('give buffer or memory, not both');
+    let buf = mem !== null ? memoryBuffer(mem) : o.buffer;
     if (!(buf instanceof SharedArrayBuffer)) throw bad('buffer must be a SharedArrayBuffer');
     const base = o.base ?? 0;
     if (typeof base !== 'number' || !Number.isInteger(base) || base < 0 || base % 8 !== 0 || base >= MAX_HEAP_END) {
       throw bad(`base ${String(base)} must be a multiple of 8 below ${MAX_HEAP_END}`);
     }
-    // by default the heap takes the buffer up to MAX_HEAP_END: a bigger buffer is fine, the rest unused
-    const bytes = o.bytes ?? Math.min(buf.byteLength, MAX_HEAP_END) - base;
-    const limit = Math.min((buf.growable ? buf.maxByteLength : buf.byteLength) - base, MAX_HEAP_END - base);
+    const cap = mem !== null ? memoryMaxBytes(mem) : buf.growable ? buf.maxByteLength : buf.byteLength;
+    const limit = Math.min(cap - base, MAX_HEAP_END - base);
     if (o.maxBytes !== undefined && (typeof o.maxBytes !== 'number' || !Number.isInteger(o.maxBytes))) throw bad(`maxBytes ${String(o.maxBytes)} is not an integer`);
     const maxBytes = Math.min(o.maxBytes ?? limit, limit);
-    if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes <= 0 || base + bytes > buf.byteLength) {
-      throw bad(`bytes ${String(bytes)} do not fit in the buffer (${buf.byteLength} bytes from offset ${base})`);
-    }
-    if (base + bytes > MAX_HEAP_END) throw bad(`a heap ends by ${MAX_HEAP_END} (2^32): ${bytes} bytes from offset ${base} do not`);
-    if (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < bytes) {
-      throw bad(`maxBytes ${String(maxBytes)} is below bytes ${bytes}`);
-    }
+    // everything is checked before a memory is grown (a grow cannot be undone)
     checkClassSizes(o.classSizes);
     if (typeof o.slots !== 'number' || !Number.isInteger(o.slots) || o.slots < 1 || o.slots > 255) throw bad('slots must be 1..255');
     const live = liveHeapAt(buf, base);
@@ -146,6 +177,17 @@ export class Region {
     const extra = o.extraWords ?? [];
     if (!Array.isArray(extra) || extra.length > MAX_EXTRA || extra.some((w) => !Number.isInteger(w) || w < 1)) {
       throw bad(`at most ${MAX_EXTRA} extra regions of a positive number of words`);
+    }
+    if (mem !== null && o.bytes === undefined) buf = fitMemory(mem, base, maxBytes, o);
+    // by default the heap takes the buffer up to MAX_HEAP_END (a bigger buffer is fine, the rest
+    // unused), and a memory's up to maxBytes (the memory may be grown past it by the module)
+    const bytes = o.bytes ?? Math.min(buf.byteLength, MAX_HEAP_END, mem !== null ? base + maxBytes : Infinity) - base;
+    if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes <= 0 || base + bytes > buf.byteLength) {
+      throw bad(`bytes ${String(bytes)} do not fit in the buffer (${buf.byteLength} bytes from offset ${base})`);
+    }
+    if (base + bytes > MAX_HEAP_END) throw bad(`a heap ends by ${MAX_HEAP_END} (2^32): ${bytes} bytes from offset ${base} do not`);
+    if (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < bytes) {
+      throw bad(`maxBytes ${String(maxBytes)} is below bytes ${bytes}`);
     }
     const layout = computeLayout({
       base, initialBytes: bytes, maxBytes, numClasses: o.classSizes.length, numSlots: o.slots, extraWords: extra,
@@ -169,10 +211,15 @@ export class Region {
     const c = base >>> 2;
     Atomics.store(i32, c + C.COMMITTED_PAGES, layout.initialPages);
     writeLayout(i32, layout, newSalt(), o.headerless ? FLAG_HEADERLESS : 0);
-    return new Region(buf, layout);
+    return new Region(buf, layout, mem);
   }
 
-  static attach(buffer: SharedArrayBuffer, base = 0): Region {
+  /** The heap at `base` of `buffer`, or of `memory`'s current buffer when a memory is given. */
+  static attach(buffer: SharedArrayBuffer, base = 0, memory?: WasmMemory): Region {
+    if (memory !== undefined) {
+      if (!isSharedMemory(memory)) throw new HeapError(HeapErrorCode.BAD_HANDLE, 'handle.memory is not a shared WebAssembly.Memory');
+      buffer = memoryBuffer(memory);
+    }
     if (!(buffer instanceof SharedArrayBuffer)) {
       throw new HeapError(HeapErrorCode.BAD_HANDLE, 'handle.buffer is not a SharedArrayBuffer');
     }
@@ -192,7 +239,7 @@ export class Region {
     if (layout.base !== base || layout.data <= base || layout.data > buffer.byteLength) {
       throw new HeapError(HeapErrorCode.BAD_HANDLE, `the control block at offset ${base} is damaged (base ${layout.base}, data ${layout.data})`);
     }
-    return new Region(buffer, layout);
+    return new Region(buffer, layout, memory ?? null);
   }
 
   /** Cold path: rebuild the views if another worker grew the buffer. */
@@ -202,8 +249,23 @@ export class Region {
 
   refresh(): void {
     this.gen = Atomics.load(this.i32, this.ctrl + C.GROW_GEN);
+    if (this.memory !== null) {
+      // the memory's buffer as it is now: a grow (ours, another worker's, the module's) made a new one
+      const b = memoryBuffer(this.memory);
+      if (b !== this.buffer) this.buffers.push((this.buffer = b));
+    }
     this.i32 = wordView(this.buffer);
     for (const f of this.onViews) f(this.i32);
+  }
+
+  /** The buffer as it is now: a memory's newest (views may still be over an older one until refresh). */
+  currentBuffer(): SharedArrayBuffer {
+    return this.memory !== null ? memoryBuffer(this.memory) : this.buffer;
+  }
+
+  /** `b` is this heap's buffer, or an older buffer of its memory (a view made before a grow). */
+  ownsBuffer(b: unknown): boolean {
+    return b === this.buffer || (this.memory !== null && this.buffers.includes(b as SharedArrayBuffer));
   }
 
   committedPages(): number {

@@ -10,7 +10,8 @@
  *   is freed;
  * - the page bitmap, the used-page count and the page hint follow the records;
  * - the abandoned-span lists are relinked from the records (every small span without owner).
- * A death between `buffer.grow()` and the committed-page store leaves only unused bytes.
+ * A death between `buffer.grow()` (or `memory.grow()`) and the committed-page store leaves only
+ * unused bytes: the buffer or memory is longer than the heap, and the next grower commits them.
  */
 import { C, LARGE_CLASS, NO_OWNER, SP } from './layout.js';
 import type { Region } from './region.js';

@@ -14,6 +14,7 @@ import { pageInUse } from './pages.js';
 import { Region } from './region.js';
 import { inboxBlocks, regionStats, type RegionStats } from './usage.js';
 import { fault } from './fault.js';
+import type { WasmMemory } from './memory.js';
 
 /** A class's raw words in one slot (counters are unsigned 32-bit, wrapping). */
 export interface SlotClassWords {
@@ -68,8 +69,9 @@ const u = (x: number) => x >>> 0;
 export class HeapView {
   readonly r: Region;
 
-  constructor(buffer: SharedArrayBuffer, byteOffset = 0) {
-    this.r = Region.attach(buffer, byteOffset);
+  /** `memory`: the WebAssembly.Memory the heap lives in (its buffer is then the memory's current one) */
+  constructor(buffer: SharedArrayBuffer, byteOffset = 0, memory?: WasmMemory) {
+    this.r = Region.attach(buffer, byteOffset, memory);
   }
 
   get classSizes(): number[] {

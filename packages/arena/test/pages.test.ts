@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { C } from '../src/layout.js';
+import { C, PAGE_SIZE } from '../src/layout.js';
 import { claimPages as claim, pageInUse, releasePages } from '../src/pages.js';
 
 const allocPages = (r: Parameters<typeof claim>[0], n: number, _me: number) => claim(r, n);
@@ -73,12 +73,20 @@ describe('page allocator', () => {
     const r = region(1 << 20, { maxBytes: 4 << 20 });
     const before = r.committedPages();
     const gen = r.gen;
+    // a caller's view, as the cache and engine keep one (Region.onViews)
+    let view: Int32Array | null = null;
+    r.onViews.push((i32) => (view = i32));
     const a = allocPages(r, before + 10, 0);
     expect(a).toBe(0);
     expect(r.committedPages()).toBeGreaterThan(before);
     expect(r.buffer.byteLength).toBeGreaterThan(1 << 20);
-    expect(r.gen).toBe(gen + 1); // the caller's views were rebuilt
-    expect(r.i32.length).toBe(r.buffer.byteLength >>> 2);
+    expect(r.gen).toBe(gen + 1);
+    // the caller's views were rebuilt, and they reach the last word of the run just claimed
+    const lastWord = ((r.data + (a + before + 10) * PAGE_SIZE) >>> 2) - 1;
+    expect(view).toBe(r.i32);
+    expect(r.i32.length).toBeGreaterThan(lastWord);
+    r.i32[lastWord] = 0x5a5a5a5a;
+    expect(new Int32Array(r.buffer)[lastWord]).toBe(0x5a5a5a5a);
     expect(allocPages(r, r.layout.maxPages, 0)).toBe(-1);
     expect(r.buffer.byteLength).toBeLessThanOrEqual(4 << 20);
   });

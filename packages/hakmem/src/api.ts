@@ -3,7 +3,7 @@
  * its cache: `heap.alloc` is the cache's own method, with no call in between (measured ~5%).
  */
 import {
-  badSize, C, classify, HeapError, HeapErrorCode, inboxBlocks, markDead, reclaimSlot, regionStats,
+  badSize, breakDeadLock, C, classify, type WasmMemory, HeapError, HeapErrorCode, inboxBlocks, markDead, reclaimSlot, regionStats,
   SLOT_ATTACHED, SLOT_DEAD, SLOT_FENCED, SLOT_RECLAIMING, slotsIn, slotsOfThread, unclaimSlots, slotState, usableSize, validateRegion, whileStopped,
   type ReclaimReport, type RegionStats, type ValidateReport,
 } from '@hakmem/arena';
@@ -32,6 +32,11 @@ export interface HeapHandle<H extends boolean = false> {
   byteOffset: number;
   /** the heap's flavour; attachHeap refuses a handle whose flag does not match the heap (HAKMEM_BAD_HANDLE) */
   headerless: H;
+  /**
+   * the shared WebAssembly.Memory of a heap created with `memory` (a shared memory can be posted
+   * to a Worker): attachHeap takes the memory's current buffer, `buffer` may be an older one
+   */
+  memory?: WasmMemory;
 }
 
 /** The learner's part of `stats()`. */
@@ -83,8 +88,14 @@ export function HeapApi<T extends CacheClass>(Base: T) {
     /** @internal free a pointer known to be a live block */
     abstract freeLive(p: number): void;
 
+    /** The buffer the heap is in (a memory's: its buffer as this worker last saw it; `heap.u8` & co. follow growth). */
     get buffer(): SharedArrayBuffer {
       return this.core.r.buffer;
+    }
+
+    /** The WebAssembly.Memory the heap lives in (createHeap's `memory`), or undefined. */
+    get memory(): WasmMemory | undefined {
+      return this.core.r.memory ?? undefined;
     }
 
     get byteOffset(): number {
@@ -97,7 +108,9 @@ export function HeapApi<T extends CacheClass>(Base: T) {
 
     /** What a Worker needs to attach: pass it as `workerData` or `postMessage` it. */
     get handle(): HeapHandle<boolean> {
-      return { kind: 'hakmem-heap', version: 1, buffer: this.buffer, byteOffset: this.byteOffset, headerless: this.core.r.hdr === 0 };
+      const h: HeapHandle<boolean> = { kind: 'hakmem-heap', version: 1, buffer: this.buffer, byteOffset: this.byteOffset, headerless: this.core.r.hdr === 0 };
+      if (this.core.r.memory !== null) h.memory = this.core.r.memory;
+      return h;
     }
 
     /**
@@ -175,7 +188,10 @@ export function HeapApi<T extends CacheClass>(Base: T) {
      */
     view<C extends TypedArrayConstructor>(type: C, ptr: number, count: number): HeapArray<C> {
       this.assertOpen();
-      checkBlock(this.core.r, ptr, arrayBytes(type, count));
+      const bytes = arrayBytes(type, count);
+      checkBlock(this.core.r, ptr, bytes);
+      // a block another worker carved from a memory grown since this worker last looked
+      if (ptr + bytes > this.buffer.byteLength) this.core.r.refresh();
       return makeView(type, this.buffer, ptr, count);
     }
 
@@ -248,10 +264,12 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       this.assertOpen();
       const r = this.core.r;
       return this.quiet(() => {
-        const busy = [SLOT_ATTACHED, SLOT_DEAD, SLOT_FENCED, SLOT_RECLAIMING].flatMap((st) => slotsIn(r, st));
-        const others = new Set(busy.filter((s) => s !== this.slot));
+        // a dead worker may have held the arena lock: repair what it left half done first
+        breakDeadLock(r, this.slot);
+        const gone = [SLOT_DEAD, SLOT_FENCED, SLOT_RECLAIMING].flatMap((st) => slotsIn(r, st));
+        const others = new Set([...slotsIn(r, SLOT_ATTACHED), ...gone].filter((s) => s !== this.slot));
         const slots = Array.from({ length: r.layout.numSlots }, (_, s) => s).filter((s) => !others.has(s));
-        return validateRegion(r, { slots });
+        return validateRegion(r, { slots, gone });
       });
     }
 
@@ -418,11 +436,12 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       return slotsIn(this.core.r, SLOT_ATTACHED);
     }
 
-    /** @internal run f with the heap stopped, if other workers are attached */
+    /**
+     * @internal run f with the heap stopped, always: a worker that attaches meanwhile (one alone
+     * now may not be a moment later) waits the stop out before it moves a block.
+     */
     quiet<T>(f: () => T): T {
-      const r = this.core.r;
-      const alone = slotsIn(r, SLOT_ATTACHED).every((s) => s === this.slot);
-      return alone ? f() : whileStopped(r, this.slot, f);
+      return whileStopped(this.core.r, this.slot, f);
     }
 
     /** @internal every later call throws HAKMEM_CLOSED */

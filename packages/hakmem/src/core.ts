@@ -27,7 +27,7 @@ export class HeapCore implements Fallback {
     readonly slot: number,
   ) {
     this.backend = new SlotBackend(r, slot);
-    this.views = new Views(r.buffer);
+    this.views = new Views(r.buffer, r.growable);
   }
 
   /** Configuration for this slot's cache (wire() connects it). */
@@ -61,13 +61,13 @@ export class HeapCore implements Fallback {
     cache.connect(this.engine, this);
     r.onViews.push((i32) => {
       cache.setView(i32);
-      if (this.views.length !== viewBytes(r.buffer)) this.views.rebuild();
+      if (this.views.buffer !== r.buffer || this.views.length !== viewBytes(r.buffer)) this.views.rebuild(r.buffer);
     });
   }
 
   /** Views that cover the buffer as it is now (another worker may have grown it). */
   fresh(): Views {
-    if (this.views.length !== viewBytes(this.r.buffer)) this.r.refresh();
+    if (this.views.length !== viewBytes(this.r.currentBuffer())) this.r.refresh();
     return this.views;
   }
 

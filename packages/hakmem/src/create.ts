@@ -17,7 +17,7 @@ export function createHeap(options: HeapOptions): Heap | HeaderlessHeap;
 export function createHeap(options: HeapOptions = {}): Heap | HeaderlessHeap {
   const o = resolveOptions(options);
   const r = Region.create({
-    buffer: o.buffer, base: o.base, bytes: o.bytes, maxBytes: o.maxBytes,
+    buffer: o.buffer, memory: o.memory, base: o.base, bytes: o.bytes, maxBytes: o.maxBytes,
     classSizes: o.classSizes, slots: o.slots, headerless: o.headerless,
     extraWords: o.learning ? learningRegions(o.classSizes.length, o.learning.ringCapacity) : [],
     extraTags: o.learning ? LEARNING_TAGS : [],
@@ -59,7 +59,7 @@ export function attachHeap(handle: HeapHandle<boolean>): Heap | HeaderlessHeap {
   }
   if (handle.version !== 1) throw new HeapError(HeapErrorCode.BAD_HANDLE, `handle version ${String(handle.version)}, expected 1`);
   if (typeof handle.byteOffset !== 'number') throw new HeapError(HeapErrorCode.BAD_HANDLE, `handle.byteOffset ${String(handle.byteOffset)} is not a number`);
-  const r = Region.attach(handle.buffer, handle.byteOffset);
+  const r = Region.attach(handle.buffer, handle.byteOffset, handle.memory);
   // a handle written by hand before the flag existed may leave it out
   if (handle.headerless !== undefined && handle.headerless !== (r.hdr === 0)) {
     throw new HeapError(HeapErrorCode.BAD_HANDLE, `the handle says headerless: ${String(handle.headerless)}, the heap is ${r.hdr === 0 ? '' : 'not '}headerless`);

@@ -3,4 +3,4 @@ export { Heap, CountingHeap, LowWaterHeap, HeaderlessHeap } from './heap.js';
 export type { HeapHandle, HeapStats, LearningStats } from './api.js';
 export type { HeapOptions } from './options.js';
 export type { HeapArray, TypedArray, TypedArrayConstructor } from './typed.js';
-export { HeapError, HeapErrorCode, type ValidateReport, type RegionStats, type ClassStats, type ReclaimReport } from '@hakmem/arena';
+export { HeapError, HeapErrorCode, type WasmMemory, type ValidateReport, type RegionStats, type ClassStats, type ReclaimReport } from '@hakmem/arena';

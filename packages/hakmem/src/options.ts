@@ -1,26 +1,50 @@
-import { checkClassSizes, HeapError, HeapErrorCode, MAX_HEAP_END } from '@hakmem/arena';
+import { checkClassSizes, HeapError, HeapErrorCode, isSharedMemory, MAX_HEAP_END, memoryMaxBytes, type WasmMemory } from '@hakmem/arena';
 import { DEFAULT_CAPACITY } from '@hakmem/ace-learning';
 import { defaultClassSizes } from '@hakmem/pool-tls';
 
 /** `createHeap`'s options. */
 export interface HeapOptions {
-  /** bytes of the heap now (default 64 MiB); untouched shared memory costs no RAM */
+  /** bytes of the heap now (default 64 MiB); untouched shared memory costs no RAM. Not with `memory`. */
   size?: number;
-  /** grow up to this many bytes (a growable SharedArrayBuffer); default: no growth */
+  /**
+   * The most bytes the heap may ever take. In a new buffer: grow up to this many bytes (a
+   * growable SharedArrayBuffer; default: `size`, no growth). With `buffer` or `memory`: bytes from
+   * `byteOffset` (default: all the buffer, or up to the memory's maximum); a buffer's heap never
+   * grows past its buffer, a memory's grows the memory up to this.
+   */
   maxSize?: number;
   /**
-   * place the heap in this buffer instead of a new one (a shared WebAssembly memory's, say: all
-   * of a 4 GiB one can hold the heap; pointers are unsigned 32-bit, so a heap ends by 2^32)
+   * place the heap in this buffer instead of a new one (all of one of 4 GiB can hold the heap:
+   * pointers are unsigned 32-bit, so a heap ends by 2^32). For a shared WebAssembly.Memory, pass
+   * `memory` instead: the heap can then grow it.
    */
   buffer?: SharedArrayBuffer;
   /**
-   * where the heap starts in `buffer` (an integer multiple of 8, default 0). A heap still in use
-   * at that offset is refused (HAKMEM_BAD_OPTION). To reuse the buffer on purpose, `close()` the
-   * old heap first and let its workers detach; or, when you know no thread uses it any more,
-   * zero its first word: `new Int32Array(buffer, byteOffset, 1)[0] = 0`.
+   * Place the heap in this shared WebAssembly.Memory (`shared: true`), from `byteOffset`, which
+   * must not be below `reservedBelow` (required with `memory`). The heap starts with the bytes the
+   * memory has above `byteOffset` (the memory is grown at once if they cannot hold the heap's
+   * metadata and a page) and grows it with `memory.grow` when it needs pages, up to the memory's
+   * maximum or `maxSize`; every worker follows the memory's new buffer at its next cold path.
+   * `heap.handle` carries the memory to `attachHeap`. Not with `buffer`, `size` or `byteLength`.
+   * See "In a WebAssembly module" in the README.
+   */
+  memory?: WasmMemory;
+  /**
+   * Bytes at the start of the buffer or memory that are not the heap's: a module's data and
+   * stacks (its `__heap_base` and the stacks you placed above it). A `byteOffset` below it is
+   * refused (HAKMEM_BAD_PLACEMENT); `byteOffset` defaults to it (rounded up to a multiple of 8).
+   * Required with `memory`, so that a default `byteOffset` of 0 never writes over a module's data.
+   */
+  reservedBelow?: number;
+  /**
+   * where the heap starts in `buffer` or `memory` (an integer multiple of 8; default
+   * `reservedBelow` rounded up to 8, else 0). A heap still in use at that offset is refused
+   * (HAKMEM_BAD_OPTION). To reuse the buffer on purpose, `close()` the old heap first and let its
+   * workers detach; or, when you know no thread uses it any more, zero its first word:
+   * `new Int32Array(buffer, byteOffset, 1)[0] = 0`.
    */
   byteOffset?: number;
-  /** how many bytes of `buffer` the heap takes from byteOffset (default: to the end, or to 4 GiB) */
+  /** how many bytes of `buffer` the heap takes from byteOffset (default: to the end, or to 4 GiB, or `maxSize`) */
   byteLength?: number;
   /** workers that may attach besides the creator (default 64, at most 254) */
   maxWorkers?: number;
@@ -65,9 +89,12 @@ export interface LearningOptions {
 }
 
 export interface ResolvedOptions {
-  buffer: SharedArrayBuffer;
+  /** the buffer, or undefined with a memory */
+  buffer: SharedArrayBuffer | undefined;
+  memory: WasmMemory | undefined;
   base: number;
-  bytes: number;
+  /** undefined with a memory: what it holds above base (Region.create grows it to fit) */
+  bytes: number | undefined;
   maxBytes: number;
   slots: number;
   headerless: boolean;
@@ -124,8 +151,9 @@ export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
   if (o === null || typeof o !== 'object') throw bad('options must be an object');
   // null is no option's value (undefined takes the default)
   for (const [k, v] of Object.entries(o)) if (v === null) throw bad(`option ${k} is null`);
-  if (o.buffer === undefined && (o.byteOffset !== undefined || o.byteLength !== undefined)) {
-    throw bad('byteOffset and byteLength place the heap in a buffer you give: pass buffer too');
+  if (o.buffer !== undefined && o.memory !== undefined) throw bad('give buffer or memory, not both');
+  if (o.buffer === undefined && o.memory === undefined && (o.byteOffset !== undefined || o.byteLength !== undefined || o.reservedBelow !== undefined)) {
+    throw bad('byteOffset, byteLength and reservedBelow place the heap in a buffer or memory you give: pass buffer or memory too');
   }
   const maxWorkers = int('maxWorkers', o.maxWorkers ?? DEFAULT_MAX_WORKERS, 0, 254);
   const classSizes = o.classSizes ?? defaultClassSizes();
@@ -158,19 +186,54 @@ export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
       throw bad(`learning.ringCapacity ${String(c)} must be a power of two in [2, 2^20]`);
     }
   }
+  const rest = { slots: maxWorkers + 1, headerless, classSizes, refillCounts: o.refillCounts, learning, counters, debug };
+  if (o.memory !== undefined) {
+    const memory = o.memory;
+    if (!isSharedMemory(memory)) throw bad('memory must be a shared WebAssembly.Memory (shared: true)');
+    if (o.reservedBelow === undefined) {
+      throw bad("reservedBelow is required with memory: the bytes at the memory's start that are the module's (its data up to __heap_base, its stacks), 0 if none");
+    }
+    if (o.size !== undefined || o.byteLength !== undefined) {
+      throw bad('size and byteLength do not apply with memory: the heap takes what the memory has above byteOffset and grows it (maxSize bounds it)');
+    }
+    const base = placement(o, MAX_HEAP_END - 1);
+    const limit = Math.min(memoryMaxBytes(memory), MAX_HEAP_END) - base;
+    if (limit < 4096) throw bad(`byteOffset ${base} leaves no room for a heap below the memory's maximum (${memoryMaxBytes(memory)} bytes)`);
+    const maxBytes = o.maxSize === undefined ? limit : Math.min(int('maxSize', o.maxSize, 4096, 2 ** 32), limit);
+    return { buffer: undefined, memory, base, bytes: undefined, maxBytes, ...rest };
+  }
   if (o.buffer !== undefined) {
     if (!(o.buffer instanceof SharedArrayBuffer)) throw bad('buffer must be a SharedArrayBuffer');
     // a heap ends by MAX_HEAP_END (2^32: pointers are unsigned 32-bit): the rest of a bigger buffer is not its
     const usable = Math.min(o.buffer.byteLength, MAX_HEAP_END);
-    const base = int('byteOffset', o.byteOffset ?? 0, 0, usable - 1);
-    if (base % 8 !== 0) throw bad(`byteOffset ${base} must be a multiple of 8`);
-    const bytes = int('byteLength', o.byteLength ?? usable - base, 1, usable - base);
+    const base = placement(o, usable - 1);
+    const maxSize = o.maxSize === undefined ? undefined : int('maxSize', o.maxSize, 1, 2 ** 32);
+    const bytes = int('byteLength', o.byteLength ?? Math.min(usable - base, maxSize ?? Infinity), 1, usable - base);
+    if (maxSize !== undefined && bytes > maxSize) throw bad(`byteLength ${bytes} is above maxSize ${maxSize}`);
     const limit = Math.min(o.buffer.growable ? o.buffer.maxByteLength : o.buffer.byteLength, MAX_HEAP_END) - base;
-    const maxBytes = o.byteLength !== undefined && !o.buffer.growable ? bytes : limit;
-    return { buffer: o.buffer, base, bytes, maxBytes, slots: maxWorkers + 1, headerless, classSizes, refillCounts: o.refillCounts, learning, counters, debug };
+    const maxBytes = o.byteLength !== undefined && !o.buffer.growable ? bytes : Math.min(limit, maxSize ?? Infinity);
+    return { buffer: o.buffer, memory: undefined, base, bytes, maxBytes, ...rest };
   }
   const size = int('size', o.size ?? DEFAULT_SIZE, 1, MAX_HEAP_END);
   const maxSize = int('maxSize', o.maxSize ?? size, size, MAX_HEAP_END);
   const buffer = maxSize > size ? new SharedArrayBuffer(size, { maxByteLength: maxSize }) : new SharedArrayBuffer(size);
-  return { buffer, base: 0, bytes: size, maxBytes: maxSize, slots: maxWorkers + 1, headerless, classSizes, refillCounts: o.refillCounts, learning, counters, debug };
+  return { buffer, memory: undefined, base: 0, bytes: size, maxBytes: maxSize, ...rest };
+}
+
+/**
+ * Where the heap starts in a buffer or memory you give: `byteOffset`, by default `reservedBelow`
+ * rounded up to 8; refused below `reservedBelow` (HAKMEM_BAD_PLACEMENT), before anything is written.
+ */
+function placement(o: HeapOptions, maxOffset: number): number {
+  const reserved = o.reservedBelow === undefined ? 0 : int('reservedBelow', o.reservedBelow, 0, 2 ** 32);
+  const base = o.byteOffset ?? Math.ceil(reserved / 8) * 8;
+  if (typeof base === 'number' && Number.isInteger(base) && base < reserved) {
+    throw new HeapError(
+      HeapErrorCode.BAD_PLACEMENT,
+      `byteOffset ${base} is below reservedBelow ${reserved}: the heap would write over memory that is not its own (a module's data or stacks)`,
+    );
+  }
+  int('byteOffset', base, 0, maxOffset);
+  if (base % 8 !== 0) throw bad(`byteOffset ${base} must be a multiple of 8`);
+  return base;
 }

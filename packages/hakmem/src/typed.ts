@@ -93,7 +93,7 @@ export function blockOfView(r: Region, v: unknown): number {
   if (!ArrayBuffer.isView(v)) {
     throw new HeapError(HeapErrorCode.MISALIGNED, `${Object.prototype.toString.call(v)} is neither a pointer nor a typed array`);
   }
-  if (v.buffer !== r.buffer) {
+  if (!r.ownsBuffer(v.buffer)) {
     throw new HeapError(
       HeapErrorCode.FOREIGN,
       "a view over another buffer than this heap object's (a view posted from another worker: free(view.byteOffset), or rebuild it with heap.view)",

@@ -19,17 +19,18 @@ export class Views {
   bu64!: BigUint64Array<SharedArrayBuffer>;
   /** bytes the views cover */
   length = 0;
-  /** the buffer can grow: readers check the growth generation first */
-  readonly growable: boolean;
-
-  constructor(readonly buffer: SharedArrayBuffer) {
-    this.growable = buffer.growable;
-    this.rebuild();
+  constructor(
+    /** the buffer the views are over (a memory's is replaced by a newer one as it grows) */
+    public buffer: SharedArrayBuffer,
+    /** the heap can grow (a growable buffer, a memory): readers check the growth generation first */
+    readonly growable: boolean,
+  ) {
+    this.rebuild(buffer);
   }
 
-  /** Fixed-length views (length-tracking ones are ~2.6x slower on Node 20). */
-  rebuild(): void {
-    const b = this.buffer;
+  /** Fixed-length views (length-tracking ones are ~2.6x slower on Node 20) over `b`. */
+  rebuild(b: SharedArrayBuffer): void {
+    this.buffer = b;
     // n may be 2^32 (a full wasm32 memory), where `n >>> 2` would be 0
     const n = viewBytes(b);
     this.length = n;

@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { observerId, resumeTheWorld, SLOT_ATTACHED, slotsIn, stopTheWorld, validateRegion } from '@hakmem/arena';
+import { C, observerId, resumeTheWorld, SLOT_ATTACHED, slotsIn, stopTheWorld, validateRegion } from '@hakmem/arena';
 import { createHeap } from '../src/index.js';
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
@@ -38,6 +38,16 @@ describe('attaching while the heap is stopped', () => {
     await new Promise((ok) => w.once('message', ok));
     expect(h.validate().blocksLive).toBe(0);
     await w.terminate();
+    await h.close();
+  });
+
+  it('a worker alone still stops the heap for its walks (another may attach in the middle of one)', async () => {
+    const h = createHeap({ size: 8 << 20, learning: false, maxWorkers: 2 });
+    const r = h.core.r;
+    expect(h.attachedSlots()).toEqual([h.slot]);
+    // what validate() and stats() run their walks in
+    expect(h.quiet(() => Atomics.load(r.i32, r.ctrl + C.STW))).toBe(h.slot + 1);
+    expect(Atomics.load(r.i32, r.ctrl + C.STW)).toBe(0);
     await h.close();
   });
 });

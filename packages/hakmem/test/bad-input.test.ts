@@ -100,6 +100,16 @@ const CALLS: Array<[string, (c: Ctx, v: any) => unknown, string[]?]> = [
       k === 'size' ? ['2^32', 'undefined'] : ['undefined'],
     ],
   ),
+  ['createHeap({ memory: v })', (_c, v) => createHeap({ memory: v, reservedBelow: 0, maxWorkers: 1, learning: false })],
+  ['createHeap({ reservedBelow: v })', (_c, v) => createHeap({ size: 2 << 20, maxWorkers: 1, learning: false, reservedBelow: v }), ['undefined']],
+  // with a shared WebAssembly.Memory (a new one each call); a maxSize above its maximum is clamped to it
+  ...([['reservedBelow', []], ['byteOffset', ['undefined']], ['maxSize', ['2^32', 'undefined']]] as const).map(
+    ([k, accepts]): [string, (c: Ctx, v: any) => unknown, string[]] => [
+      `createHeap({ memory, ${k}: v })`,
+      (_c, v) => createHeap({ memory: wasmMemory(), reservedBelow: 0, maxWorkers: 1, learning: false, [k]: v }),
+      [...accepts],
+    ],
+  ),
   ['createHeap({ learning: v })', (_c, v) => createHeap({ size: 2 << 20, maxWorkers: 1, learning: v }), ['undefined', 'an object']],
   ['createHeap({ debug: v })', (_c, v) => createHeap({ size: 2 << 20, maxWorkers: 1, learning: false, debug: v }), ['undefined', 'an object']],
   ['createHeap({ learning: { ringCapacity: v } })', (_c, v) => createHeap({ size: 2 << 20, maxWorkers: 1, learning: { mode: 'inline', ringCapacity: v } }), ['undefined']],
@@ -166,6 +176,11 @@ const CALLS: Array<[string, (c: Ctx, v: any) => unknown, string[]?]> = [
     k === 'mode' ? ['undefined'] : [],
   ]),
 ];
+
+/** A shared WebAssembly.Memory of 1 MiB, 4 MiB at most (the project's lib has no WebAssembly types). */
+function wasmMemory(): any {
+  return new (globalThis as any).WebAssembly.Memory({ initial: 16, maximum: 64, shared: true });
+}
 
 function cacheConfig() {
   return { i32: new Int32Array(new SharedArrayBuffer(1 << 16)), heads: 64, classSizes: [16, 32], bounds: [8, 8], allocTag: 1 << 16, freeTag: 2 << 16 };

@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { ringCounters } from '@hakmem/ace-learning/stats';
+import { Region } from '@hakmem/arena';
 import { describe, expect, it } from 'vitest';
 import { createHeap, type Heap } from '../src/index.js';
 
@@ -87,8 +88,12 @@ describe('Contract C: memory ownership is clear', () => {
     const cap = inside(h).r.i32[(at >>> 2)];
     const ps = refillMany(h, 20_000, 1000); // grows the heap
     expect(h.stats().growth.events).toBeGreaterThan(0);
-    const l2 = inside(h).r.layout;
+    // the layout as the buffer records it after the growth (what a worker attaching now reads),
+    // not the object this thread computed at creation
+    const l2 = Region.attach(inside(h).r.buffer, h.byteOffset).layout;
+    expect(l2).not.toBe(l);
     expect([l2.extraAt[0], l2.extraWords[0], inside(h).r.i32[at >>> 2]]).toEqual([at, words, cap]);
+    expect(l2.data).toBe(l.data); // and the metadata in front of the data did not move either
     for (const p of ps) h.free(p);
   });
 

@@ -68,21 +68,25 @@ describe('bad pointers', () => {
     intact(h, live);
   });
 
-  const cases: Array<[string, (h: Heap, live: Array<{ p: number }>) => number, string]> = [
-    ['double free of a small block', (h, l) => (h.free(l[1].p), l[1].p), E.DOUBLE_FREE],
-    ['double free of a large block', (h, l) => (h.free(l[5].p), l[5].p), E.DOUBLE_FREE],
-    ['a pointer outside the heap', () => 1 << 30, E.OUT_OF_RANGE],
-    ['a negative pointer', () => -8, E.OUT_OF_RANGE],
-    ['a misaligned pointer', (_h, l) => l[2].p + 4, E.MISALIGNED],
-    ['a misaligned pointer (1 byte)', (_h, l) => l[2].p + 1, E.MISALIGNED],
-    ['a fractional pointer', (_h, l) => l[2].p + 0.5, E.MISALIGNED],
-    ['a pointer into the middle of a small block', (_h, l) => l[2].p + 16, E.INTERIOR],
-    ['a pointer into the middle of a large block', (_h, l) => l[5].p + 4096, E.INTERIOR],
-    ['a pointer into the control block', () => 8, E.CONTROL],
-    ['a pointer into the metadata', (h) => h.byteOffset + 4096, E.CONTROL],
-    ['a pointer into a free page', (h) => h.buffer.byteLength - 4096 + 8, E.NOT_ALLOCATED],
+  // Each case names its kind of misuse by the key of HeapErrorCode, so that the test of distinct
+  // codes below compares what the heap throws, not the table with itself.
+  type Kind = keyof typeof E;
+  const cases: Array<[string, (h: Heap, live: Array<{ p: number }>) => number, Kind]> = [
+    ['double free of a small block', (h, l) => (h.free(l[1].p), l[1].p), 'DOUBLE_FREE'],
+    ['double free of a large block', (h, l) => (h.free(l[5].p), l[5].p), 'DOUBLE_FREE'],
+    ['a pointer outside the heap', () => 1 << 30, 'OUT_OF_RANGE'],
+    ['a negative pointer', () => -8, 'OUT_OF_RANGE'],
+    ['a misaligned pointer', (_h, l) => l[2].p + 4, 'MISALIGNED'],
+    ['a misaligned pointer (1 byte)', (_h, l) => l[2].p + 1, 'MISALIGNED'],
+    ['a fractional pointer', (_h, l) => l[2].p + 0.5, 'MISALIGNED'],
+    ['a pointer into the middle of a small block', (_h, l) => l[2].p + 16, 'INTERIOR'],
+    ['a pointer into the middle of a large block', (_h, l) => l[5].p + 4096, 'INTERIOR'],
+    ['a pointer into the control block', () => 8, 'CONTROL'],
+    ['a pointer into the metadata', (h) => h.byteOffset + 4096, 'CONTROL'],
+    ['a pointer into a free page', (h) => h.buffer.byteLength - 4096 + 8, 'NOT_ALLOCATED'],
   ];
-  it.each(cases)('free of %s throws its code; the heap is intact', (_what, ptr, code) => {
+  it.each(cases)('free of %s throws its code; the heap is intact', (_what, ptr, kind) => {
+    const code = E[kind];
     const { h, live } = withLiveBlocks();
     const p = ptr(h, live);
     const still = live.filter((b) => b.p !== p);
@@ -94,10 +98,26 @@ describe('bad pointers', () => {
     intact(h, still);
   });
 
-  it('distinct codes for distinct misuse', () => {
-    expect(new Set(cases.map((c) => c[2]))).toEqual(
-      new Set([E.DOUBLE_FREE, E.OUT_OF_RANGE, E.MISALIGNED, E.INTERIOR, E.CONTROL, E.NOT_ALLOCATED]),
-    );
+  it('distinct codes for distinct misuse: what free throws tells the kinds apart', () => {
+    const thrownBy = new Map<Kind, Set<unknown>>();
+    for (const [, ptr, kind] of cases) {
+      const { h, live } = withLiveBlocks();
+      const p = ptr(h, live);
+      let code: unknown;
+      try {
+        h.free(p);
+      } catch (e) {
+        code = (e as { code?: unknown }).code;
+      }
+      thrownBy.set(kind, (thrownBy.get(kind) ?? new Set()).add(code));
+    }
+    // one code per kind, and no two kinds share one
+    for (const [kind, codes] of thrownBy) expect([...codes], kind).toHaveLength(1);
+    const codes = [...thrownBy.values()].map((s) => [...s][0]);
+    expect(new Set(codes).size).toBe(thrownBy.size);
+    expect(thrownBy.size).toBe(6);
+    // and every code of the table is its own string
+    expect(new Set(Object.values(E)).size).toBe(Object.keys(E).length);
   });
 
   it('an overwritten header is reported as corrupt, not freed', () => {

@@ -3,15 +3,16 @@
  * code (HAKMEM_BAD_HANDLE for a target that is no heap, HAKMEM_BAD_OPTION for the rest), never a
  * TypeError from deep inside, nor later from a timer.
  */
-import { HeapError, HeapErrorCode, HeapView } from '@hakmem/arena/stats';
+import { HeapError, HeapErrorCode, HeapView, type WasmMemory } from '@hakmem/arena/stats';
 
 const bad = (msg: string) => new HeapError(HeapErrorCode.BAD_OPTION, msg);
 
 /** The heap view of `t` (a handle or a HeapView): BAD_HANDLE when it is neither. */
-export function viewOf(t: { buffer: SharedArrayBuffer; byteOffset?: number } | HeapView): HeapView {
+export function viewOf(t: { buffer: SharedArrayBuffer; byteOffset?: number; memory?: WasmMemory } | HeapView): HeapView {
   if (t instanceof HeapView) return t;
   if (t === null || typeof t !== 'object') throw new HeapError(HeapErrorCode.BAD_HANDLE, 'not a heap handle (pass heap.handle)');
-  return new HeapView(t.buffer, t.byteOffset ?? 0);
+  // a heap in a WebAssembly.Memory: the memory's current buffer (the handle's may be older)
+  return new HeapView(t.buffer, t.byteOffset ?? 0, t.memory);
 }
 
 /** An options object: undefined (the defaults) or an object whose listed fields have their types. */

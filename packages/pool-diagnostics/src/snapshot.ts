@@ -4,15 +4,17 @@
  * moment; their allocs and frees go on), so span, inbox and counter readings are consistent.
  */
 import { learnerSnapshot, POLICY_TAG, ringCounters, RING_TAG, STATE_TAG, type LearnerSnapshot, type RingCounters } from '@hakmem/ace-learning/stats';
-import { HeapView, SLOT_FREE, type SlotWords } from '@hakmem/arena/stats';
+import { HeapView, SLOT_FREE, type SlotWords, type WasmMemory } from '@hakmem/arena/stats';
 import { checkOptions, viewOf } from './checks.js';
 import { allocsOf, freesOf } from '@hakmem/pool-refill/stats';
 import { cachedOf, lowWaterOf } from '@hakmem/pool-tls/stats';
 
-/** Where a heap is: what `heap.handle` holds (buffer and byte offset). */
+/** Where a heap is: what `heap.handle` holds (buffer and byte offset, and the memory of a heap in one). */
 export interface Target {
   buffer: SharedArrayBuffer;
   byteOffset?: number;
+  /** the WebAssembly.Memory of a heap created with `memory` */
+  memory?: WasmMemory;
 }
 
 /**

@@ -90,9 +90,15 @@ describe('RefillEngine (Box 2)', () => {
   });
 
   it('default policy: larger classes refill fewer blocks', () => {
-    const counts = SIZES.map(defaultRefillCount);
-    expect(counts).toEqual([64, 64, 32, 4]);
-    for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeLessThanOrEqual(counts[i - 1]);
+    // an engine on the default counts: the first alloc of each size refills its class once
+    const { be, cache } = setup();
+    for (const size of SIZES) cache.alloc(size);
+    const taken = be.takes.map((t) => t.n);
+    expect(be.takes.map((t) => t.cls)).toEqual([0, 1, 2, 3]);
+    expect(taken).toEqual([64, 64, 32, 4]);
+    expect(taken).toEqual(SIZES.map(defaultRefillCount));
+    for (let i = 1; i < taken.length; i++) expect(taken[i]).toBeLessThanOrEqual(taken[i - 1]);
+    SIZES.forEach((_, cls) => expect(cache.cached(cls)).toBe(taken[cls] - 1));
   });
 
   it('takes the count for the class, installs the chain, and the miss pops its first block', () => {

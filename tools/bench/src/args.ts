@@ -1,7 +1,10 @@
 /** Command-line flags of `pnpm bench`. */
 import { MIXED_DEFAULTS, type MixedParams, checkParams } from './random-mixed/params.js';
 
-export const BENCHES = ['random-mixed', 'larson', 'scaling', 'learning'] as const;
+export const BENCHES = ['random-mixed', 'larson', 'scaling', 'learning', 'wasm'] as const;
+
+/** The wasm benchmark's cycles per thread unless --cycles is given (its rows then take a few seconds each). */
+export const WASM_DEFAULT_CYCLES = 2_000_000;
 export type BenchName = (typeof BENCHES)[number];
 
 export interface BenchArgs {
@@ -9,6 +12,8 @@ export interface BenchArgs {
   benches: BenchName[];
   /** random-mixed's parameters (scaling runs them in every worker) */
   params: MixedParams;
+  /** the wasm benchmark's: the same, with WASM_DEFAULT_CYCLES unless --cycles is given */
+  wasmParams: MixedParams;
   repeat: number;
   only?: string[];
   json?: string;
@@ -32,7 +37,7 @@ export interface BenchArgs {
 
 export const USAGE = `usage: pnpm bench [-- flags]   (or: node tools/bench/dist/cli.js flags)
 
-  --bench NAME           random-mixed, larson, scaling, learning or all (default all; a comma list works too)
+  --bench NAME           random-mixed, larson, scaling, learning, wasm or all (default all; a comma list works too)
   --repeat N             runs per row, interleaved round-robin; the table shows the median (default 3)
   --only a,b,...         run only these rows, in every benchmark that has them:
                            random-mixed: limit, hakmem, hakmem-fixed, hakmem-counters, hakmem-low-water,
@@ -41,6 +46,7 @@ export const USAGE = `usage: pnpm bench [-- flags]   (or: node tools/bench/dist/
                                          glibc, mimalloc, jemalloc
                            larson:       hakmem, smo, glibc, mimalloc, jemalloc (JS rows: both variants)
                            scaling:      limit, hakmem, glibc, mimalloc
+                           wasm:         hakmem, wasm-hakmem, wasm-dlmalloc, wasm-emmalloc, glibc, mimalloc
   --overhead-pairs N     random-mixed: paired runs of hakmem with and without counters, besides the
                          rounds, for the metrics-overhead figure (default 20; --quick: 0)
   --sampler-pairs N      random-mixed: paired runs of hakmem with and without the memory sampler Worker,
@@ -55,8 +61,8 @@ export const USAGE = `usage: pnpm bench [-- flags]   (or: node tools/bench/dist/
   --ab-runner NAME       --ab: the random-mixed row to compare (default hakmem)
   --quick                smoke test: cycles / 10, larson sleep 0.5 s, and --repeat 1 unless given
 
- random-mixed (and scaling, in every worker):
-  --cycles N             main-loop iterations (default ${MIXED_DEFAULTS.cycles})
+ random-mixed (and scaling and wasm, in every worker):
+  --cycles N             main-loop iterations (default ${MIXED_DEFAULTS.cycles}; wasm: ${WASM_DEFAULT_CYCLES})
   --ws N                 working-set slots (default ${MIXED_DEFAULTS.ws})
   --seed N               xorshift32 seed (default ${MIXED_DEFAULTS.seed})
   --min N / --max N      size clamp (default ${MIXED_DEFAULTS.min} / ${MIXED_DEFAULTS.max})
@@ -83,6 +89,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let out: string | undefined;
   let replot: string | undefined;
   let quick = false;
+  let cyclesGiven = false;
   let help = false;
   let slowDivisor = 100;
   let overheadPairs: number | undefined;
@@ -110,7 +117,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         }
         break;
       }
-      case '--cycles': p.cycles = int(flag, value()); break;
+      case '--cycles': p.cycles = int(flag, value()); cyclesGiven = true; break;
       case '--ws': p.ws = int(flag, value()); break;
       case '--seed': p.seed = int(flag, value()); break;
       case '--min': p.min = int(flag, value()); break;
@@ -139,9 +146,11 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       default: throw new Error(`unknown flag ${raw}\n\n${USAGE}`);
     }
   }
+  const wp: MixedParams = { ...p, cycles: cyclesGiven ? p.cycles : WASM_DEFAULT_CYCLES };
   if (quick) p.cycles = Math.floor(p.cycles / 10);
+  if (quick) wp.cycles = Math.floor(wp.cycles / 10);
   return {
-    benches, params: checkParams(p), repeat: repeat ?? (quick ? 1 : 3), only, json, ...(out !== undefined ? { out } : {}), ...(replot !== undefined ? { replot } : {}), quick, slowDivisor,
+    benches, params: checkParams(p), wasmParams: checkParams(wp), repeat: repeat ?? (quick ? 1 : 3), only, json, ...(out !== undefined ? { out } : {}), ...(replot !== undefined ? { replot } : {}), quick, slowDivisor,
     overheadPairs: overheadPairs ?? (quick ? 0 : 20), samplerPairs,
     ...(sleep !== undefined ? { sleep } : {}), ...(threads !== undefined ? { threads } : {}),
     ...(abDir !== undefined ? { ab: { dir: abDir, pairs: abPairs, runner: abRunner } } : {}), help,

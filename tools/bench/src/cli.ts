@@ -18,12 +18,15 @@ import { runLearningBench } from './learning/bench.js';
 import { renderLearningReport } from './learning/print.js';
 import { runScalingBench, SCALING_NAMES } from './scaling/bench.js';
 import { renderScalingReport } from './scaling/print.js';
+import { runWasmBench, WASM_NAMES } from './wasm/bench.js';
+import { renderWasmReport } from './wasm/print.js';
 
 const NAMES: Record<BenchName, readonly string[]> = {
   'random-mixed': MIXED_ALLOCATORS.map((a) => a.name),
   larson: LARSON_NAMES,
   scaling: SCALING_NAMES,
   learning: ['hakmem'],
+  wasm: WASM_NAMES,
 };
 
 function main(): void {
@@ -77,6 +80,10 @@ function main(): void {
       const r = runScalingBench({ params: args.params, counts: [1, 2], repeat: args.repeat, only, progress });
       reports.push(r);
       text = renderScalingReport(r, machine());
+    } else if (b === 'wasm') {
+      const r = runWasmBench({ params: args.wasmParams, counts: [1, 2], repeat: args.repeat, only, progress });
+      reports.push(r);
+      text = renderWasmReport(r, machine());
     } else {
       const r = runLearningBench({ repeat: args.repeat, quick: args.quick, progress });
       reports.push(r);

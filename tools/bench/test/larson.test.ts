@@ -5,14 +5,14 @@
  * replay, counting real allocs, frees, frees of an earlier generation's block and cross-worker frees
  * from tags written into the blocks themselves.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { compileNative, findPreloadLib } from '../src/native/toolchain.js';
 import { runLarsonJs } from '../src/larson/js.js';
 import { newLran2, lran2 } from '../src/larson/lran2.js';
 import { nativeLran2, runNativeLarson } from '../src/larson/native.js';
 import { type LarsonParams, larsonSets } from '../src/larson/params.js';
 import { type Assignment, replayLarson, sizesChecksum } from '../src/larson/reference.js';
-import { gcc, noticeNoGcc } from './helpers.js';
+import { gcc, needsGcc, noticeNoGcc } from './helpers.js';
 
 /** Gloger's lran2 as larson.cpp has it, on plain numbers (C long): the spec, not our code. */
 function textbookLran2(seed: number) {
@@ -97,7 +97,8 @@ describe('lran2', () => {
     for (let i = 0; i < 5000; i++) expect(lran2(ours, 0)).toBe(tb());
   });
 
-  it.skipIf(!gcc)('equals the C port for the same seed', () => {
+  it('equals the C port for the same seed', (ctx) => {
+    needsGcc(ctx);
     const bin = compileNative(gcc!, 'larson', ['-pthread']);
     for (const seed of [4141, 12345, 0, 999_999]) {
       const g = newLran2(seed);
@@ -131,7 +132,8 @@ describe('the replay', () => {
   });
 });
 
-describe.skipIf(!gcc)('the C port (native/larson.c)', () => {
+describe('the C port (native/larson.c)', () => {
+  beforeEach(needsGcc);
   it.each(SMALL)('does the replay\'s ops and keeps every byte, with every malloc installed (%o)', (p) => {
     const bin = compileNative(gcc!, 'larson', ['-pthread']);
     const ref = replayLarson(p, Array(p.threads).fill(GENS * p.rounds * p.chunks), { kind: 'threads' });

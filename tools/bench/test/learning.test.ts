@@ -1,6 +1,9 @@
 /** The shifting workload runs, with the learner on and off, and leaves a valid, empty heap (never timings). */
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runShifting, SHIFT_DEFAULTS } from '../src/learning/shifting.js';
+
+const cpuReadable = existsSync('/proc/thread-self/stat');
 
 describe('shifting workload', () => {
   it.each([false, true])('learning %s: does its ops, reports refills, cached bytes and (on) the learner', async (learning) => {
@@ -9,11 +12,20 @@ describe('shifting workload', () => {
     // per cycle: a burst of 64 B (alloc + free), the light phase, a burst of 2 KiB
     expect(r.ops).toBe(p.cycles * (2 * p.burst + p.light + 2 * (p.burst / 4)));
     expect(r.refills).toBeGreaterThan(0);
-    expect(r.cachedBytesMax).toBeGreaterThanOrEqual(r.cachedBytesMean);
+    // after each burst is freed the caches hold blocks, and never more than the heap reserved
+    expect(r.cachedBytesMean).toBeGreaterThan(0);
+    expect(r.cachedBytesMax).toBeLessThanOrEqual(r.peakReserved);
     if (learning) {
       expect(r.events + r.dropped).toBe(r.attempted); // every event pushed or counted dropped
       expect(r.attempted).toBeGreaterThan(r.refills / 64); // a hot class reports at least one refill in 32
-      expect(r.learnerStartupCpuMs ?? 0).toBeLessThanOrEqual(r.learnerCpuMs ?? 0);
+      // the learner's CPU time is read from /proc where the kernel provides it, and only there
+      if (cpuReadable) {
+        expect(r.learnerCpuMs).not.toBeNull();
+        expect(r.learnerStartupCpuMs).not.toBeNull();
+        expect(r.learnerStartupCpuMs!).toBeLessThanOrEqual(r.learnerCpuMs!);
+      } else {
+        expect([r.learnerCpuMs, r.learnerStartupCpuMs]).toEqual([null, null]);
+      }
       expect(r.learnerWakes).toBeGreaterThan(0);
       expect(Object.keys(r.finalCounts)).toEqual(['64 B', '2 KiB']);
     } else {

@@ -2,12 +2,12 @@
  * Fidelity of the pattern itself: the JS generator against a textbook transcription of
  * BENCHMARKS.md, and against the C port's --pattern mode (a null allocator: no malloc).
  */
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { FNV_BASIS, type MixedParams, MIXED_DEFAULTS, mix } from '../src/random-mixed/params.js';
 import { referencePattern } from '../src/random-mixed/pattern.js';
 import { runNativeMixed } from '../src/random-mixed/native.js';
 import { findPreloadLib } from '../src/native/toolchain.js';
-import { gcc, nativeBinary, noticeNoGcc } from './helpers.js';
+import { nativeBinary, needsGcc, noticeNoGcc } from './helpers.js';
 
 const SETS: MixedParams[] = [
   { ...MIXED_DEFAULTS, cycles: 200_000 },
@@ -86,7 +86,8 @@ describe('random-mixed pattern', () => {
     }
   });
 
-  describe.skipIf(!gcc)('the C port (native/random_mixed.c)', () => {
+  describe('the C port (native/random_mixed.c)', () => {
+    beforeEach(needsGcc);
     it.each(SETS)('--pattern prints the same ops as the JS generator (%o)', (p) => {
       const bin = nativeBinary() as string;
       const c = runNativeMixed(bin, p, { mode: 'pattern' });

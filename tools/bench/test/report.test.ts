@@ -125,10 +125,10 @@ describe('a whole (tiny) run', () => {
 
 describe('flags for larson, scaling and --bench', () => {
   it('runs every benchmark by default, or the ones named', () => {
-    expect(parseArgs([]).benches).toEqual(['random-mixed', 'larson', 'scaling', 'learning']);
+    expect(parseArgs([]).benches).toEqual(['random-mixed', 'larson', 'scaling', 'learning', 'wasm']);
     expect(parseArgs(['--bench', 'larson']).benches).toEqual(['larson']);
     expect(parseArgs(['--bench=scaling,random-mixed']).benches).toEqual(['random-mixed', 'scaling']);
-    expect(parseArgs(['--bench', 'all']).benches).toEqual(['random-mixed', 'larson', 'scaling', 'learning']);
+    expect(parseArgs(['--bench', 'all']).benches).toEqual(['random-mixed', 'larson', 'scaling', 'learning', 'wasm']);
     expect(() => parseArgs(['--bench', 'cfrac'])).toThrow(/unknown benchmark cfrac/);
   });
 

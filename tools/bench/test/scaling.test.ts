@@ -2,14 +2,14 @@
  * The scaling runner's fidelity (never its timings): every worker, JS or native, does exactly the
  * reference pattern of random-mixed for its own seed, and hakmem's shared heap ends up empty.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { compileNative } from '../src/native/toolchain.js';
 import { MIXED_DEFAULTS, type MixedParams } from '../src/random-mixed/params.js';
 import { referencePattern } from '../src/random-mixed/pattern.js';
 import { runScalingJs } from '../src/scaling/js.js';
 import { runNativeConcurrent } from '../src/scaling/native.js';
 import { workerParams, workerSeed } from '../src/scaling/params.js';
-import { gcc, noticeNoGcc } from './helpers.js';
+import { gcc, needsGcc, noticeNoGcc } from './helpers.js';
 
 const P: MixedParams = { ...MIXED_DEFAULTS, cycles: 30_000 };
 
@@ -43,7 +43,8 @@ describe.each(['hakmem', 'limit'] as const)('%s in workers', (runner) => {
   });
 });
 
-describe.skipIf(!gcc)('native random_mixed in 2 processes', () => {
+describe('native random_mixed in 2 processes', () => {
+  beforeEach(needsGcc);
   it('each process does the reference ops for its seed, on one start line', () => {
     const bin = compileNative(gcc!, 'random_mixed');
     const ps = [0, 1].map((i) => workerParams(P, i));

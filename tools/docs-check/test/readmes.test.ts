@@ -3,7 +3,7 @@
  * own name and its dependencies resolve as they would for a user), against the built packages.
  * A README whose examples need a package its own does not depend on (pool-diagnostics' examples
  * create a heap with `hakmem`) names another directory: `<!-- docs-check: cwd=packages/hakmem -->`.
- * A `console.log(...)` line that ends in `// text` must print `text`.
+ * Every `console.log(...)` line ends in `// text`, and the example prints exactly those texts, in order.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -60,8 +60,10 @@ describe('README examples', () => {
     try {
       const out = execFileSync(process.execPath, [file], { cwd: e.dir, encoding: 'utf8', timeout: 30_000 });
       const want = expected(e.code);
+      // every console.log line says what it prints, and the example prints exactly those lines
+      expect(e.code.split('\n').filter((l) => /console\.log\(/.test(l)).length).toBe(want.length);
       const got = out.trim().split('\n').filter((l) => l.length > 0);
-      expect(got.slice(0, want.length)).toEqual(want);
+      expect(got).toEqual(want);
     } finally {
       rmSync(file, { force: true });
     }

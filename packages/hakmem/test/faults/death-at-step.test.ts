@@ -24,6 +24,7 @@ interface Facts {
   victimSlot: number | null;
   unwatchedReclaim?: string;
   validate: string;
+  validateDead?: string;
   validateAfter: string;
   bad: number;
   badAt: number;
@@ -31,6 +32,7 @@ interface Facts {
   accounting: { dups: string[]; freeErrors: string[]; leakedBlocks: number; inUse: number } | string;
   otherSlots: string[] | string;
   ringFlowing?: boolean;
+  grownAfter?: { blocks: number; committed: number; max: number; memoryBytes: number } | string;
   consumedAtDeath?: number | string;
   consumedLast?: number | string;
 }
@@ -43,6 +45,7 @@ const cases: Case[] = [
   ['lock.held', 5, { waitForWaiter: true }, '#1: dies holding the lock while a survivor waits for it'],
   ['pages.claimed', 3, {}, 'bits set, used pages not counted'],
   ['pages.grown', 1, { victim: { bigFirst: 6 << 20 } }, 'buffer grown, committed pages not stored'],
+  ['grow.memory-grown', 1, { memory: true, victim: { bigFirst: 6 << 20 } }, 'WebAssembly.Memory grown, committed pages not stored'],
   ['run.claimed', 3, {}, 'pages claimed, run records not written'],
   ['run.cleared', 3, {}, 'run records cleared, pages not freed'],
   ['large.untagged', 2, {}, '#3: large block header cleared, run not freed'],
@@ -61,6 +64,11 @@ const cases: Case[] = [
   ['reclaim.claimed', 1, { unwatched: true }, 'a worker reclaiming another dies: slot left RECLAIMING'],
   ['reclaim.rebuilt', 1, { unwatched: true }, 'a worker reclaiming another dies after the rebuild'],
   ['ring.claimed', 3, { ring: true, after: 1e9 }, '#5: a producer dies between claiming a ring slot and publishing it'],
+  // validate() while the victim is dead and not yet reclaimed, the others at work: what it left
+  // half done (a chain tagged remote, a span's list, a run under the lock) is not a broken heap
+  ['drain.pushing', 3, { validateDead: true }, 'validate before the reclaim: a chain tagged remote, not pushed'],
+  ['refill.carved', 8, { validateDead: true }, 'validate before the reclaim: blocks tagged as cache, bump not stored'],
+  ['run.claimed', 3, { validateDead: true }, 'validate before the reclaim: dies holding the lock, run records not written'],
 ];
 
 afterEach(stopAll);
@@ -72,6 +80,7 @@ function expectHealthy(f: Facts) {
   for (const s of f.survivors) expect(s.error, ctx).toBeNull();
   expect(f.reclaimErrors, ctx).toEqual([]);
   if (f.victimSlot !== null && f.step !== 'slot.freed' && f.step !== 'none') expect(f.reclaimed, ctx).toContain(f.victimSlot);
+  if (f.validateDead !== undefined) expect(f.validateDead, ctx).toBe('ok');
   if (f.unwatchedReclaim !== undefined) expect(f.unwatchedReclaim, ctx).not.toMatch(/HAKMEM|Error/);
   expect(f.validate, ctx).toBe('ok');
   expect(f.bad, `a block was handed out twice (first at ${f.badAt})`).toBe(0);
@@ -90,6 +99,12 @@ describe('a worker dies at a named step while others work', () => {
     if (options.waitForWaiter) expect(f.sawWaiter, 'no survivor was waiting for the lock when the victim died').toBe(true);
     if (options.ring) {
       expect(f.ringFlowing, `the ring stalled: consumed ${f.consumedAtDeath} at the death, ${f.consumedLast} later`).toBe(true);
+    }
+    if (options.memory) {
+      // after a death between memory.grow and the commit, the heap still grows to its maximum
+      expect(f.grownAfter, JSON.stringify(f)).toMatchObject({ committed: expect.any(Number), memoryBytes: 1025 * 65536 });
+      const g = f.grownAfter as Exclude<Facts['grownAfter'], string | undefined>;
+      expect(g.committed, JSON.stringify(g)).toBe(g.max);
     }
     expectHealthy(f);
   }, 50_000);

@@ -10,9 +10,11 @@
  * - `rss`: the process's peak resident set minus the empty program's (native: the C port with
  *   `--empty` under the same LD_PRELOAD); for `new Uint8Array` the child process's peak RSS over its
  *   RSS when the measured instance was created (the GC heap and the arrays' backing stores).
+ * - `sbrk`: emscripten's malloc in wasm: the highest program break (sbrk(0)) while the threads ran,
+ *   above the break they started from.
  */
 
-export type MemoryKind = 'reserved' | 'bump' | 'pool-top' | 'rss';
+export type MemoryKind = 'reserved' | 'bump' | 'pool-top' | 'rss' | 'sbrk';
 
 export interface PeakMemory {
   kind: MemoryKind;
@@ -71,6 +73,7 @@ export function memoryLegend(kinds: Iterable<MemoryKind>): string {
     reserved: "hakmem: peak reserved bytes (pages in spans and large blocks, the arena's USED_PAGES), sampled every millisecond by a Worker of the child process and at the phase boundaries; the peak committed bytes (COMMITTED_PAGES: the buffer) are in the JSON",
     bump: "the bare freelist: its bump pointer's high-water mark (it never gives memory back)",
     'pool-top': "thi.ng / smo: the pool's `top` word at its peak (sampled as hakmem's)",
+    sbrk: "emscripten's dlmalloc / emmalloc in wasm: the highest sbrk(0) while the threads ran (sampled every millisecond by the main thread in C) above the break they started from",
     rss: 'native: peak RSS (getrusage ru_maxrss in the C port) minus the empty program\'s (the same binary and LD_PRELOAD with --empty); new Uint8Array: the child\'s peak RSS (VmHWM, reset before the measured instance) minus its RSS at that point. RSS counts only the pages a program touched: where a benchmark writes a byte or two per block (larson), pages inside large blocks stay untouched and RSS can fall below the live bytes',
   };
   const seen = [...new Set(kinds)];

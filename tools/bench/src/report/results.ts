@@ -10,11 +10,12 @@ import type { LearningReport } from '../learning/bench.js';
 import type { ShiftResult } from '../learning/shifting.js';
 import type { MixedReport } from '../random-mixed/bench.js';
 import type { ScalingReport } from '../scaling/bench.js';
+import type { WasmReport } from '../wasm/bench.js';
 import { type ChartSpec, renderChart } from './chart.js';
 import type { Machine } from './machine.js';
 import { median } from './stats.js';
 
-export type AnyReport = MixedReport | LarsonReport | ScalingReport | LearningReport;
+export type AnyReport = MixedReport | LarsonReport | ScalingReport | LearningReport | WasmReport;
 
 export const RESULTS_SCHEMA = 'hakmem-bench-results/1';
 
@@ -92,6 +93,22 @@ export function chartSpec(r: AnyReport, m: Machine, command: string): ChartSpec 
             memKind: row.memory?.kind,
           };
         }),
+      }],
+    };
+  }
+  if (r.benchmark === 'wasm') {
+    return {
+      title: `wasm: random-mixed compiled to wasm32, 1 and 2 threads (cycles ${r.params.cycles.toLocaleString('en-US')} each; median of ${r.repeat}, ratios paired)`,
+      subtitle: sub,
+      ratioNames: ['ops/s vs emscripten dlmalloc', 'ops/s vs hakmem from JS', 'ops/s vs 1 thread'],
+      groups: [{
+        title: '',
+        rows: r.rows.map((row) => ({
+          label: `${row.label} x${row.workers}`,
+          ratios: { 'ops/s vs emscripten dlmalloc': row.vsDlmalloc, 'ops/s vs hakmem from JS': row.vsHakmemJs, 'ops/s vs 1 thread': row.vsOne },
+          memVsLive: row.memory?.vsLive,
+          memKind: row.memory?.kind,
+        })),
       }],
     };
   }

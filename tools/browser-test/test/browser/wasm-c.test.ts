@@ -12,12 +12,15 @@ interface ThreadResult { slot: number; ops: number; errors: number; not16: numbe
 
 test('the C example runs in two module Workers on one shared WebAssembly.Memory', async () => {
   const iters = 20_000;
-  const r = (await runInBrowser({ iters })) as { threads: ThreadResult[]; reports: string[]; blocksLive: number; inUse: number; heapAt: number; heapBase: number };
+  const r = (await runInBrowser({ iters })) as {
+    threads: ThreadResult[]; reports: string[]; blocksLive: number; inUse: number; heapAt: number; heapBase: number; startBytes: number; memoryBytes: number;
+  };
   expect(r.threads.flatMap((t) => t.reports).concat(r.reports)).toEqual([]);
   expect(r.threads.map((t) => t.errors)).toEqual([0, 0]);
   expect(r.threads.map((t) => t.ops)).toEqual([iters, iters]);
   expect(r.threads.reduce((n, t) => n + t.crossFreed, 0)).toBeGreaterThan(0);
   expect(r.heapAt).toBeGreaterThan(r.heapBase);
+  expect(r.memoryBytes).toBeGreaterThan(r.startBytes); // the heap grew the memory, and both Workers followed
   expect(r.blocksLive).toBe(0);
   expect(r.inUse).toBe(0);
 });

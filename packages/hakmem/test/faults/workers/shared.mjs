@@ -23,8 +23,10 @@ export const ENTRIES = 512; // random holdings
 export const BURST = 200; // a burst of same-size blocks (drains)
 export const REGION_WORDS = 2 * (ENTRIES + BURST);
 
+/** `heapBuffer`: the heap's buffer, or the most bytes it can reach (a heap in a WebAssembly.Memory). */
 export function makeShared(heapBuffer, regions, queueLen = 1024) {
-  const units = Math.ceil((heapBuffer.growable ? heapBuffer.maxByteLength : heapBuffer.byteLength) / 8);
+  const reach = typeof heapBuffer === 'number' ? heapBuffer : heapBuffer.growable ? heapBuffer.maxByteLength : heapBuffer.byteLength;
+  const units = Math.ceil(reach / 8);
   return {
     ctl: new SharedArrayBuffer(4 * CTL_WORDS),
     ledger: new SharedArrayBuffer(4 * REGION_WORDS * regions),

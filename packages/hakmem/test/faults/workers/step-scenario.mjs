@@ -5,6 +5,7 @@
 // (k-th hit) beside survivors, and reports facts; the test asserts on them.
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { createHeap } from 'hakmem';
+import { markDead } from '@hakmem/arena';
 import { account, attempt, CTL, makeShared, until } from './shared.mjs';
 
 const o = workerData;
@@ -15,8 +16,13 @@ const phase = (name, extra = {}) => {
   facts.timeline.push(`${name}@${Date.now() - t0}ms`);
   parentPort.postMessage({ type: 'phase', name, facts: structuredClone(facts), ...extra });
 };
-const heap = createHeap({ size: 4 << 20, maxSize: 64 << 20, maxWorkers: 8, learning: o.ring ? { ringCapacity: 16 } : false });
-const shared = makeShared(heap.buffer, 8);
+const common = { maxWorkers: 8, learning: o.ring ? { ringCapacity: 16 } : false };
+// o.memory: the heap in a shared WebAssembly.Memory (4 MiB now, grown with memory.grow up to 64 MiB more)
+const memory = o.memory ? new WebAssembly.Memory({ initial: 64, maximum: 1025, shared: true }) : undefined;
+const heap = memory
+  ? createHeap({ memory, reservedBelow: 65536, maxSize: 64 << 20, ...common })
+  : createHeap({ size: 4 << 20, maxSize: 64 << 20, ...common });
+const shared = makeShared(memory ? 65536 + (64 << 20) : heap.buffer, 8);
 const ctl = new Int32Array(shared.ctl);
 const traffic = new URL('./traffic.mjs', import.meta.url);
 let region = 0;
@@ -54,7 +60,8 @@ if (o.unwatched) {
 const reclaimedBefore = heap.reclaimed.length;
 
 phase('running');
-const victim = spawn({ role: 'victim', fault: { step: o.step, k: o.k, waitForWaiter: o.waitForWaiter }, reclaimSlot: unwatchedSlot, ...o.victim });
+// validateDead: nobody watches the victim, so the heap is validated with it dead and not yet reclaimed
+const victim = spawn({ role: 'victim', fault: { step: o.step, k: o.k, waitForWaiter: o.waitForWaiter }, reclaimSlot: unwatchedSlot, ...o.victim }, !o.validateDead);
 const survivors = Array.from({ length: o.survivors ?? 2 }, (_, i) =>
   spawn({ role: 'survivor', after: o.after ?? 500, holdLock: i === 0 && o.holdLock, ...o.survivor }),
 );
@@ -71,6 +78,15 @@ if (!facts.reachedStep) {
   if (!facts.victimDied) await victim.w.terminate();
 }
 phase('victim gone', { reachedStep: facts.reachedStep });
+if (o.validateDead && facts.victimSlot !== null) {
+  markDead(heap.core.r, facts.victimSlot);
+  phase('validating with the victim dead, before its reclaim');
+  const d = attempt(() => heap.validate());
+  facts.validateDead = d.error ?? 'ok';
+  const r = attempt(() => heap.reclaim(facts.victimSlot));
+  if (r.ok) heap.reclaimed.push(r.ok);
+  else if (r.error) heap.reclaimErrors.push(new Error(r.error));
+}
 
 if (o.ring) {
   // the learner must keep consuming events after the producer died inside a push
@@ -124,6 +140,19 @@ facts.validateAfter = (() => {
   const r = attempt(() => heap.validate());
   return r.error ?? 'ok';
 })();
+if (memory) {
+  // the heap still grows the memory to its maximum after a grower died between memory.grow and
+  // the commit (the memory longer than the heap): allocate 1 MiB blocks until alloc says no
+  phase('growing after the death');
+  const g = attempt(() => {
+    const ps = [];
+    for (let p; (p = heap.alloc(1 << 20)) !== 0; ) ps.push(p);
+    const { committed, max } = heap.stats().pages;
+    for (const p of ps) heap.free(p);
+    return { blocks: ps.length, committed, max, memoryBytes: memory.buffer.byteLength };
+  });
+  facts.grownAfter = g.ok ?? g.error;
+}
 phase('closing');
 try {
   await heap.close();
