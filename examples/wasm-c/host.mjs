@@ -8,7 +8,7 @@
  *   0 ... data, default stack (main's instance) ... __heap_base | stack 0 | stack 1 | heap ... → maximum
  */
 import { createHeap } from 'hakmem';
-import { cImports, readStats, STATS_BYTES } from './imports.mjs';
+import { lateImports, readStats, STATS_BYTES } from './imports.mjs';
 
 /** Each thread's stack (C's locals, here a table of 256 pointers and sizes). */
 export const STACK_BYTES = 64 << 10;
@@ -31,7 +31,7 @@ export async function runExample({ bytes, threads = 2, iters = 20_000, spawn }) 
   // this thread's instance: it initialises the data segments (once for the memory), tells where
   // the module's own memory ends, and runs drain() at the end on the module's default stack
   const { exports } = await WebAssembly.instantiate(module, {
-    env: { memory, ...cImports(() => heap, reports) },
+    env: { memory, ...lateImports(() => heap, reports) },
   });
   const heapBase = exports.__heap_base.value;
   const stacksAt = align(heapBase, 16);

@@ -1,10 +1,12 @@
 /*
- * A small multi-threaded C program for wasm32 whose malloc, free, calloc and realloc are imported
- * from JavaScript (served by hakmem in the module's shared memory). Each thread runs `run`: random
- * mallocs, callocs, reallocs and frees over a table of blocks (at least 8 bytes each), every block
+ * A small multi-threaded C program for wasm32 whose malloc, free, calloc, realloc, aligned_alloc,
+ * posix_memalign and malloc_usable_size are imported from JavaScript (served by hakmem in the
+ * module's shared memory). Each thread runs `run`: random mallocs, callocs, over-aligned blocks
+ * (32 B to 64 KiB), reallocs and frees over a table of blocks (at least 8 bytes each), every block
  * filled with a pattern that is checked before it is resized or freed; some blocks are handed to
  * the other thread through a mailbox in shared memory and freed there. It counts the blocks that
- * are not 16-byte aligned (C's max_align_t on wasm32). No libc: the few helpers are written here.
+ * are not 16-byte aligned (C's max_align_t on wasm32) and those not aligned as asked. No libc:
+ * the few helpers are written here.
  */
 typedef __SIZE_TYPE__ size_t;
 typedef unsigned int u32;
@@ -17,7 +19,11 @@ IMPORT(malloc) void *malloc(size_t size);
 IMPORT(free) void free(void *p);
 IMPORT(calloc) void *calloc(size_t count, size_t size);
 IMPORT(realloc) void *realloc(void *p, size_t size);
-/* a damaged block: what went wrong (1 pattern, 2 calloc not zeroed, 3 realloc lost bytes, 4 NULL), where */
+IMPORT(aligned_alloc) void *aligned_alloc(size_t align, size_t size);
+IMPORT(posix_memalign) int posix_memalign(void **pp, size_t align, size_t size);
+IMPORT(malloc_usable_size) size_t malloc_usable_size(void *p);
+/* a damaged block: what went wrong (1 pattern, 2 calloc not zeroed, 3 realloc lost bytes, 4 NULL,
+ * 5 not aligned as asked, 6 usable size short), where */
 IMPORT(report) void report(int what, void *p, size_t size);
 
 #define SLOTS 256
@@ -50,7 +56,20 @@ static int intact(u8 *p, size_t size, size_t upto) {
   return 1;
 }
 
-struct stats { u32 ops, errors, nulls, not16, crossFreed, checksum; };
+struct stats { u32 ops, errors, nulls, not16, crossFreed, checksum, aligned, misaligned; };
+
+/* A block aligned to `align` (a power of two), by aligned_alloc or posix_memalign (its pointer
+ * written into this thread's stack); counted, and checked. */
+static u8 *alloc_aligned(size_t align, size_t size, u32 r, struct stats *st) {
+  void *p = 0;
+  if (r & 0x4000) p = aligned_alloc(align, size);
+  else if (posix_memalign(&p, align, size) != 0) p = 0;
+  if (p) {
+    st->aligned++;
+    if ((size_t)p & (align - 1)) { st->misaligned++; report(5, p, align); }
+  }
+  return p;
+}
 
 static void check_free(u8 *p, struct stats *st) {
   size_t size = *(u32 *)p;
@@ -84,7 +103,9 @@ EXPORT(run) u32 run(u32 seed, u32 iters, struct stats *st) {
     u8 *p = blocks[k];
     st->ops++;
     if (p == 0) {
-      if (r & 0x200) {
+      if ((r & 0x3000) == 0x1000) {
+        p = alloc_aligned((size_t)32 << (next(&s) % 12), size, r, st); /* now and then: 32 B .. 64 KiB */
+      } else if (r & 0x200) {
         p = calloc(size, 1);
         if (p) for (size_t i = 0; i < size; i++) if (p[i]) { st->errors++; report(2, p, size); break; }
       } else {
@@ -92,6 +113,7 @@ EXPORT(run) u32 run(u32 seed, u32 iters, struct stats *st) {
       }
       if (!p) { st->nulls++; report(4, 0, size); continue; }
       if ((size_t)p & 15) st->not16++;
+      if (malloc_usable_size(p) < size) { st->errors++; report(6, p, size); }
       fill(p, size, r);
       blocks[k] = p;
       sizes[k] = size;

@@ -9,7 +9,8 @@ import { cImports, readStats, STATS_BYTES } from './imports.mjs';
 export async function runThread({ module, memory, handle, stackTop, seed, iters }) {
   const heap = attachHeap(handle);
   const reports = [];
-  const { exports } = await WebAssembly.instantiate(module, { env: { memory, ...cImports(() => heap, reports) } });
+  // this thread's own imports over its own heap object
+  const { exports } = await WebAssembly.instantiate(module, { env: { memory, ...cImports(heap, reports) } });
   exports.__stack_pointer.value = stackTop; // a stack of its own: a shared one is silently overwritten
   const st = heap.calloc(STATS_BYTES);
   exports.run(seed >>> 0, iters, st);

@@ -66,7 +66,7 @@ export class Learner {
   private readonly cur: Int32Array;
   private readonly pulls: Float64Array;
   private readonly sums: Float64Array;
-  /** arms played at least once per class (an arm whose pulls faded is not "untried") */
+  /** arms played at least once per class since the class's last restart */
   private readonly tried: Uint8Array;
   private readonly since: Int32Array;
   private readonly published: Int32Array;
@@ -126,7 +126,7 @@ export class Learner {
    * Where a class starts: the count the policy table already holds (a learner restarted on a live
    * heap goes on from it), else the default, which the table leaves in force (0: no value) until
    * the first move; publishing the nearest arm instead would change a default of 12 to 8 before
-   * any event (measured: +9 % refills on the shifting workload with no event learned).
+   * any event, a move no event asked for.
    */
   private startAt(cls: number): void {
     const held = Atomics.load(this.i32, this.c.policy + cls);
@@ -184,8 +184,8 @@ export class Learner {
    * The rate a refill tells, held within CLIP of the class's recent rate. An interval that spans a
    * pause in the class's use (the first refill after another phase) says nothing about its count,
    * yet on the reward's log scale one such event outweighs a hundred ordinary ones, and the arm
-   * that happens to collect more of them looks best (measured: 64 B blocks held at 64 instead of
-   * 128 in the shifting workload's bursts). A lasting change still moves the EWMA, one clip a time.
+   * that happens to collect more of them looks best. A lasting change still moves the EWMA, one
+   * clip a time.
    */
   private clipRate(cls: number, lnRate: number): number {
     if (this.rateN[cls] === 0) return lnRate;

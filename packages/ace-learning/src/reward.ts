@@ -3,9 +3,8 @@
  * (a refill costs about `refillUs`, and so does a drain; the next refill came `sinceUs` later,
  * after `slowPaths` slow paths: 2 when the cache drained in between) against the memory the
  * refill put in the cache idle (count * size). The drain counts because a count too large for the
- * cache's bound is given back at the next frees (measured: 4 KiB blocks at 16 in a bound of 32
- * cut refills 4 % on the shifting workload and cost 6 % of its ops/s). cost = time / timeScale + bytes / memScale: 1% of
- * the time in refills weighs as much as 1 MiB cached idle. The reward is on a log scale of the
+ * cache's bound is given back at the next frees. cost = time / timeScale + bytes / memScale: 1%
+ * of the time in refills weighs as much as 1 MiB cached idle. The reward is on a log scale of the
  * cost, r = 1/2 - ln(cost) / SPAN clamped to [0, 1] (costs from 1e-4 to 1e4 span it): what counts
  * is the ratio of two arms' costs, the same for a hot class (costs in the hundreds) as for a cold
  * one (thousandths), so one exploration constant fits every class. Near its best count a cost

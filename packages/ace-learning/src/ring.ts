@@ -55,22 +55,10 @@
  */
 import { badOption } from './errors.js';
 
+/** Word offsets of the ring's header (the layout above); records start at RECORDS. */
 export const R = {
-  CAPACITY: 0,
-  REC_WORDS: 1,
-  CLASSES: 2,
-  WORKERS: 3,
-  TAIL: 16,
-  HEAD: 32,
-  STALL_AT: 33,
-  STALL_WAKES: 34,
-  DROPPED_FULL: 49,
-  DROPPED_RACE: 50,
-  CONSUMED: 51,
-  LATE: 52,
-  LOST: 53,
-  GARBLED: 54,
-  RECORDS: 64,
+  CAPACITY: 0, REC_WORDS: 1, CLASSES: 2, WORKERS: 3, TAIL: 16, HEAD: 32, STALL_AT: 33, STALL_WAKES: 34,
+  DROPPED_FULL: 49, DROPPED_RACE: 50, CONSUMED: 51, LATE: 52, LOST: 53, GARBLED: 54, RECORDS: 64,
 } as const;
 
 /** Fields of a record after its sequence word. Class and worker share a word (16 bits each). */
@@ -125,45 +113,6 @@ export function recordCheck(pos: number, cw: number, count: number, left: number
   h = Math.imul((h ^ (h >>> 13)) ^ sinceUs, 0xc2b2ae35);
   h = Math.imul((h ^ (h >>> 16)) ^ cached, 0x9e3779b1);
   return h ^ (h >>> 15);
-}
-
-/** The event ring's counters, as `ringCounters` reads them. */
-export interface RingCounters {
-  capacity: number;
-  /** positions claimed: consumed + lost + garbled + pending */
-  pushed: number;
-  dropped: number;
-  droppedFull: number;
-  droppedRace: number;
-  consumed: number;
-  /** claimed records skipped: unpublished too long (a producer died, or stalled), or read by a consumer that died in its call */
-  lost: number;
-  /** of those, publishes that came after the skip (a producer that was only slow) */
-  late: number;
-  /** records dropped by the consumer: mixed by a late writer, or class or worker out of bounds */
-  garbled: number;
-  /** events waiting for the learner */
-  pending: number;
-  /** dropped / (pushed + dropped) */
-  dropRate: number;
-}
-
-/** The ring's counters read from shared memory: pushed, dropped, consumed, pending, drop rate. */
-export function ringCounters(i32: Int32Array, at: number): RingCounters {
-  // every successful claim moves TAIL by one, so TAIL is the count (mod 2^32): no shared counter
-  // written per push (it was a second cache line bouncing between producers on every refill)
-  const tail = Atomics.load(i32, at + R.TAIL);
-  const pushed = tail >>> 0;
-  const full = Atomics.load(i32, at + R.DROPPED_FULL);
-  const race = Atomics.load(i32, at + R.DROPPED_RACE);
-  const consumed = Atomics.load(i32, at + R.CONSUMED);
-  const dropped = full + race;
-  return {
-    capacity: i32[at + R.CAPACITY], pushed, dropped, droppedFull: full, droppedRace: race, consumed,
-    lost: Atomics.load(i32, at + R.LOST), late: Atomics.load(i32, at + R.LATE), garbled: Atomics.load(i32, at + R.GARBLED),
-    pending: (tail - Atomics.load(i32, at + R.HEAD)) | 0,
-    dropRate: pushed + dropped === 0 ? 0 : dropped / (pushed + dropped),
-  };
 }
 
 /** Tags of Box 3's regions in a heap's layout ('RING', 'PLCY', 'LRNR'): readers find them by tag. */

@@ -1,13 +1,15 @@
 /**
- * The learner's state region: written by the learner only (Contract B: besides the policy table,
- * this is all it writes), read by anyone for diagnostics. Layout, 32-bit words from its start:
+ * The learner's state region: written by the learner and the thread that hosts it only (Contract
+ * B: besides the policy table, this is all they write), read by anyone for diagnostics
+ * (`learnerSnapshot` in @hakmem/pool-diagnostics). Layout, 32-bit words from its start:
  *   0 STOP       the owner asks the learner to stop        owner: Atomics.store; learner: load
  *   1 HEARTBEAT  +1 each time the learner wakes             learner: Atomics.add
  *   2 DECISIONS  policy changes made                        learner: Atomics.store
  *   3 EVENTS     events learned from                        learner: Atomics.store
  *   4 CPU        the learner thread's own CPU time, 0.1 ms units (-1: not measurable here)
  *   5 MODE       what runs: 0 nothing (stopped), 1 a Worker, 2 inline, 3 a Worker starting
- *                (start.ts: the owner sets 3; a Worker's loop takes the role 3 -> 1, or the owner 3 -> 2)
+ *                (hakmem's learner/start.ts: the owner sets 3; a Worker's loop takes the role 3 -> 1,
+ *                or the owner 3 -> 2)
  *   8 START_CPU  its CPU time when its loop started (the cost of starting its Worker), 0.1 ms
  *   6 NUM_CLASSES, 7 NUM_ARMS                               written once at creation
  *   16 + a: the refill count of arm a
@@ -17,24 +19,25 @@
  * Every word is read and written with Atomics (the learner is another thread).
  */
 
+/** Word offsets of the state region's header (the layout above); class words start at classesAt(arms). */
 export const ST = { STOP: 0, HEARTBEAT: 1, DECISIONS: 2, EVENTS: 3, CPU: 4, MODE: 5, NUM_CLASSES: 6, NUM_ARMS: 7, START_CPU: 8, ARMS: 16 } as const;
 /** CPU and START_CPU count 0.1 ms: 3 digits for a learner that runs a few ms, wraps after 59 h */
 export const CPU_UNIT_MS = 0.1;
-export const cpuWord = (ms: number): number => (ms < 0 ? -1 : Math.round(ms / CPU_UNIT_MS) | 0);
+/** Word offsets within a class's words: arm and count in force, changes, events, hold, then two words per arm. */
 export const CL = { ARM: 0, COUNT: 1, CHANGES: 2, EVENTS: 3, HOLD: 4, PER_ARM: 8 } as const;
+/** MODE word values: a Worker runs the learner; it runs inline on the owner's thread; a Worker is starting (0: nothing runs). */
 export const MODE_WORKER = 1;
+/** See MODE_WORKER. */
 export const MODE_INLINE = 2;
+/** See MODE_WORKER. */
 export const MODE_STARTING = 3;
-
-/** What runs, as the MODE word says. */
-export type LearnerMode = 'starting' | 'worker' | 'inline' | 'stopped';
-export const modeName = (word: number): LearnerMode =>
-  word === MODE_WORKER ? 'worker' : word === MODE_INLINE ? 'inline' : word === MODE_STARTING ? 'starting' : 'stopped';
 
 /** Candidate refill counts (the arms of every class, capped per class by its size). */
 export const DEFAULT_ARMS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 
+/** Words per class in the state region, for `arms` candidate counts. */
 export const classWords = (arms: number) => CL.PER_ARM + 2 * arms;
+/** Word offset, from the region's start, of class 0's words. */
 export const classesAt = (arms: number) => ST.ARMS + ((arms + 15) & ~15);
 
 /** Words of shared memory the learner state takes for `numClasses` classes and `arms` candidate counts. */
@@ -52,56 +55,4 @@ export function initLearnerState(i32: Int32Array, at: number, numClasses: number
   arms.forEach((n, a) => {
     i32[at + ST.ARMS + a] = n;
   });
-}
-
-/** One class in the learner's snapshot: the count in force and the statistics of each candidate count. */
-export interface ClassLearning {
-  cls: number;
-  /** the refill count in force (0: none chosen yet, the default applies) */
-  count: number;
-  changes: number;
-  events: number;
-  arms: Array<{ count: number; pulls: number; meanReward: number }>;
-}
-
-/** What the learner did and does: its mode, wakes, events, CPU time and each class's policy. */
-export interface LearnerSnapshot {
-  /** what runs: a Worker, inline on the owner's thread, a Worker starting, or nothing */
-  mode: LearnerMode;
-  heartbeat: number;
-  decisions: number;
-  events: number;
-  /** the learner thread's CPU time, ms; null where it cannot be measured */
-  cpuMs: number | null;
-  /** of which starting its Worker (isolate, modules) took, ms; null where not measured */
-  startupCpuMs: number | null;
-  classes: ClassLearning[];
-}
-
-/** The learner state at word `at`, read with atomic loads (any thread, while the learner runs). */
-export function learnerSnapshot(i32: Int32Array, at: number): LearnerSnapshot {
-  const ld = (k: number) => Atomics.load(i32, at + k);
-  const nc = ld(ST.NUM_CLASSES);
-  const na = ld(ST.NUM_ARMS);
-  const counts = Array.from({ length: na }, (_, a) => ld(ST.ARMS + a));
-  const classes: ClassLearning[] = [];
-  for (let c = 0; c < nc; c++) {
-    const w = classesAt(na) + c * classWords(na);
-    classes.push({
-      cls: c, count: ld(w + CL.COUNT), changes: ld(w + CL.CHANGES), events: ld(w + CL.EVENTS),
-      arms: counts.map((count, a) => ({
-        count, pulls: ld(w + CL.PER_ARM + 2 * a) / 1000, meanReward: ld(w + CL.PER_ARM + 2 * a + 1) / 1e6,
-      })),
-    });
-  }
-  const mode = ld(ST.MODE);
-  const cpu = ld(ST.CPU);
-  const start = ld(ST.START_CPU);
-  return {
-    mode: modeName(mode),
-    heartbeat: ld(ST.HEARTBEAT), decisions: ld(ST.DECISIONS), events: ld(ST.EVENTS),
-    cpuMs: cpu < 0 ? null : cpu * CPU_UNIT_MS,
-    startupCpuMs: cpu < 0 || start < 0 ? null : start * CPU_UNIT_MS,
-    classes,
-  };
 }

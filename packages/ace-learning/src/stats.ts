@@ -1,3 +1,6 @@
-/** The read-only stats entry (`@hakmem/ace-learning/stats`): what diagnostics may read of Box 3. */
-export { ringCounters, type RingCounters, RING_TAG, POLICY_TAG, STATE_TAG } from './ring.js';
-export { learnerSnapshot, type LearnerMode, type LearnerSnapshot, type ClassLearning } from './state.js';
+/**
+ * The read-only stats entry (`@hakmem/ace-learning/stats`): the layouts of Box 3's regions, for
+ * readers in another thread (@hakmem/pool-diagnostics decodes them: ringCounters, learnerSnapshot).
+ */
+export { R, RING_TAG, POLICY_TAG, STATE_TAG } from './ring.js';
+export { CL, classesAt, classWords, CPU_UNIT_MS, MODE_INLINE, MODE_STARTING, MODE_WORKER, ST } from './state.js';

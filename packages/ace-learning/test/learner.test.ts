@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Learner } from '../src/learner.js';
 import { pushEvent, readPolicy } from '../src/producer.js';
 import { cost, DEFAULT_REWARD, lean, reward } from '../src/reward.js';
-import { learnerSnapshot } from '../src/state.js';
+import { learnerWords } from './words.js';
 import { initRing } from '../src/ring.js';
 import { initLearnerState, learnerStateWords } from '../src/state.js';
 import { bestCount, expectedCost, poolBest, poolCost, region, simulate, type SimClass } from './sim.js';
@@ -74,12 +74,12 @@ describe('the learner', () => {
     const r = region([64, 1024]);
     const l = new Learner({ ...r, classSizes: [64, 1024], defaults: [64, 32] });
     expect([readPolicy(r.i32, r.policy, 0), readPolicy(r.i32, r.policy, 1)]).toEqual([0, 0]);
-    expect(learnerSnapshot(r.i32, r.state).classes.map((c) => c.count)).toEqual([64, 32]);
+    expect(learnerWords(r.i32, r.state).counts).toEqual([64, 32]);
     expect(l.countOf(0)).toBe(64);
     Atomics.store(r.i32, r.policy + 1, 8); // a learner before this one had moved class 1 to 8
     const again = new Learner({ ...r, classSizes: [64, 1024], defaults: [64, 32] });
     expect(again.countOf(1)).toBe(8);
-    expect(learnerSnapshot(r.i32, r.state).classes[1].count).toBe(8);
+    expect(learnerWords(r.i32, r.state).counts[1]).toBe(8);
   });
 
   it('the lean says which part of the cost dominates, and a drain between refills counts as a second slow path', () => {

@@ -6,11 +6,24 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import {
-  consume, initLearnerState, initRing, learnerSnapshot, learnerStateWords, ringCounters, ringWords, startLearner, type RefillEvent,
-} from '../dist/index.js';
+import { consume, initLearnerState, initRing, learnerStateWords, R, ringWords, ST, type RefillEvent } from '../dist/index.js';
+import { learnerWords, ringCounters } from './words.js';
 
 const PRODUCER = pathToFileURL(fileURLToPath(new URL('../dist/producer.js', import.meta.url))).href;
+const INDEX = pathToFileURL(fileURLToPath(new URL('../dist/index.js', import.meta.url))).href;
+
+/** The learner in a Worker of its own (as hakmem hosts it, without the naps): steps until STOP. */
+const LEARNER = `
+const { workerData: d } = require('node:worker_threads');
+(async () => {
+  const { Learner } = await import(d.url);
+  const i32 = new Int32Array(d.cfg.buffer);
+  const learner = new Learner({ ...d.cfg, i32 });
+  while (Atomics.load(i32, d.stop) === 0) {
+    if (learner.step() === 0) Atomics.wait(i32, d.tail, Atomics.load(i32, d.tail), 2);
+  }
+})();
+`;
 
 /** A producer: `die` stops the thread at its first claim; otherwise it queues `n` events, napping 1 ms when the ring is full. */
 const SCRIPT = `
@@ -82,17 +95,19 @@ describe('the ring with real Workers', () => {
     initRing(i32, 0, cap, { classes: 5, workers: 4 });
     initLearnerState(i32, state, 5);
     await producer(buffer, 3, 1, true); // dies with position 0 claimed
-    const l = startLearner({ buffer, ring: 0, policy, state, classSizes: [16, 32, 64, 128, 256], defaults: [64, 64, 64, 32, 16], mode: 'worker' });
+    const cfg = { buffer, ring: 0, policy, state, classSizes: [16, 32, 64, 128, 256], defaults: [64, 64, 64, 32, 16] };
+    const l = new Worker(LEARNER, { eval: true, workerData: { cfg, url: INDEX, stop: state + ST.STOP, tail: R.TAIL } });
+    const exited = new Promise((ok) => l.once('exit', ok));
     try {
-      expect(await l.started).toBe('worker');
       const N = 1000;
       await Promise.all([producer(buffer, 2, N), producer(buffer, 0, N)]);
       for (let t = 0; t < 2000 && ringCounters(i32, 0).pending > 0; t++) await new Promise((ok) => setTimeout(ok, 5));
       const q = ringCounters(i32, 0);
       expect([q.lost, q.garbled, q.consumed, q.pending]).toEqual([1, 0, 2 * N, 0]);
-      expect(learnerSnapshot(i32, state).events).toBe(2 * N);
+      expect(learnerWords(i32, state).events).toBe(2 * N);
     } finally {
-      await l.stop();
+      Atomics.store(i32, state + ST.STOP, 1);
+      await exited;
     }
   });
 });

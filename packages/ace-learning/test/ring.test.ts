@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { consume, hasEvent, type RefillEvent } from '../src/consumer.js';
-import { F, initRing, R, REC_WORDS, recordCheck, ringCounters, ringWords, STALL_WAKES } from '../src/ring.js';
+import { F, initRing, R, REC_WORDS, recordCheck, ringWords, STALL_WAKES } from '../src/ring.js';
+import { ringCounters } from './words.js';
 
 type Hook = (step: string) => void;
 let hook: Hook | null = null;

@@ -177,11 +177,11 @@ export class SlotBackend {
     }
   }
 
-  /** A large block (a run of pages); 0 when none fits and the heap cannot grow. */
-  allocLarge(size: number): number {
+  /** A large block (a run of pages), `align`-aligned; 0 when none fits and the heap cannot grow. */
+  allocLarge(size: number, align = 1): number {
     this.gate.enter();
     try {
-      return allocLarge(this.r, size, this.slot);
+      return allocLarge(this.r, size, this.slot, align);
     } finally {
       this.gate.exit();
     }

@@ -3,10 +3,10 @@
  * block, or a specific misuse. Runs only when the one-compare check on the hot path failed.
  */
 import { HeapError, HeapErrorCode as E } from './errors.js';
-import { LARGE_CLASS, PAGE_SIZE, SP } from './layout.js';
-import { largeTag } from './large.js';
+import { LARGE_CLASS, SP } from './layout.js';
+import { largeTag, largeUsable } from './large.js';
 import type { Region } from './region.js';
-import { runClass } from './spans.js';
+import { largeBlock, runClass } from './spans.js';
 import { allocBase, ORPHAN_SLOT, ST_ALLOC, ST_CACHE, ST_FREEING, ST_LARGE, ST_REMOTE, ST_SPAN, tagClass, tagSalt, tagSlot, tagState } from './tags.js';
 
 /** `classify`: a live small block. */
@@ -31,7 +31,8 @@ export function classify(r: Region, p: number): number {
   const pg = r.headOf(r.pageOf(p));
   if (pg < 0) {
     const info = Atomics.load(r.i32, r.rec(r.pageOf(p)) + SP.INFO);
-    if ((info & 0xff) === LARGE_CLASS && p === r.pageAddr(r.pageOf(p)) + r.hdr) {
+    // a freed large run keeps INFO and SP.AT on its first page until the page is reused
+    if ((info & 0xff) === LARGE_CLASS && p === largeBlock(r, r.pageOf(p))) {
       throw new HeapError(E.DOUBLE_FREE, `double free of large block ${p}: its pages are free already`, p);
     }
     throw new HeapError(E.NOT_ALLOCATED, `pointer ${p} points into a free page: no block lives there`, p);
@@ -39,7 +40,8 @@ export function classify(r: Region, p: number): number {
   const start = r.pageAddr(pg);
   const cls = runClass(r, pg);
   if (cls === LARGE_CLASS) {
-    if (p !== start + r.hdr) throw interior(p, start + r.hdr);
+    const at = largeBlock(r, pg);
+    if (p !== at) throw interior(p, at);
     if (r.hdr === 0 || r.i32[(p >>> 2) - 2] === largeTag(r)) return LIVE_LARGE;
     if (tagSalt(r.i32[(p >>> 2) - 2]) === r.salt && tagState(r.i32[(p >>> 2) - 2]) === ST_FREEING) {
       throw new HeapError(E.DOUBLE_FREE, `double free of large block ${p}: it is being freed`, p);
@@ -47,9 +49,9 @@ export function classify(r: Region, p: number): number {
     throw badHeader(p, r.i32[(p >>> 2) - 2]);
   }
   const stride = r.stride[cls];
-  const off = p - start - r.hdr;
+  const off = p - start - r.lead[cls];
   const idx = Math.floor(off / stride);
-  if (off < 0 || off % stride !== 0) throw interior(p, start + r.hdr + Math.max(0, idx) * stride);
+  if (off < 0 || off % stride !== 0) throw interior(p, start + r.lead[cls] + Math.max(0, idx) * stride);
   if (idx >= r.blocks[cls] || idx >= r.i32[r.rec(pg) + SP.BUMP]) {
     throw new HeapError(E.NOT_ALLOCATED, `pointer ${p} is block ${idx} of a span that has not handed it out`, p);
   }
@@ -110,6 +112,6 @@ function foreign(r: Region, p: number): HeapError {
 /** Usable bytes of a live block (the caller has classified it). */
 export function usableSize(r: Region, p: number, kind: number): number {
   const pg = r.headOf(r.pageOf(p));
-  if (kind === LIVE_LARGE) return (Atomics.load(r.i32, r.rec(pg) + SP.INFO) >>> 8) * PAGE_SIZE - r.hdr;
+  if (kind === LIVE_LARGE) return largeUsable(r, pg);
   return r.sizes[runClass(r, pg)];
 }

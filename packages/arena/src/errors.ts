@@ -2,6 +2,8 @@
 export const HeapErrorCode = {
   /** alloc/calloc/realloc size that is negative, fractional, NaN or larger than the heap can hold */
   BAD_SIZE: 'HAKMEM_BAD_SIZE',
+  /** an alignment (alignedAlloc) that is not a power of two in [1, 2^30] */
+  BAD_ALIGN: 'HAKMEM_BAD_ALIGN',
   /** free of a block that is already free */
   DOUBLE_FREE: 'HAKMEM_DOUBLE_FREE',
   /** a pointer outside the heap's bytes */

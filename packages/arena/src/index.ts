@@ -7,10 +7,10 @@ export { lockArena, unlockArena, lockHolder, breakDeadLock } from './lock.js';
 export { isSharedMemory, memoryMaxBytes, growMemory, WASM_PAGE, type WasmMemory } from './memory.js';
 export { HeapError, HeapErrorCode, badSize } from './errors.js';
 export { classify, usableSize, LIVE_SMALL, LIVE_LARGE } from './diagnose.js';
-export { allocLarge, freeLarge, largePages } from './large.js';
+export { allocLarge, freeLarge, largePages, largeSlack, largeUsable } from './large.js';
 export { validateRegion, attachedSlots, type ValidateOptions, type ValidateReport } from './validate.js';
 export { regionStats, inboxBlocks, type RegionStats, type ClassStats } from './usage.js';
-export { classGeometry, checkClassSizes, MAX_CLASS_SIZE, type ClassGeometry } from './classes.js';
+export { classGeometry, blockLead, checkClassSizes, MAX_CLASS_SIZE, BLOCK_ALIGNS, DEFAULT_BLOCK_ALIGN, type ClassGeometry } from './classes.js';
 export { forEachRun, type RunInfo } from './walk.js';
 export {
   C, S, SP, COUNTERS_OFF, COUNTERS_HITS, COUNTERS_LOW_WATER, PAGE_SIZE, PAGE_SHIFT, LAYOUT_VERSION, SLOT_FREE, SLOT_ATTACHED, SLOT_DEAD,

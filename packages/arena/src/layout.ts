@@ -10,8 +10,9 @@
 export const MAGIC = 0x484b4d4d; // "HKMM"
 // 3: quad word 2 counts hits (was allocs); a heap of another version is refused on attach.
 // 4: the arena lock word holds its holder (LOCK_HOLDER gone), FENCED slots, FREEING large blocks.
+// 5: blocks 16-aligned (C.BLOCK_ALIGN, a span's first block at its class's lead), large blocks at SP.AT.
 /** The layout version written in the control block; a heap of another version is refused on attach. */
-export const LAYOUT_VERSION = 4;
+export const LAYOUT_VERSION = 5;
 
 /** log2 of the page size. */
 export const PAGE_SHIFT = 12;
@@ -35,6 +36,8 @@ export const C = {
   ORPHAN: 12,
   SPANS: 13,
   TOTALS: 18,
+  /** every block's alignment, 8 or 16 (set at creation) */
+  BLOCK_ALIGN: 19,
   BITMAP: 14,
   DATA: 15,
   BASE: 16,
@@ -170,6 +173,8 @@ export const SP = {
   NFREE: 4,
   /** blocks carved so far (owner only); blocks beyond are untouched. */
   BUMP: 5,
+  /** large runs: bytes from the run's first page to its block (written before the run is visible) */
+  AT: 5,
   /** owner's per-class list links: span page index, -1 end; PREV -2 = not listed. */
   NEXT: 6,
   PREV: 7,

@@ -40,8 +40,7 @@ const ctz = (x: number): number => 31 - Math.clz32(x & -x);
  * First fit at or after the hint; keeps the hint at the lowest page that may be free. It steps a
  * run of free or used pages at a time (trailing-zero counts on the bitmap word), not a page: the
  * holes that long-lived blocks leave below the hint are crossed by every new span, and crossing
- * them page by page made a burst of 2 KiB blocks twice as slow after a dozen phases of the
- * shifting workload (measured: newRun + findRun the top cold-path cost).
+ * them page by page slowed every new span once long-lived blocks had fragmented the pages.
  */
 function findRun(r: Region, n: number): number {
   const i32 = r.i32;

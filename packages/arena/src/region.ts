@@ -1,4 +1,4 @@
-import { checkClassSizes, readClassTable, writeClassTable } from './classes.js';
+import { BLOCK_ALIGNS, checkClassSizes, DEFAULT_BLOCK_ALIGN, readClassTable, writeClassTable } from './classes.js';
 import { HeapError, HeapErrorCode } from './errors.js';
 import {
   C, computeLayout, CONTROL_WORDS, FLAG_HEADERLESS, LAYOUT_VERSION, MAGIC, MAX_EXTRA, PAGE_SHIFT, PAGE_SIZE, readLayout,
@@ -28,6 +28,8 @@ export interface CreateRegionOptions {
   slots: number;
   /** no block headers: free needs the size, misuse goes undetected */
   headerless?: boolean;
+  /** every block's alignment: 16 (the default: C's max_align_t on wasm32) or 8 (denser small classes) */
+  align?: number;
   /**
    * Words of up to 4 regions other boxes need in the shared memory (an event ring, a policy
    * table...): placed in the metadata, zeroed, their offsets recorded for attachers. The arena
@@ -113,10 +115,16 @@ export class Region {
   readonly data: number;
   readonly salt: number;
   readonly hdr: number;
+  /** every block's alignment (8 or 16): strides are multiples of it */
+  readonly align: number;
+  /** bytes from a large run's first page to its block when no more alignment is asked: 0 headerless, else `align` */
+  readonly largeLead: number;
   /** word offset of the free-list link from a block pointer's word index */
   readonly linkDelta: number;
   readonly sizes: Int32Array;
   readonly stride: Int32Array;
+  /** per class, bytes from a span's first page to its first block (classes.ts blockLead) */
+  readonly lead: Int32Array;
   readonly spanPages: Int32Array;
   readonly blocks: Int32Array;
   /** called with the new Int32Array when the buffer has grown */
@@ -143,9 +151,12 @@ export class Region {
     const headerless = (this.i32[c + C.FLAGS] & FLAG_HEADERLESS) !== 0;
     this.hdr = headerless ? 0 : 8;
     this.linkDelta = headerless ? 0 : -1;
-    const g = readClassTable(this.i32, layout.classTable, layout.numClasses);
+    this.align = this.i32[c + C.BLOCK_ALIGN];
+    this.largeLead = headerless ? 0 : this.align;
+    const g = readClassTable(this.i32, layout.classTable, layout.numClasses, this.hdr);
     this.sizes = Int32Array.from(g, (x) => x.size);
     this.stride = Int32Array.from(g, (x) => x.stride);
+    this.lead = Int32Array.from(g, (x) => x.lead);
     this.spanPages = Int32Array.from(g, (x) => x.spanPages);
     this.blocks = Int32Array.from(g, (x) => x.blocks);
   }
@@ -169,6 +180,8 @@ export class Region {
     const maxBytes = Math.min(o.maxBytes ?? limit, limit);
     // everything is checked before a memory is grown (a grow cannot be undone)
     checkClassSizes(o.classSizes);
+    const align = o.align ?? DEFAULT_BLOCK_ALIGN;
+    if (!BLOCK_ALIGNS.includes(align)) throw bad(`align ${String(align)} must be 8 or 16`);
     if (typeof o.slots !== 'number' || !Number.isInteger(o.slots) || o.slots < 1 || o.slots > 255) throw bad('slots must be 1..255');
     const live = liveHeapAt(buf, base);
     if (live) {
@@ -200,7 +213,8 @@ export class Region {
     const i32 = wordView(buf);
     // Metadata starts zeroed (a new buffer is); a reused buffer region is cleared here.
     i32.fill(0, base >>> 2, layout.data >>> 2);
-    writeClassTable(i32, layout.classTable, o.classSizes, o.headerless ? 0 : 8);
+    writeClassTable(i32, layout.classTable, o.classSizes, o.headerless ? 0 : 8, align);
+    i32[(base >>> 2) + C.BLOCK_ALIGN] = align;
     for (let s = 0; s < layout.numSlots; s++) {
       const w = (layout.slots >>> 2) + s * layout.slotWords;
       // partial-span list heads start empty (-1)
@@ -236,7 +250,8 @@ export class Region {
       throw new HeapError(HeapErrorCode.BAD_HANDLE, `heap layout version ${i32[c + C.VERSION]}, expected ${LAYOUT_VERSION}`);
     }
     const layout = readLayout(i32, base);
-    if (layout.base !== base || layout.data <= base || layout.data > buffer.byteLength) {
+    const align = i32[c + C.BLOCK_ALIGN];
+    if (layout.base !== base || layout.data <= base || layout.data > buffer.byteLength || !BLOCK_ALIGNS.includes(align)) {
       throw new HeapError(HeapErrorCode.BAD_HANDLE, `the control block at offset ${base} is damaged (base ${layout.base}, data ${layout.data})`);
     }
     return new Region(buffer, layout, memory ?? null);

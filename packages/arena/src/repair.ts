@@ -43,7 +43,8 @@ function finishCutShortFrees(r: Region): void {
   if (r.hdr === 0) return;
   forEachRun(r, ({ pg, pages, cls }) => {
     if (cls !== LARGE_CLASS) return;
-    const t = r.i32[((r.pageAddr(pg) + r.hdr) >>> 2) - 2];
+    // the block's address (spans.ts largeBlock; not imported: spans.ts needs the lock, which needs this file)
+    const t = r.i32[((r.pageAddr(pg) + r.i32[r.rec(pg) + SP.AT]) >>> 2) - 2];
     if (tagState(t) === ST_FREEING && slotIsGone(r, tagSlot(t))) clearRun(r, pg, pages);
   });
 }

@@ -11,11 +11,12 @@ import { fault } from './fault.js';
 
 /**
  * Claim pages for a run and write its records, under one hold of the arena lock (a run exists
- * whole or not at all: repair.ts relies on it); the run's first page, or -1. `header` (large
- * runs of headered heaps): word 0 of the block's header, written with the page count before the
- * run becomes visible.
+ * whole or not at all: repair.ts relies on it); the run's first page, or -1. Large runs: the
+ * block goes at the first `align`-aligned address from the run's start plus `r.largeLead`
+ * (SP.AT records where), and `header` (headered heaps) is word 0 of its header, written with the
+ * page count before the run becomes visible.
  */
-export function newRun(r: Region, pages: number, cls: number, owner: number, me: number, header = 0): number {
+export function newRun(r: Region, pages: number, cls: number, owner: number, me: number, header = 0, align = 1): number {
   lockArena(r, me);
   const pg = claimPages(r, pages);
   if (pg >= 0) {
@@ -29,10 +30,15 @@ export function newRun(r: Region, pages: number, cls: number, owner: number, me:
     i32[w + SP.BUMP] = 0;
     i32[w + SP.NEXT] = -1;
     i32[w + SP.PREV] = NOT_LISTED;
-    if (header !== 0) {
-      const hw = ((r.pageAddr(pg) + r.hdr) >>> 2) - 2;
-      i32[hw] = header;
-      i32[hw + 1] = pages;
+    if (cls === LARGE_CLASS) {
+      const start = r.pageAddr(pg);
+      const at = Math.ceil((start + r.largeLead) / align) * align - start;
+      i32[w + SP.AT] = at;
+      if (header !== 0) {
+        const hw = ((start + at) >>> 2) - 2;
+        i32[hw] = header;
+        i32[hw + 1] = pages;
+      }
     }
     // HEAD last, first page last: a page is "in a run" for readers only once its record is complete.
     for (let i = pages - 1; i >= 0; i--) Atomics.store(i32, r.rec(pg + i) + SP.HEAD, pg + 1);
@@ -62,7 +68,12 @@ export const runClass = (r: Region, pg: number): number => Atomics.load(r.i32, r
 
 /** address of block `i` of the span at page `pg` (the pointer handed to users) */
 export function blockAddr(r: Region, pg: number, cls: number, i: number): number {
-  return r.pageAddr(pg) + i * r.stride[cls] + r.hdr;
+  return r.pageAddr(pg) + r.lead[cls] + i * r.stride[cls];
+}
+
+/** address of the block of the large run at page `pg` */
+export function largeBlock(r: Region, pg: number): number {
+  return r.pageAddr(pg) + r.i32[r.rec(pg) + SP.AT];
 }
 
 /** Span page of any pointer inside a used run (the caller has checked the range). */

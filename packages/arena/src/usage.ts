@@ -3,6 +3,7 @@ import { C, LARGE_CLASS, metadataBytes, PAGE_SIZE, slotBound, slotRoom } from '.
 import type { Region } from './region.js';
 import { forEachRun } from './walk.js';
 import { maxBlocks } from './backend.js';
+import { largeUsable } from './large.js';
 
 /** One size class in `stats()`: its spans, blocks in use and free, bytes. */
 export interface ClassStats {
@@ -58,7 +59,7 @@ export function regionStats(r: Region, inboxBlocks: (cls: number) => number): Re
     reservedPages += run.pages;
     if (run.cls === LARGE_CLASS) {
       largeBlocks++;
-      largeBytes += run.pages * PAGE_SIZE - r.hdr;
+      largeBytes += largeUsable(r, run.pg);
       return;
     }
     const c = classes[run.cls];

@@ -7,7 +7,7 @@ import { HeapError, HeapErrorCode } from './errors.js';
 import { C, LARGE_CLASS, NO_OWNER, NOT_LISTED, S, slotBound, slotHead, slotPartial, slotRoom, SP } from './layout.js';
 import { largeTag } from './large.js';
 import type { Region } from './region.js';
-import { blockAddr } from './spans.js';
+import { blockAddr, largeBlock } from './spans.js';
 import { allocBase, ORPHAN_SLOT, ST_CACHE, ST_REMOTE, ST_SPAN, tag, tagSlot, tagState } from './tags.js';
 import { freeTagOk } from './diagnose.js';
 import { forEachRun } from './walk.js';
@@ -85,7 +85,7 @@ export function validateRegion(r: Region, o: ValidateOptions = {}): ValidateRepo
       rep.largeRuns++;
       rep.blocksLive++;
       if (r.hdr !== 0) {
-        const p = r.pageAddr(pg) + r.hdr;
+        const p = largeBlock(r, pg);
         if (i32[(p >>> 2) - 2] !== largeTag(r)) fail(`large block ${p}: header 0x${(i32[(p >>> 2) - 2] >>> 0).toString(16)}`);
         if (i32[(p >>> 2) - 1] !== pages) fail(`large block ${p}: header says ${i32[(p >>> 2) - 1]} pages, run has ${pages}`);
       }
@@ -217,7 +217,7 @@ export function validateRegion(r: Region, o: ValidateOptions = {}): ValidateRepo
 }
 
 function checkBlock(r: Region, p: number, pg: number, cls: number, bump: number, what: string): void {
-  const off = p - r.pageAddr(pg) - r.hdr;
+  const off = p - r.pageAddr(pg) - r.lead[cls];
   const idx = off / r.stride[cls];
   if (off < 0 || !Number.isInteger(idx) || idx >= bump) fail(`${what}: ${p} is not a carved block of span ${pg}`);
 }

@@ -111,4 +111,22 @@ describe('layout', () => {
       expect(g.spanPages * PAGE_SIZE - g.blocks * g.stride).toBeLessThan((g.spanPages * PAGE_SIZE) / 8);
     }
   });
+
+  it.each([
+    [8, 8],
+    [8, 16],
+    [0, 8],
+    [0, 16],
+  ])('class geometry (header %i, align %i): blocks aligned, inside their span, header included', (hdr, align) => {
+    for (const s of [...SIZES, 4088, 4096, 65536, 40960, 5120, 120, 248]) {
+      const g = classGeometry(s, hdr, align);
+      expect(g.stride % align).toBe(0);
+      expect(g.stride).toBeGreaterThanOrEqual(s + hdr);
+      expect(g.lead % align).toBe(0);
+      expect(g.lead).toBeGreaterThanOrEqual(hdr);
+      // the first header and the last block's end lie in the span
+      expect(g.lead + (g.blocks - 1) * g.stride + s).toBeLessThanOrEqual(g.spanPages * PAGE_SIZE);
+      if (hdr === 8 && align === 8) expect(g.stride).toBe(s + 8); // align 8: the old, dense strides
+    }
+  });
 });

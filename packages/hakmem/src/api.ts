@@ -1,6 +1,7 @@
 /**
- * The heap API shared by both heap flavours, as a mixin over the cache class, so that a heap *is*
- * its cache: `heap.alloc` is the cache's own method, with no call in between (measured ~5%).
+ * The heap API shared by the four heap flavours (Heap, CountingHeap, LowWaterHeap, HeaderlessHeap),
+ * as a mixin over the cache class, so that a heap *is* its cache: `heap.alloc` is the cache's own
+ * method, with no call in between.
  */
 import {
   badSize, breakDeadLock, C, classify, type WasmMemory, HeapError, HeapErrorCode, inboxBlocks, markDead, reclaimSlot, regionStats,
@@ -8,9 +9,8 @@ import {
   type ReclaimReport, type RegionStats, type ValidateReport,
 } from '@hakmem/arena';
 import type { CacheBase } from '@hakmem/pool-tls';
-import { learnerSnapshot, ringCounters, type LearnerSnapshot, type RingCounters } from '@hakmem/ace-learning/stats';
 import {
-  formatDiagnostics, snapshot, watchHealth, type FormatOptions, type HealthOptions, type HealthWatch, type Snapshot,
+  formatDiagnostics, learnerSnapshot, refillCounters, ringCounters, snapshot, type LearnerSnapshot, type RingCounters, watchHealth, type FormatOptions, type HealthOptions, type HealthWatch, type Snapshot,
   type Warning,
 } from '@hakmem/pool-diagnostics';
 import { closedError, type HeapCore } from './core.js';
@@ -70,6 +70,16 @@ export interface HeapStats extends RegionStats {
 export interface WatchableWorker {
   threadId: number;
   once(event: 'exit', listener: (code: number) => void): unknown;
+}
+
+/** The largest alignment `alignedAlloc` takes. */
+export const MAX_ALIGN = 2 ** 30;
+
+/** Throws HAKMEM_BAD_ALIGN unless `align` is a power of two in [1, MAX_ALIGN]. */
+function checkAlign(align: unknown): void {
+  if (typeof align !== 'number' || !Number.isInteger(align) || align < 1 || align > MAX_ALIGN || (align & (align - 1)) !== 0) {
+    throw new HeapError(HeapErrorCode.BAD_ALIGN, `alignment ${String(align)} is not a power of two in [1, 2^30]`);
+  }
 }
 
 // biome-ignore lint: mixin constructor signature
@@ -216,6 +226,28 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       return this.core.maxAllocSize();
     }
 
+    /**
+     * A block of at least `size` bytes whose address is a multiple of `align`, a power of two
+     * from 1 to 2^30 (C's `aligned_alloc`); 0 when the heap is exhausted. Every block is already
+     * aligned to the heap's `align` (16 by default): asking that much or less is `alloc(size)`.
+     * More: a block of the smallest class whose blocks all have that alignment, or else (and
+     * above the page size, 4 KiB) a large block placed at an aligned address in its run, with up
+     * to `align` bytes unused before it. Free it, resize it, ask its size as any block: with
+     * `free(p)`; in a headerless heap with `free(p, heap.usableSize(p))` (its class may be above
+     * the one `size` maps to). HAKMEM_BAD_ALIGN for another `align`, HAKMEM_BAD_SIZE as `alloc`.
+     */
+    alignedAlloc(align: number, size: number): number {
+      checkAlign(align);
+      const core = this.core;
+      if (align <= core.r.align) return this.alloc(size);
+      this.assertOpen();
+      core.checkSize(size);
+      const cls = core.alignedClass(align, size);
+      if (cls >= 0) return this.alloc(core.r.sizes[cls]);
+      // headerless: a large block's usable size must stay above every class, or free(p, usableSize(p)) would file it under one
+      return core.allocLarge(core.r.hdr === 0 ? Math.max(size, this.maxSmall + 1) : size, align);
+    }
+
     /** `count * size` bytes, zeroed; 0 when the heap is exhausted. */
     calloc(count: number, size = 1): number {
       // checked before the product: a BigInt or a Symbol throws a TypeError at `*`
@@ -280,16 +312,16 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       const s = this.quiet(() => regionStats(r, (cls) => inboxBlocks(r, cls)));
       const lw = learningWords(r);
       const learning = lw ? { ring: ringCounters(r.i32, lw.ring), learner: learnerSnapshot(r.i32, lw.state) } : null;
-      const e = this.core.engine;
+      const e = refillCounters(this.core.engine.counterWords(), r.layout.numClasses);
       return {
         ...s,
         learning,
         worker: {
           slot: this.core.slot,
-          refills: Array.from(e.refills),
-          drains: Array.from(e.drains),
+          refills: e.refills,
+          drains: e.drains,
           cached: s.classes.map((c) => this.cached(c.cls)),
-          exhausted: e.failed,
+          exhausted: e.exhausted,
           events: e.events,
           dropped: e.dropped,
           violations: e.violations,
@@ -449,7 +481,7 @@ export function HeapApi<T extends CacheClass>(Base: T) {
       const fail = () => {
         throw closedError();
       };
-      Object.assign(this, { alloc: fail, free: fail, calloc: fail, realloc: fail, sizeOf: fail, usableSize: fail, flush: fail, reclaim: fail });
+      Object.assign(this, { alloc: fail, alignedAlloc: fail, free: fail, calloc: fail, realloc: fail, sizeOf: fail, usableSize: fail, flush: fail, reclaim: fail });
     }
 
     /** @internal */

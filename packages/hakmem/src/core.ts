@@ -11,6 +11,8 @@ import { pushEvent, readPolicy } from '@hakmem/ace-learning/producer';
 import { defaultBounds, defaultRefillCounts, RefillEngine } from '@hakmem/pool-refill';
 import { Views } from './views.js';
 import { learningWords, type LearnerHandle } from './learning.js';
+import { loggingDrops } from './learner/log-drops.js';
+import { capBounds } from './cache-cap.js';
 
 /** The cache's Fallback: sizes it does not serve, pointers it refuses. */
 export class HeapCore implements Fallback {
@@ -50,13 +52,15 @@ export class HeapCore implements Fallback {
     this.cache = cache;
     const lw = learningWords(r);
     const flags = Atomics.load(r.i32, r.ctrl + C.DEBUG);
+    const capKiB = Atomics.load(r.i32, r.ctrl + C.MAX_CACHED_KIB);
+    const sizes = Array.from(r.sizes);
     this.engine = new RefillEngine(cache, this.backend, {
       counts: counts ?? defaultRefillCounts(Array.from(r.sizes)),
-      learning: lw ? { policy: lw.policy, ring: lw.ring, worker: this.slot, pushEvent, readPolicy } : undefined,
+      learning: lw ? { policy: lw.policy, ring: lw.ring, worker: this.slot, pushEvent: (flags & DEBUG_LOG_DROPS) !== 0 ? loggingDrops(this.slot) : pushEvent, readPolicy } : undefined,
       counters: { misc: this.backend.slotW + S.MISC, perClass: this.backend.slotW + slotCounters(r.layout.numClasses, 0) },
       intervalWord: r.ctrl + C.DIAG_EPOCH,
-      maxCachedBytes: Atomics.load(r.i32, r.ctrl + C.MAX_CACHED_KIB) * 1024 || undefined,
-      debug: { contracts: (flags & DEBUG_CONTRACTS) !== 0, logDrops: (flags & DEBUG_LOG_DROPS) !== 0 },
+      maxBounds: capKiB > 0 ? capBounds(sizes, defaultBounds(sizes), capKiB * 1024) : undefined,
+      debug: { contracts: (flags & DEBUG_CONTRACTS) !== 0 },
     });
     cache.connect(this.engine, this);
     r.onViews.push((i32) => {
@@ -73,22 +77,47 @@ export class HeapCore implements Fallback {
 
   /** Largest size `alloc` can ever satisfy: the heap's maximum data bytes. */
   maxAllocSize(): number {
-    return this.r.layout.maxPages * PAGE_SIZE - this.r.hdr;
+    return this.r.layout.maxPages * PAGE_SIZE - this.r.largeLead;
   }
 
-  /** Sizes the cache does not serve: errors, and large blocks straight from the arena. */
-  allocSlow(size: number): number {
+  /** Throws HAKMEM_BAD_SIZE for a size no block can have. */
+  checkSize(size: number): void {
     if (typeof size !== 'number' || !Number.isInteger(size)) throw badSize(size, 'not an integer');
     if (size < 0) throw badSize(size, 'negative');
     const max = this.maxAllocSize();
     if (size > max) throw badSize(size, `larger than this heap can ever hold (${max} bytes)`);
-    let p = this.backend.allocLarge(size);
+  }
+
+  /** Sizes the cache does not serve: errors, and large blocks straight from the arena. */
+  allocSlow(size: number): number {
+    this.checkSize(size);
+    return this.allocLarge(size, 1);
+  }
+
+  /** A large block (`align`-aligned), after flushing this worker's caches and a heap-wide collect if need be; 0 if none. */
+  allocLarge(size: number, align: number): number {
+    let p = this.backend.allocLarge(size, align);
     if (p === 0) {
       this.engine.flush();
-      p = this.backend.allocLarge(size);
+      p = this.backend.allocLarge(size, align);
     }
-    if (p === 0 && this.backend.collect()) p = this.backend.allocLarge(size);
+    if (p === 0 && this.backend.collect()) p = this.backend.allocLarge(size, align);
     return p;
+  }
+
+  /**
+   * The smallest class of at least `size` bytes whose every block is `align`-aligned (its stride
+   * a multiple of `align`: its lead, classes.ts blockLead, is then one too), or -1: none, or an
+   * alignment above a page (spans are only page-aligned).
+   */
+  alignedClass(align: number, size: number): number {
+    const r = this.r;
+    const c = this.cache;
+    if (align > PAGE_SIZE || size > c.maxSmall) return -1;
+    for (let cls = c.classOf(size); cls < r.sizes.length; cls++) {
+      if (r.stride[cls] % align === 0) return cls;
+    }
+    return -1;
   }
 
   /**

@@ -18,7 +18,7 @@ export function createHeap(options: HeapOptions = {}): Heap | HeaderlessHeap {
   const o = resolveOptions(options);
   const r = Region.create({
     buffer: o.buffer, memory: o.memory, base: o.base, bytes: o.bytes, maxBytes: o.maxBytes,
-    classSizes: o.classSizes, slots: o.slots, headerless: o.headerless,
+    classSizes: o.classSizes, slots: o.slots, headerless: o.headerless, align: o.align,
     extraWords: o.learning ? learningRegions(o.classSizes.length, o.learning.ringCapacity) : [],
     extraTags: o.learning ? LEARNING_TAGS : [],
   });

@@ -1,5 +1,6 @@
 import type { Region } from '@hakmem/arena';
-import { CountingThreadCache, HeaderlessCache, LowWaterThreadCache, ThreadCache } from '@hakmem/pool-tls';
+import { HeaderlessCache, ThreadCache } from '@hakmem/pool-tls';
+import { CountingThreadCache, LowWaterThreadCache } from './counting.js';
 import { HeapApi, type HeapHandle } from './api.js';
 import { HeapCore } from './core.js';
 import type { TypedArray } from './typed.js';

@@ -1,13 +1,11 @@
 /**
  * Box 3 in a heap: the event ring, the policy table and the learner's state live in the heap's
  * extra regions 0, 1 and 2 (placed by the arena at creation, Contract C); the creator starts the
- * learner and stops it at close().
+ * learner (./learner/: its Worker or the inline fallback) and stops it at close().
  */
-import {
-  initLearnerState, initRing, learnerStateWords, POLICY_TAG, policyWords, RING_TAG, ringWords, startLearner, STATE_TAG,
-  type LearnerHandle,
-} from '@hakmem/ace-learning';
+import { initLearnerState, initRing, learnerStateWords, POLICY_TAG, policyWords, RING_TAG, ringWords, STATE_TAG } from '@hakmem/ace-learning';
 import type { Region } from '@hakmem/arena';
+import { startLearner, type LearnerHandle } from './learner/start.js';
 import type { LearningOptions } from './options.js';
 
 export const RING = 0;

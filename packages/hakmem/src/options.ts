@@ -1,4 +1,4 @@
-import { checkClassSizes, HeapError, HeapErrorCode, isSharedMemory, MAX_HEAP_END, memoryMaxBytes, type WasmMemory } from '@hakmem/arena';
+import { BLOCK_ALIGNS, checkClassSizes, DEFAULT_BLOCK_ALIGN, HeapError, HeapErrorCode, isSharedMemory, MAX_HEAP_END, memoryMaxBytes, type WasmMemory } from '@hakmem/arena';
 import { DEFAULT_CAPACITY } from '@hakmem/ace-learning';
 import { defaultClassSizes } from '@hakmem/pool-tls';
 
@@ -48,8 +48,14 @@ export interface HeapOptions {
   byteLength?: number;
   /** workers that may attach besides the creator (default 64, at most 254) */
   maxWorkers?: number;
-  /** no block headers: `free(ptr, size)` needs the size and misuse goes undetected (a few % faster) */
+  /** no block headers: `free(ptr, size)` needs the size and misuse goes undetected; saves 8 bytes a block (not faster) */
   headerless?: boolean;
+  /**
+   * Every block's alignment: 16 (the default; C's `max_align_t` on wasm32, what `malloc` must
+   * give) or 8 (smaller strides for classes that are not multiples of 16: less memory for small
+   * blocks). `alignedAlloc` gives more where asked.
+   */
+  align?: 8 | 16;
   /** usable bytes per size class (advanced; default 16 B .. 64 KiB, see @hakmem/pool-tls) */
   classSizes?: number[];
   /**
@@ -98,6 +104,7 @@ export interface ResolvedOptions {
   maxBytes: number;
   slots: number;
   headerless: boolean;
+  align: number;
   classSizes: number[];
   refillCounts: number[] | undefined;
   learning: Required<LearningOptions> | null;
@@ -159,6 +166,8 @@ export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
   const classSizes = o.classSizes ?? defaultClassSizes();
   checkClassSizes(classSizes);
   const headerless = bool('headerless', o.headerless);
+  const align = o.align ?? DEFAULT_BLOCK_ALIGN;
+  if (!BLOCK_ALIGNS.includes(align)) throw bad(`align must be 8 or 16, got ${String(align)}`);
   if (o.maxCachedBytes !== undefined) int('maxCachedBytes', o.maxCachedBytes, 4096, 2 ** 31); // before anything is written
   if (o.refillCounts !== undefined && (!Array.isArray(o.refillCounts) || o.refillCounts.length !== classSizes.length)) {
     throw bad(`refillCounts must be an array of ${classSizes.length} counts (one per class)`);
@@ -186,7 +195,7 @@ export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
       throw bad(`learning.ringCapacity ${String(c)} must be a power of two in [2, 2^20]`);
     }
   }
-  const rest = { slots: maxWorkers + 1, headerless, classSizes, refillCounts: o.refillCounts, learning, counters, debug };
+  const rest = { slots: maxWorkers + 1, headerless, align, classSizes, refillCounts: o.refillCounts, learning, counters, debug };
   if (o.memory !== undefined) {
     const memory = o.memory;
     if (!isSharedMemory(memory)) throw bad('memory must be a shared WebAssembly.Memory (shared: true)');

@@ -1,7 +1,7 @@
 /**
  * Typed arrays in the heap, the way `@thi.ng/malloc` users know them: the types (a constructor in,
  * the matching view over the heap's SharedArrayBuffer out) and the cold-path checks that turn a
- * view or a `(type, ptr, count)` triple back into a live block. Every block is 8-aligned, which is
+ * view or a `(type, ptr, count)` triple back into a live block. Every block is 8-aligned (16 by default), which is
  * enough for every element type (Float64Array and BigInt64Array included).
  */
 import { badSize, classify, HeapError, HeapErrorCode, usableSize, type Region } from '@hakmem/arena';

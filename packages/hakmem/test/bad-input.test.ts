@@ -10,12 +10,13 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { checkCapacity, ringWords, startLearner } from '@hakmem/ace-learning';
+import { checkCapacity, ringWords } from '@hakmem/ace-learning';
 import { Region } from '@hakmem/arena';
 import { checkHealth, formatDiagnostics, HeapView, printDiagnostics, snapshot, watchHealth } from '@hakmem/pool-diagnostics';
-import { boundFor, capBounds, defaultBound, defaultBounds, defaultRefillCount, defaultRefillCounts, maxCount, RefillEngine } from '@hakmem/pool-refill';
+import { capBounds } from '../src/cache-cap.js';
+import { boundFor, defaultBound, defaultBounds, defaultRefillCount, defaultRefillCounts, maxCount, RefillEngine } from '@hakmem/pool-refill';
 import { classLookup, defaultClassSizes, HeaderlessCache, ThreadCache } from '@hakmem/pool-tls';
-import { attachHeap, createHeap, HeapErrorCode, type HeaderlessHeap, type Heap } from '../src/index.js';
+import { attachHeap, createHeap, HeapErrorCode, mallocImports, startLearner, type HeaderlessHeap, type Heap } from '../src/index.js';
 
 const BAD: Array<[string, unknown]> = [
   ['a BigInt', 16n],
@@ -87,13 +88,18 @@ const CALLS: Array<[string, (c: Ctx, v: any) => unknown, string[]?]> = [
   ['heap.view(Float64Array, v, 1)', (c, v) => c.h.view(Float64Array, v, 1)],
   ['heap.view(Float64Array, p, v)', (c, v) => c.h.view(Float64Array, c.live, v)],
   ['heap.usableSize(v)', (c, v) => c.h.usableSize(v)],
+  ['heap.alignedAlloc(v, 16)', (c, v) => c.h.alignedAlloc(v, 16)],
+  ['heap.alignedAlloc(64, v)', (c, v) => c.h.alignedAlloc(64, v)],
+  ['headerless.alignedAlloc(v, 16)', (c, v) => c.hl.alignedAlloc(v, 16)],
+  ['headerless.alignedAlloc(64, v)', (c, v) => c.hl.alignedAlloc(64, v)],
+  ['mallocImports(v)', (_c, v) => mallocImports(v)],
   ['headerless.alloc(v)', (c, v) => c.hl.alloc(v)],
   ['headerless.free(v, 16)', (c, v) => c.hl.free(v, 16)],
   ['headerless.free(p, v)', (c, v) => c.hl.free(c.liveHl, v)],
   ['headerless.calloc(v)', (c, v) => c.hl.calloc(v)],
   ['headerless.realloc(p, v)', (c, v) => c.hl.realloc(c.liveHl, v)],
   ['createHeap(v)', (_c, v) => createHeap(v), ['undefined', 'an object']],
-  ...(['size', 'maxSize', 'buffer', 'byteOffset', 'byteLength', 'maxWorkers', 'headerless', 'classSizes', 'maxCachedBytes', 'refillCounts', 'counters'] as const).map(
+  ...(['size', 'maxSize', 'buffer', 'byteOffset', 'byteLength', 'maxWorkers', 'headerless', 'align', 'classSizes', 'maxCachedBytes', 'refillCounts', 'counters'] as const).map(
     (k): [string, (c: Ctx, v: any) => unknown, string[]] => [
       `createHeap({ ${k}: v })`, (_c, v) => createHeap({ size: 2 << 20, maxWorkers: 1, learning: false, [k]: v }),
       // a heap of 4 GiB (a buffer of its own) is as valid as one in a full wasm32 memory

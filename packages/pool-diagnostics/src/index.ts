@@ -2,6 +2,9 @@ export { snapshot, type Snapshot, type Target, type ClassRow, type ClassCounts, 
 export { formatDiagnostics, type FormatOptions } from './table.js';
 export { checkHealth, watchHealth, type Warning, type HealthOptions, type HealthWatch } from './health.js';
 export { HeapView } from '@hakmem/arena/stats';
+export { ringCounters, learnerSnapshot, modeName, type RingCounters, type LearnerSnapshot, type LearnerMode, type ClassLearning } from './learning.js';
+export { refillCounters, type RefillCounters, type CounterWords } from './refill-counters.js';
+export { cachedOf, lowWaterOf, allocsOf, freesOf } from './formulas.js';
 
 import { snapshot, type Target } from './snapshot.js';
 import { formatDiagnostics, type FormatOptions } from './table.js';

@@ -3,11 +3,11 @@
  * per worker. Taken with the heap stopped as an observer (workers' refills and drains wait a
  * moment; their allocs and frees go on), so span, inbox and counter readings are consistent.
  */
-import { learnerSnapshot, POLICY_TAG, ringCounters, RING_TAG, STATE_TAG, type LearnerSnapshot, type RingCounters } from '@hakmem/ace-learning/stats';
+import { POLICY_TAG, RING_TAG, STATE_TAG } from '@hakmem/ace-learning/stats';
 import { HeapView, SLOT_FREE, type SlotWords, type WasmMemory } from '@hakmem/arena/stats';
 import { checkOptions, viewOf } from './checks.js';
-import { allocsOf, freesOf } from '@hakmem/pool-refill/stats';
-import { cachedOf, lowWaterOf } from '@hakmem/pool-tls/stats';
+import { allocsOf, cachedOf, freesOf, lowWaterOf } from './formulas.js';
+import { learnerSnapshot, ringCounters, type LearnerSnapshot, type RingCounters } from './learning.js';
 
 /** Where a heap is: what `heap.handle` holds (buffer and byte offset, and the memory of a heap in one). */
 export interface Target {

@@ -8,10 +8,10 @@
 import type { CacheBase, Refiller } from '@hakmem/pool-tls';
 import { installChain, resetLowWater, takeChain } from '@hakmem/pool-tls/chain';
 import type { RefillBackend } from './backend.js';
-import { badOption } from './errors.js';
+import { badOption } from '@hakmem/pool-tls';
 import type { RefillLearner } from './learner.js';
 import { MISC, MISC_WORDS, PER_CLASS, PER_CLASS_WORDS, type CounterPlace } from './counters.js';
-import { boundFor, capBounds, defaultBounds, maxCount } from './policy.js';
+import { boundFor, defaultBounds, maxCount } from './policy.js';
 
 /** `RefillEngine`'s options: refill counts, the learner to report to, counters, debug flags. */
 export interface RefillOptions {
@@ -33,13 +33,13 @@ export interface RefillOptions {
    */
   intervalWord?: number;
   /**
-   * The most bytes the cache may hold idle, over all classes (a heap-wide collect cannot take a
-   * cache from outside, so this bounds what an idle worker keeps): the largest classes' bounds
-   * and counts are lowered to fit (capBounds). Default: no cap beyond the default bounds.
+   * The largest bound per class, below the default bounds to cap the memory the cache may hold
+   * idle (hakmem's `maxCachedBytes`); a class capped below its default bound takes smaller
+   * refills, four refills' worth at most. Default: the default bounds.
    */
-  maxCachedBytes?: number;
-  /** contract validation (counts violations) and logging of dropped events; off: nothing checked */
-  debug?: { contracts?: boolean; logDrops?: boolean };
+  maxBounds?: ArrayLike<number>;
+  /** contract validation (counts violations); off: nothing checked */
+  debug?: { contracts?: boolean };
 }
 
 /** What the engine saw just before a refill (read by whoever reports refill events). */
@@ -55,11 +55,10 @@ export interface RefillSnapshot {
 }
 
 /**
- * A class that refills more often than every SAMPLE_MS reports one refill in 8, and more often
- * than every FAST_MS one in 32: its events carry the same information (the interval and the count
- * of the refill reported), and the ring and the learner's work stay small when classes refill
- * hundreds of thousands of times a second (larson with 2-32 KiB blocks, each class refilling every
- * ~0.1 ms: 1.3 M events in 2 s with every refill reported, 81 k with one in 8 below 0.1 ms).
+ * Sampling of refill events: a class whose refills come less than SAMPLE_MS (1 ms) apart reports
+ * one refill in 8, less than FAST_MS (0.1 ms) apart one in 32. Such events carry the same
+ * information (the interval and the count of the refill reported), and the ring and the learner's
+ * work stay small when classes refill hundreds of thousands of times a second.
  */
 const SAMPLE_MS = 1;
 const SAMPLE_MASK = 7;
@@ -75,7 +74,7 @@ export class RefillEngine implements Refiller {
   readonly last: RefillSnapshot = { cls: -1, count: 0, blocksLeft: 0, missStreak: 0, sinceLastMs: 0, at: 0 };
   /** the largest count a policy may set, per class (maxCount) */
   readonly maxCounts: Int32Array;
-  /** the largest bound, per class (the default bound, or lower under maxCachedBytes) */
+  /** the largest bound, per class (the default bound, or lower: maxBounds) */
   readonly maxBounds: Int32Array;
   private readonly out = new Int32Array(2);
   private readonly now: () => number;
@@ -92,7 +91,6 @@ export class RefillEngine implements Refiller {
   private readonly intervalW: number;
   private interval = 0;
   private readonly contracts: boolean;
-  private readonly logDrops: boolean;
   private inRefill = false;
 
   constructor(
@@ -115,7 +113,8 @@ export class RefillEngine implements Refiller {
     this.readPolicy = o.learning?.readPolicy ?? noPolicy;
     this.pushEvent = o.learning?.pushEvent ?? noEvents;
     const sizes = Array.from(cache.sizes);
-    this.maxBounds = capBounds(sizes, defaultBounds(sizes), o.maxCachedBytes ?? Infinity);
+    if (o.maxBounds !== undefined && o.maxBounds?.length !== n) throw badOption(`maxBounds: one per class (${n})`);
+    this.maxBounds = Int32Array.from(defaultBounds(sizes), (b, cls) => Math.max(1, Math.min(b, o.maxBounds?.[cls] ?? b)));
     this.maxCounts = Int32Array.from(cache.sizes, (size, cls) => Math.max(maxCount(size), o.counts[cls]));
     for (let cls = 0; cls < n; cls++) {
       if (this.maxBounds[cls] >= cache.boundOf(cls)) continue;
@@ -132,7 +131,6 @@ export class RefillEngine implements Refiller {
     this.intervalW = o.intervalWord ?? -1;
     if (this.intervalW >= 0) this.interval = Atomics.load(cache.words, this.intervalW);
     this.contracts = o.debug?.contracts ?? false;
-    this.logDrops = o.debug?.logDrops ?? false;
   }
 
   /** Fill the list of `cls`; returns its new head, 0 when the backend has nothing even after a flush. */
@@ -147,8 +145,8 @@ export class RefillEngine implements Refiller {
       return 0;
     }
     // Contract: a refill never waits. A backend that had to (a lock held by another worker, a heap
-    // stopped for a reclaim) counts it in V_REFILL_WAITED itself: reading a counter of the backend
-    // here, on a path inlined into the caller's loop, cost random-mixed 10% (measured).
+    // stopped for a reclaim) counts it in V_REFILL_WAITED itself: a counter read here, on a path
+    // inlined into the caller's loop, slows the loop (ARCHITECTURE.md, "What V8 does").
     const got = this.out[1];
     installChain(this.cache, cls, head, this.out[0], got);
     const w = this.classW + PER_CLASS_WORDS * cls;
@@ -204,51 +202,22 @@ export class RefillEngine implements Refiller {
     return this.readPolicy(this.cache.words, this.policyW, cls);
   }
 
-  // Counters (unsigned 32-bit, wrapping), for this engine's own reading; diagnostics read the words.
+  /**
+   * Where this engine's counters are now (MISC and PER_CLASS words; ./counters.ts): the words
+   * move with the cache's view when the buffer grows. Decoded by `refillCounters` of
+   * @hakmem/pool-diagnostics.
+   */
+  counterWords(): { words: Int32Array } & CounterPlace {
+    return { words: this.words(), misc: this.miscW, perClass: this.classW };
+  }
+
+  /** Refills of `cls` so far (unsigned 32-bit, wrapping; the sampling rule reads it too). */
   refillsOf(cls: number): number {
-    return this.word(this.classW + PER_CLASS_WORDS * cls + PER_CLASS.REFILLS);
-  }
-  drainsOf(cls: number): number {
-    return this.word(this.classW + PER_CLASS_WORDS * cls + PER_CLASS.DRAINS);
-  }
-  blocksRefilledOf(cls: number): number {
-    return this.word(this.classW + PER_CLASS_WORDS * cls + PER_CLASS.BLOCKS_IN);
-  }
-  blocksDrainedOf(cls: number): number {
-    return this.word(this.classW + PER_CLASS_WORDS * cls + PER_CLASS.BLOCKS_OUT);
-  }
-  get refills(): number[] {
-    return Array.from(this.counts, (_, cls) => this.refillsOf(cls));
-  }
-  get drains(): number[] {
-    return Array.from(this.counts, (_, cls) => this.drainsOf(cls));
-  }
-  /** refills that found the heap exhausted even after flushing */
-  get failed(): number {
-    return this.word(this.miscW + MISC.EXHAUSTED);
-  }
-  /** refill events this engine tried to push, and those the ring refused (full or contended) */
-  get events(): number {
-    return this.word(this.miscW + MISC.EVENTS);
-  }
-  get dropped(): number {
-    return this.word(this.miscW + MISC.DROPPED);
-  }
-  /** contract violations counted with contract validation on */
-  get violations(): { ringFull: number; policyOutsideRefill: number; refillWaited: number } {
-    return {
-      ringFull: this.word(this.miscW + MISC.V_RING_FULL),
-      policyOutsideRefill: this.word(this.miscW + MISC.V_POLICY_OUTSIDE),
-      refillWaited: this.word(this.miscW + MISC.V_REFILL_WAITED),
-    };
+    return this.words()[this.classW + PER_CLASS_WORDS * cls + PER_CLASS.REFILLS] >>> 0;
   }
 
   private words(): Int32Array {
     return this.own ?? this.cache.words;
-  }
-
-  private word(w: number): number {
-    return this.words()[w] >>> 0;
   }
 
   private bump(w: number, n: number): void {
@@ -307,18 +276,12 @@ export class RefillEngine implements Refiller {
       this.cache.words, this.ringW, s.cls, this.worker, s.count, s.blocksLeft, s.missStreak, since,
       this.cache.cached(s.cls),
     );
-    if (!ok) this.onDrop(s.cls);
+    if (!ok) this.onDrop();
   }
 
-  private onDrop(cls: number): void {
+  private onDrop(): void {
     this.bump(this.miscW + MISC.DROPPED, 1);
     if (this.contracts) this.bump(this.miscW + MISC.V_RING_FULL, 1);
-    if (this.logDrops) {
-      const d = this.dropped;
-      if (d <= 10 || d % 1000 === 0) {
-        console.warn(`hakmem: refill event dropped (the learner's ring is full): class ${cls}, worker ${this.worker}; ${d} dropped so far`);
-      }
-    }
   }
 
   private capture(cls: number, n: number): void {

@@ -5,12 +5,12 @@
  * that is not a pop or a push goes to the Refiller (refill, drain) or the Fallback (allocSlow, freeSlow).
  *
  * Per class the slot holds head, room and bound, where room = bound - blocks cached: `free`
- * decrements room and drains below zero, so the hot path never loads the bound (measured: ~8%
- * faster on random-mixed than a count compared with a bound). A class's words are one quad,
- * [head, room, hits, maxRoom] of 16 bytes, so a pop or a push touches one cache line; hits are counted by
- * CountingThreadCache and LowWaterThreadCache only, maxRoom (the low-water mark: the most room,
- * i.e. the fewest blocks cached, since the interval began) on every alloc by LowWaterThreadCache
- * only (elsewhere on cold paths, where blocks leave the list).
+ * decrements room and drains below zero, so the hot path never loads the bound. A class's words
+ * are one quad, [head, room, hits, maxRoom] of 16 bytes, so a pop or a push touches one cache
+ * line; hits and maxRoom (the low-water mark: the most room, i.e. the fewest blocks cached, since
+ * the interval began) are kept on the hot path only by the umbrella's counting flavours of
+ * ThreadCache (packages/hakmem/src/counting.ts), maxRoom also on cold paths where blocks leave
+ * the list (./chain).
  *
  * Block header (8 bytes before the pointer): word 0 = tag | class, word 1 = next free block.
  * The tags come from the backend: `allocTag | cls` marks a block handed out, `freeTag | cls` a
@@ -25,7 +25,7 @@ import { checkClassSizes, classLookup } from './size-classes.js';
 /**
  * The cold side of the lists (Box 2 implements it). The cache calls methods of an object rather
  * than stored closures: a method's call target is its class's function, the same for every heap,
- * so a second heap does not deoptimize the hot path (measured: closures did, mid-benchmark).
+ * so a second heap does not deoptimize the hot path (closures did).
  */
 export interface Refiller {
   /** The list of `cls` is empty: install blocks (see ./chain) and return the new head, 0 if none. */
@@ -89,7 +89,7 @@ class Unconnected implements Refiller, Fallback {
 }
 const UNCONNECTED = new Unconnected();
 
-/** State shared by both cache flavours and by the chain installer. */
+/** State shared by every cache class (ThreadCache and its counting flavours, HeaderlessCache) and by the chain installer. */
 export abstract class CacheBase {
   /** Int32Array over the whole buffer (fixed length; setView replaces it when the buffer grows) */
   words: Int32Array;
@@ -214,54 +214,8 @@ export class ThreadCache extends CacheBase {
 }
 
 /**
- * The counting flavour: `alloc` also counts the allocations its list served (hits), in the class's
- * quad in the worker's own slot. Nothing else is counted on the hot path: allocs = hits + refills
- * (each refill serves one), frees = allocs + cached - blocks refilled + blocks drained.
- * A separate class, so a heap without counters pays nothing for them (measured: one increment
- * costs random-mixed about 2%, see the metrics-overhead note of `pnpm bench`).
- */
-export class CountingThreadCache extends ThreadCache {
-  override alloc(size: number): number {
-    if (typeof size !== 'number' || (size >>> 0) !== size || size > this.maxSmall) return this.fallback.allocSlow(size);
-    const cls = this.lookup[(size + 7) >>> 3];
-    const i32 = this.words;
-    const h = this.heads + (cls << 2);
-    const p = i32[h];
-    if (p === 0) return this.allocMiss(cls);
-    i32[h] = i32[(p >>> 2) - 1];
-    i32[h + 1]++;
-    i32[h + 2]++;
-    i32[(p >>> 2) - 2] = this.allocTag | cls;
-    return p >>> 0;
-  }
-}
-
-/**
- * Counting plus each list's exact low-water mark (the fewest blocks it held since the interval
- * began), kept as the most room seen: one more compare and store per alloc, which the JIT makes
- * dear (measured ~5-6% on random-mixed, against ~2% for hits alone), hence its own flavour.
- * A miss needs no update: the pop that emptied the list recorded the most room there is.
- */
-export class LowWaterThreadCache extends ThreadCache {
-  override alloc(size: number): number {
-    if (typeof size !== 'number' || (size >>> 0) !== size || size > this.maxSmall) return this.fallback.allocSlow(size);
-    const cls = this.lookup[(size + 7) >>> 3];
-    const i32 = this.words;
-    const h = this.heads + (cls << 2);
-    const p = i32[h];
-    if (p === 0) return this.allocMiss(cls);
-    i32[h] = i32[(p >>> 2) - 1];
-    i32[h + 1]++;
-    i32[h + 2]++;
-    if (i32[h + 1] > i32[h + 3]) i32[h + 3] = i32[h + 1];
-    i32[(p >>> 2) - 2] = this.allocTag | cls;
-    return p >>> 0;
-  }
-}
-
-/**
  * No headers: the link of a free block is its first word, `free` needs the size and checks
- * nothing. For callers that know their sizes and want the last few percent.
+ * nothing. For callers that know their sizes and want the 8 bytes a block back.
  */
 export class HeaderlessCache extends CacheBase {
   readonly linkDelta = 0;

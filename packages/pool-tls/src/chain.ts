@@ -38,11 +38,6 @@ export function takeChain(c: CacheBase, cls: number, n: number, out: Int32Array)
   return k === 0 ? 0 : head >>> 0;
 }
 
-/** Blocks the list of `cls` holds in cache `c`. */
-export function cachedCount(c: CacheBase, cls: number): number {
-  return c.cached(cls);
-}
-
 /** A new diagnostics interval: each list's low-water mark starts again from what it holds now. */
 export function resetLowWater(c: CacheBase): void {
   const i32 = c.words;

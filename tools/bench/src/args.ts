@@ -41,7 +41,7 @@ export const USAGE = `usage: pnpm bench [-- flags]   (or: node tools/bench/dist/
   --repeat N             runs per row, interleaved round-robin; the table shows the median (default 3)
   --only a,b,...         run only these rows, in every benchmark that has them:
                            random-mixed: limit, hakmem, hakmem-fixed, hakmem-counters, hakmem-low-water,
-                                         hakmem-headerless,
+                                         hakmem-align8, hakmem-headerless,
                                          thi.ng, smo, uint8array,
                                          glibc, mimalloc, jemalloc
                            larson:       hakmem, smo, glibc, mimalloc, jemalloc (JS rows: both variants)

@@ -11,7 +11,7 @@ import { MIXED_DEFAULTS, type MixedParams } from '../src/random-mixed/params.js'
 import { referencePattern } from '../src/random-mixed/pattern.js';
 
 const JS = MIXED_ALLOCATORS.filter((a) => a.kind === 'js').map((a) => a.name);
-const INSTRUMENTED = new Set(['hakmem', 'hakmem-fixed', 'hakmem-counters', 'hakmem-low-water', 'hakmem-headerless', 'thi.ng', 'smo']);
+const INSTRUMENTED = new Set(['hakmem', 'hakmem-fixed', 'hakmem-counters', 'hakmem-low-water', 'hakmem-align8', 'hakmem-headerless', 'thi.ng', 'smo']);
 
 const SETS: [string, MixedParams][] = [
   ['defaults, 20k cycles', { ...MIXED_DEFAULTS, cycles: 20_000 }],

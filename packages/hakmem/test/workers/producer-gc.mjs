@@ -2,7 +2,7 @@
 // whose refill count is 1, the learner stopped so the ring fills and then drops), then through
 // pushEvent directly, and reports the JS heap after a forced GC.
 import { pushEvent } from '@hakmem/ace-learning/producer';
-import { ringCounters } from '@hakmem/ace-learning/stats';
+import { ringCounters } from '@hakmem/pool-diagnostics';
 import { createHeap } from 'hakmem';
 
 const h = createHeap({ size: 64 << 20, learning: { ringCapacity: 4096 }, refillCounts: Array(47).fill(1) });

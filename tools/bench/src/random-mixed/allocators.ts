@@ -64,6 +64,11 @@ export const MIXED_ALLOCATORS: readonly MixedAllocator[] = [
     load: () => load(import('./runners/hakmem-low-water.js')),
   },
   {
+    name: 'hakmem-align8', kind: 'js', label: 'hakmem align 8',
+    about: 'createHeap({ size: 64 MiB, align: 8 }): blocks 8-aligned (the default is 16), strides of size + 8',
+    load: () => load(import('./runners/hakmem-align8.js')),
+  },
+  {
     name: 'hakmem-headerless', kind: 'js', label: 'hakmem headerless',
     about: 'createHeap({ size: 64 MiB, headerless: true }): free(p, size), sizes kept in a parallel Int32Array',
     load: () => load(import('./runners/hakmem-headerless.js')),

@@ -8,7 +8,7 @@
 import { runInBrowser } from '@hakmem/example-wasm-c/browser.mjs';
 import { expect, test } from 'vitest';
 
-interface ThreadResult { slot: number; ops: number; errors: number; not16: number; crossFreed: number; reports: string[] }
+interface ThreadResult { slot: number; ops: number; errors: number; not16: number; crossFreed: number; aligned: number; misaligned: number; reports: string[] }
 
 test('the C example runs in two module Workers on one shared WebAssembly.Memory', async () => {
   const iters = 20_000;
@@ -18,6 +18,10 @@ test('the C example runs in two module Workers on one shared WebAssembly.Memory'
   expect(r.threads.flatMap((t) => t.reports).concat(r.reports)).toEqual([]);
   expect(r.threads.map((t) => t.errors)).toEqual([0, 0]);
   expect(r.threads.map((t) => t.ops)).toEqual([iters, iters]);
+  // mallocImports: every block 16-aligned, every over-aligned one as asked
+  expect(r.threads.map((t) => t.not16)).toEqual([0, 0]);
+  expect(r.threads.map((t) => t.misaligned)).toEqual([0, 0]);
+  expect(r.threads.every((t) => t.aligned > 0)).toBe(true);
   expect(r.threads.reduce((n, t) => n + t.crossFreed, 0)).toBeGreaterThan(0);
   expect(r.heapAt).toBeGreaterThan(r.heapBase);
   expect(r.memoryBytes).toBeGreaterThan(r.startBytes); // the heap grew the memory, and both Workers followed

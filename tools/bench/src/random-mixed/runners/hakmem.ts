@@ -22,9 +22,11 @@ export interface HakmemInst {
 export const LEARNING = { on: true };
 /** The counting flavours: hits counted (the hakmem-counters row), or low-water marks too (hakmem-low-water). */
 export const COUNTERS: { on: boolean | 'low-water' } = { on: false };
+/** Every block's alignment: 16 (the default), or 8 (the hakmem-align8 row). */
+export const ALIGN: { to: 8 | 16 } = { to: 16 };
 
 function create(p: MixedParams): HakmemInst {
-  const heap = createHeap({ size: HEAP_BYTES, learning: LEARNING.on, counters: COUNTERS.on });
+  const heap = createHeap({ size: HEAP_BYTES, learning: LEARNING.on, counters: COUNTERS.on, align: ALIGN.to });
   return { heap, ops: heap, u8: heap.u8, slots: new Int32Array(p.ws), ws: p.ws, min: p.min, max: p.max };
 }
 

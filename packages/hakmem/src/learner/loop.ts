@@ -5,11 +5,8 @@
  * policy follows a phase of a few ms within it) and doubles, up to 50 ms, while the ring stays
  * empty (an idle heap costs ~20 wake-ups a second). Stops when the owner sets STOP.
  */
-import { hasEvent } from './consumer.js';
-import { threadCpuMs } from './cpu.js';
-import { Learner, type LearnerConfig } from './learner.js';
-import { R } from './ring.js';
-import { cpuWord, MODE_STARTING, MODE_WORKER, ST } from './state.js';
+import { hasEvent, Learner, MODE_STARTING, MODE_WORKER, R, ST, type LearnerConfig } from '@hakmem/ace-learning';
+import { cpuWord, threadCpuMs } from './cpu.js';
 
 const SPINS = 200;
 /**

@@ -2,8 +2,7 @@
  * What the learner needs to run, structured-clonable (it travels to the learner's Worker), and the
  * Learner's configuration made from it in the thread that runs it.
  */
-import type { LearnerConfig } from './learner.js';
-import type { RewardModel } from './reward.js';
+import type { LearnerConfig, RewardModel } from '@hakmem/ace-learning';
 
 /** What the learner's thread needs: the shared buffer, its regions' word offsets, classes and defaults. */
 export interface WorkerConfig {

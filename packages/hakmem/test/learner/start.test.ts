@@ -1,5 +1,5 @@
 /**
- * Starting the learner (on the built dist/): a Worker that starts takes the role and says so; one
+ * Starting the learner (hakmem's src/learner/, on the built dist/): a Worker that starts takes the role and says so; one
  * that cannot start, never takes the role, or fails after it, is replaced by the inline learner,
  * and the handle and the stats say truthfully what runs. The Worker scripts that fail are in
  * test/fixtures (the `workerUrl` seam).
@@ -9,13 +9,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  initLearnerState, initRing, learnerSnapshot, learnerStateWords, pushEvent, ringCounters, ringWords, startLearner,
-  type LearnerHandle, type StartOptions,
-} from '../dist/index.js';
-import { configFor } from '../dist/config.js';
-import { runLearnerLoop } from '../dist/loop.js';
-import { MODE_INLINE, ST } from '../dist/state.js';
+import { initLearnerState, initRing, learnerStateWords, MODE_INLINE, pushEvent, ringWords, ST } from '@hakmem/ace-learning';
+import { learnerSnapshot, ringCounters } from '@hakmem/pool-diagnostics';
+import { startLearner, type LearnerHandle, type StartOptions } from '../../dist/learner/start.js';
+import { configFor } from '../../dist/learner/config.js';
+import { runLearnerLoop } from '../../dist/learner/loop.js';
 
 const SIZES = [64, 1024];
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url);
@@ -104,16 +102,19 @@ describe('startLearner', () => {
   });
 
   it('the browser branch creates the Worker in the literal form bundlers recognise (in the built file)', () => {
-    const built = readFileSync(new URL('../dist/spawn.js', import.meta.url), 'utf8');
+    const built = readFileSync(new URL('../../dist/learner/spawn.js', import.meta.url), 'utf8');
     expect(built).toContain("new Worker(new URL('./learner-worker.js', import.meta.url), { type: 'module' })");
     // and the Worker's entry does not import start.js (which would make a bundler nest the Worker in itself)
-    expect(readFileSync(new URL('../dist/learner-worker.js', import.meta.url), 'utf8')).not.toMatch(/from '\.\/(start|spawn)\.js'/);
+    expect(readFileSync(new URL('../../dist/learner/learner-worker.js', import.meta.url), 'utf8')).not.toMatch(/from '\.\/(start|spawn)\.js'/);
   });
 
   it('a learner in its Worker does not keep the process alive (nor while it starts)', () => {
-    const index = new URL('../dist/index.js', import.meta.url).href;
+    // a script outside the workspace: both packages by their built files
+    const hakmem = new URL('../../dist/index.js', import.meta.url).href;
+    const ace = new URL('../../node_modules/@hakmem/ace-learning/dist/index.js', import.meta.url).href;
     const script = `
-      import { initLearnerState, initRing, learnerStateWords, ringWords, startLearner } from '${index}';
+      import { startLearner } from '${hakmem}';
+      import { initLearnerState, initRing, learnerStateWords, ringWords } from '${ace}';
       const buffer = new SharedArrayBuffer(4 * (ringWords(16) + 2 + learnerStateWords(2)));
       const i32 = new Int32Array(buffer);
       initRing(i32, 0, 16);

@@ -5,7 +5,12 @@
  * reading 0 or 10 ms is noise, not a measurement). The same clock is read for the start-up and
  * the total, so their difference is the loop's own.
  */
+import { CPU_UNIT_MS } from '@hakmem/ace-learning';
+
 type Fs = { readFileSync(p: string, enc: 'utf8'): string };
+
+/** A CPU time as the state region's CPU and START_CPU words hold it (0.1 ms units; -1: not measurable). */
+export const cpuWord = (ms: number): number => (ms < 0 ? -1 : Math.round(ms / CPU_UNIT_MS) | 0);
 
 let fs: Fs | null | undefined;
 /** 1: schedstat, 2: stat, 0: not yet known */

@@ -11,12 +11,14 @@
  * compareExchange(STARTING -> INLINE) makes sure a Worker that starts after all finds the role
  * taken and returns without consuming. So at most one consumer ever reads the ring.
  */
+import { Learner, MODE_INLINE, MODE_STARTING, MODE_WORKER, R, ST } from '@hakmem/ace-learning';
+import { HeapError, HeapErrorCode } from '@hakmem/arena';
+import { modeName, type LearnerMode } from '@hakmem/pool-diagnostics';
 import { configFor, wordsOf, type WorkerConfig } from './config.js';
-import { badOption } from './errors.js';
-import { Learner } from './learner.js';
-import { R } from './ring.js';
+import { cpuWord } from './cpu.js';
 import { spawnLearner, type Spawned } from './spawn.js';
-import { cpuWord, MODE_INLINE, MODE_STARTING, MODE_WORKER, modeName, ST, type LearnerMode } from './state.js';
+
+const badOption = (msg: string) => new HeapError(HeapErrorCode.BAD_OPTION, msg);
 
 export type { WorkerConfig } from './config.js';
 

@@ -1,0 +1,103 @@
+/**
+ * Box 3 read from another thread: the event ring's counters and the learner's state region,
+ * decoded with the layouts @hakmem/ace-learning/stats publishes (atomic loads only; the learner
+ * and the producers go on meanwhile).
+ */
+import { CL, classesAt, classWords, CPU_UNIT_MS, MODE_INLINE, MODE_STARTING, MODE_WORKER, R, ST } from '@hakmem/ace-learning/stats';
+
+/** What runs, as the state region's MODE word says. */
+export type LearnerMode = 'starting' | 'worker' | 'inline' | 'stopped';
+/** The learner's mode as the MODE word `word` says. */
+export const modeName = (word: number): LearnerMode =>
+  word === MODE_WORKER ? 'worker' : word === MODE_INLINE ? 'inline' : word === MODE_STARTING ? 'starting' : 'stopped';
+
+/** The event ring's counters, as `ringCounters` reads them. */
+export interface RingCounters {
+  capacity: number;
+  /** positions claimed: consumed + lost + garbled + pending */
+  pushed: number;
+  dropped: number;
+  droppedFull: number;
+  droppedRace: number;
+  consumed: number;
+  /** claimed records skipped: unpublished too long (a producer died, or stalled), or read by a consumer that died in its call */
+  lost: number;
+  /** of those, publishes that came after the skip (a producer that was only slow) */
+  late: number;
+  /** records dropped by the consumer: mixed by a late writer, or class or worker out of bounds */
+  garbled: number;
+  /** events waiting for the learner */
+  pending: number;
+  /** dropped / (pushed + dropped) */
+  dropRate: number;
+}
+
+/** The ring's counters read from shared memory: pushed, dropped, consumed, pending, drop rate. */
+export function ringCounters(i32: Int32Array, at: number): RingCounters {
+  // every successful claim moves TAIL by one, so TAIL is the count (mod 2^32): no shared counter
+  // written per push (it was a second cache line bouncing between producers on every refill)
+  const tail = Atomics.load(i32, at + R.TAIL);
+  const pushed = tail >>> 0;
+  const full = Atomics.load(i32, at + R.DROPPED_FULL);
+  const race = Atomics.load(i32, at + R.DROPPED_RACE);
+  const consumed = Atomics.load(i32, at + R.CONSUMED);
+  const dropped = full + race;
+  return {
+    capacity: i32[at + R.CAPACITY], pushed, dropped, droppedFull: full, droppedRace: race, consumed,
+    lost: Atomics.load(i32, at + R.LOST), late: Atomics.load(i32, at + R.LATE), garbled: Atomics.load(i32, at + R.GARBLED),
+    pending: (tail - Atomics.load(i32, at + R.HEAD)) | 0,
+    dropRate: pushed + dropped === 0 ? 0 : dropped / (pushed + dropped),
+  };
+}
+
+/** One class in the learner's snapshot: the count in force and the statistics of each candidate count. */
+export interface ClassLearning {
+  cls: number;
+  /** the refill count in force (0: none chosen yet, the default applies) */
+  count: number;
+  changes: number;
+  events: number;
+  arms: Array<{ count: number; pulls: number; meanReward: number }>;
+}
+
+/** What the learner did and does: its mode, wakes, events, CPU time and each class's policy. */
+export interface LearnerSnapshot {
+  /** what runs: a Worker, inline on the owner's thread, a Worker starting, or nothing */
+  mode: LearnerMode;
+  heartbeat: number;
+  decisions: number;
+  events: number;
+  /** the learner thread's CPU time, ms; null where it cannot be measured */
+  cpuMs: number | null;
+  /** of which starting its Worker (isolate, modules) took, ms; null where not measured */
+  startupCpuMs: number | null;
+  classes: ClassLearning[];
+}
+
+/** The learner state at word `at`, read with atomic loads (any thread, while the learner runs). */
+export function learnerSnapshot(i32: Int32Array, at: number): LearnerSnapshot {
+  const ld = (k: number) => Atomics.load(i32, at + k);
+  const nc = ld(ST.NUM_CLASSES);
+  const na = ld(ST.NUM_ARMS);
+  const counts = Array.from({ length: na }, (_, a) => ld(ST.ARMS + a));
+  const classes: ClassLearning[] = [];
+  for (let c = 0; c < nc; c++) {
+    const w = classesAt(na) + c * classWords(na);
+    classes.push({
+      cls: c, count: ld(w + CL.COUNT), changes: ld(w + CL.CHANGES), events: ld(w + CL.EVENTS),
+      arms: counts.map((count, a) => ({
+        count, pulls: ld(w + CL.PER_ARM + 2 * a) / 1000, meanReward: ld(w + CL.PER_ARM + 2 * a + 1) / 1e6,
+      })),
+    });
+  }
+  const mode = ld(ST.MODE);
+  const cpu = ld(ST.CPU);
+  const start = ld(ST.START_CPU);
+  return {
+    mode: modeName(mode),
+    heartbeat: ld(ST.HEARTBEAT), decisions: ld(ST.DECISIONS), events: ld(ST.EVENTS),
+    cpuMs: cpu < 0 ? null : cpu * CPU_UNIT_MS,
+    startupCpuMs: cpu < 0 || start < 0 ? null : start * CPU_UNIT_MS,
+    classes,
+  };
+}
