@@ -6,6 +6,7 @@
  * Blocks of abandoned spans (their owner left) go to the abandoned-span inbox, which any refill
  * takes; abandoned spans themselves are adopted by the next worker short of a span of their class.
  * Every public method runs inside the slot's cold gate (cold.ts), so a reclaim sees it whole.
+ * Pointers read from the shared words are made unsigned (`>>> 0`): a heap may lie above 2 GiB.
  */
 import { HeapError, HeapErrorCode } from './errors.js';
 import { C, COLLECT_REQUEST, DEBUG_CONTRACTS, EV, NO_OWNER, NOT_LISTED, PAGE_SIZE, S, SLOT_ATTACHED, slotHead, slotPartial, SP } from './layout.js';
@@ -110,9 +111,9 @@ export class SlotBackend {
 
   private giveBackChain(cls: number, head: number, n: number): void {
     const r = this.r;
-    let p = head;
+    let p = head >>> 0;
     for (let k = 0; k < n; k++) {
-      const next = r.i32[(p >>> 2) + r.linkDelta];
+      const next = r.i32[(p >>> 2) + r.linkDelta] >>> 0;
       this.giveBack(p, cls);
       p = next;
       if (k === n >>> 1) fault('drain.routing');
@@ -209,10 +210,10 @@ export class SlotBackend {
     const r = this.r;
     const w = this.inboxW + cls;
     if (Atomics.load(r.i32, w) === 0) return;
-    let p = Atomics.exchange(r.i32, w, 0);
+    let p = Atomics.exchange(r.i32, w, 0) >>> 0;
     for (let n = maxBlocks(r); p !== 0; n--) {
       if (n === 0) throw damagedList(`inbox of slot ${this.slot}, class ${cls}`);
-      const next = r.i32[(p >>> 2) + r.linkDelta];
+      const next = r.i32[(p >>> 2) + r.linkDelta] >>> 0;
       this.giveBack(p, cls);
       p = next;
     }
@@ -288,9 +289,9 @@ export class SlotBackend {
     const w = r.rec(pg);
     let nfree = i32[w + SP.NFREE];
     if (nfree > 0) {
-      let p = i32[w + SP.FREE];
+      let p = i32[w + SP.FREE] >>> 0;
       while (want > 0 && nfree > 0) {
-        const next = i32[(p >>> 2) + ld];
+        const next = i32[(p >>> 2) + ld] >>> 0;
         this.append(p, cls);
         p = next;
         nfree--;
@@ -331,11 +332,11 @@ export class SlotBackend {
     const r = this.r;
     const w = this.orphanW + cls;
     if (Atomics.load(r.i32, w) === 0) return;
-    let p = Atomics.exchange(r.i32, w, 0);
+    let p = Atomics.exchange(r.i32, w, 0) >>> 0;
     let gaveBack = false;
     for (let n = maxBlocks(r); p !== 0; n--) {
       if (n === 0) throw damagedList(`abandoned-span inbox of class ${cls}`);
-      const next = r.i32[(p >>> 2) + r.linkDelta];
+      const next = r.i32[(p >>> 2) + r.linkDelta] >>> 0;
       const pg = spanOf(r, p);
       if (Atomics.load(r.i32, r.rec(pg) + SP.OWNER) === NO_OWNER) this.adoptSpan(pg, cls);
       if (this.cN < want) this.append(p, cls);

@@ -95,7 +95,7 @@ const validState = (w: number) => {
 };
 
 function looksForeign(r: Region, p: number): boolean {
-  if ((p & 7) !== 0 || p < 8 || p >= r.buffer.byteLength) return false;
+  if ((p & 7) !== 0 || p < 8 || p >= r.buffer.byteLength || p >= 2 ** 32) return false;
   const w = r.i32[(p >>> 2) - 2];
   return w !== undefined && tagSalt(w) !== 0 && tagSalt(w) !== r.salt && validState(w);
 }

@@ -3,7 +3,8 @@
  * it (who writes each word, with which ordering); keep the two in step.
  *
  * All offsets are absolute byte offsets into the SharedArrayBuffer, so a heap can live inside a
- * larger buffer (a WebAssembly memory, say) and its pointers are usable there as they are.
+ * larger buffer (a WebAssembly memory, say) and its pointers are usable there as they are. They
+ * are unsigned 32-bit (up to 2^32, a full wasm32 memory): words hold their bits, readers `>>> 0`.
  */
 
 export const MAGIC = 0x484b4d4d; // "HKMM"
@@ -303,12 +304,14 @@ export function writeLayout(i32: Int32Array, l: Layout, salt: number, flags: num
 export function readLayout(i32: Int32Array, base: number): Layout {
   const c = base >>> 2;
   const at = (k: number) => i32[c + k];
+  // byte offsets are unsigned (a heap may lie above 2 GiB); maxEnd 2^32 is stored as 0
+  const off = (k: number) => i32[c + k] >>> 0;
   return {
-    base: at(C.BASE), maxEnd: at(C.MAX_END), numClasses: at(C.NUM_CLASSES),
+    base: off(C.BASE), maxEnd: off(C.MAX_END) || 2 ** 32, numClasses: at(C.NUM_CLASSES),
     numSlots: at(C.NUM_SLOTS), slotWords: at(C.SLOT_WORDS), maxPages: at(C.MAX_PAGES),
-    classTable: at(C.CLASS_TABLE), slots: at(C.SLOTS), inbox: at(C.INBOX), orphan: at(C.ORPHAN), totals: at(C.TOTALS),
-    spans: at(C.SPANS), bitmap: at(C.BITMAP), data: at(C.DATA),
-    extraAt: [0, 1, 2, 3].map((k) => at(C.EXT_AT + k)).filter((x) => x !== 0),
+    classTable: off(C.CLASS_TABLE), slots: off(C.SLOTS), inbox: off(C.INBOX), orphan: off(C.ORPHAN), totals: off(C.TOTALS),
+    spans: off(C.SPANS), bitmap: off(C.BITMAP), data: off(C.DATA),
+    extraAt: [0, 1, 2, 3].map((k) => off(C.EXT_AT + k)).filter((x) => x !== 0),
     extraWords: [0, 1, 2, 3].map((k) => at(C.EXT_WORDS + k)).filter((_, k) => at(C.EXT_AT + k) !== 0),
     extraTags: [0, 1, 2, 3].map((k) => at(C.EXT_TAG + k)).filter((_, k) => at(C.EXT_AT + k) !== 0),
     initialPages: Atomics.load(i32, c + C.COMMITTED_PAGES),

@@ -132,10 +132,11 @@ class Router {
   }
 }
 
+/** Calls `f` with each block of a list, as an unsigned pointer (they key sets of blockAddr's). */
 function walk(r: Region, first: number, f: (p: number) => void): void {
   let n = maxBlocks(r);
-  for (let p = first; p !== 0 && n-- > 0; ) {
-    const next = r.i32[(p >>> 2) + r.linkDelta];
+  for (let p = first >>> 0; p !== 0 && n-- > 0; ) {
+    const next = r.i32[(p >>> 2) + r.linkDelta] >>> 0;
     f(p);
     p = next;
   }

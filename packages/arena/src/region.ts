@@ -40,15 +40,19 @@ export interface CreateRegionOptions {
   extraTags?: readonly number[];
 }
 
-/** Pointers must stay positive int32 (links are stored in an Int32Array). */
-export const MAX_HEAP_END = 2 ** 31 - PAGE_SIZE;
+/**
+ * The highest byte a heap may reach: 2^32, a full wasm32 memory. Pointers and sizes are unsigned
+ * 32-bit: shared words hold their bits (an Int32Array reads them back signed), and every read that
+ * is compared, ordered, range-checked or handed out is made unsigned (`>>> 0`) first.
+ */
+export const MAX_HEAP_END = 2 ** 32;
 
 /**
- * Bytes of a buffer the views cover: all of it, up to 2 GiB, past which no heap reaches. A view
- * over a buffer of 4 GiB or more could not be built at all (`byteLength >>> 2` wraps to 0 at 2^32,
- * and a longer typed array is refused), and a heap in a full wasm32 memory must still work.
+ * Bytes of a buffer the views cover: all of it, up to 4 GiB, past which no pointer reaches (a
+ * longer buffer's rest is not the heap's). A typed array of 2^32 bytes is the longest V8 builds,
+ * and `byteLength >>> 2` wraps to 0 at 2^32: views are sized with a division.
  */
-export const VIEW_LIMIT = MAX_HEAP_END + PAGE_SIZE;
+export const VIEW_LIMIT = MAX_HEAP_END;
 /** The bytes of `buffer` a view covers: all of it, up to VIEW_LIMIT. */
 export const viewBytes = (buffer: SharedArrayBuffer): number => Math.min(buffer.byteLength, VIEW_LIMIT);
 /** an Int32Array over the first viewBytes(buffer) bytes */
@@ -194,7 +198,7 @@ export class Region {
     if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes <= 0 || base + bytes > buf.byteLength) {
       throw bad(`bytes ${String(bytes)} do not fit in the buffer (${buf.byteLength} bytes from offset ${base})`);
     }
-    if (base + bytes > MAX_HEAP_END) throw bad(`a heap ends below ${MAX_HEAP_END}: ${bytes} bytes from offset ${base} do not`);
+    if (base + bytes > MAX_HEAP_END) throw bad(`a heap ends by ${MAX_HEAP_END} (2^32): ${bytes} bytes from offset ${base} do not`);
     if (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < bytes) {
       throw bad(`maxBytes ${String(maxBytes)} is below bytes ${bytes}`);
     }

@@ -110,11 +110,11 @@ export function validateRegion(r: Region, o: ValidateOptions = {}): ValidateRepo
     }
     if (i32[w + SP.PREV] !== NOT_LISTED) listedSpans.add(pg);
     // the span free list
-    let p = i32[w + SP.FREE];
+    let p = i32[w + SP.FREE] >>> 0;
     for (let k = 0; k < nfree; k++) {
       checkBlock(r, p, pg, cls, bump, `span ${pg} free list`);
       if (r.hdr !== 0 && i32[(p >>> 2) - 2] !== tag(r.salt, ST_SPAN, 0, cls)) fail(`block ${p} in span ${pg}'s free list is not tagged free-in-span`);
-      p = i32[(p >>> 2) + r.linkDelta];
+      p = i32[(p >>> 2) + r.linkDelta] >>> 0;
     }
     if (p !== 0) fail(`span at page ${pg}: free list longer than its count ${nfree}`);
     rep.blocksInSpans += nfree;
@@ -167,7 +167,8 @@ export function validateRegion(r: Region, o: ValidateOptions = {}): ValidateRepo
 
   const walkList = (first: number, max: number, cls: number, want: number | null, what: string): number => {
     let n = 0;
-    for (let p = first; p !== 0; p = i32[(p >>> 2) + r.linkDelta]) {
+    // pointers unsigned: the range check and the messages below compare and print them
+    for (let p = first >>> 0; p !== 0; p = i32[(p >>> 2) + r.linkDelta] >>> 0) {
       if (++n > max) fail(`${what}: longer than ${max} (a cycle?)`);
       const pg = p >= r.data && p < r.end() ? r.headOf(r.pageOf(p)) : -1;
       if (pg < 0) fail(`${what}: block ${p} is not in a used run`);
@@ -200,7 +201,7 @@ export function validateRegion(r: Region, o: ValidateOptions = {}): ValidateRepo
       const what = s < 0 ? `abandoned-span inbox of class ${cls}` : `slot ${s} inbox of class ${cls}`;
       const first = Atomics.load(i32, w);
       if (r.hdr !== 0) {
-        for (let p = first, k = 0; p !== 0 && k <= maxBlocks; p = i32[(p >>> 2) + r.linkDelta], k++) {
+        for (let p = first >>> 0, k = 0; p !== 0 && k <= maxBlocks; p = i32[(p >>> 2) + r.linkDelta] >>> 0, k++) {
           const t = i32[(p >>> 2) - 2];
           if (tagState(t) !== ST_REMOTE) fail(`${what}: block ${p} not tagged remote`);
           if (tagSlot(t) !== (s < 0 ? ORPHAN_SLOT : s)) fail(`${what}: block ${p} addressed to slot ${tagSlot(t)}`);

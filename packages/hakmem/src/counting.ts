@@ -26,7 +26,7 @@ export class CountingThreadCache extends ThreadCache {
     i32[h + 1]++;
     i32[h + 2]++;
     i32[(p >>> 2) - 2] = this.allocTag | cls;
-    return p;
+    return p >>> 0;
   }
 }
 
@@ -49,6 +49,6 @@ export class LowWaterThreadCache extends ThreadCache {
     i32[h + 2]++;
     if (i32[h + 1] > i32[h + 3]) i32[h + 3] = i32[h + 1];
     i32[(p >>> 2) - 2] = this.allocTag | cls;
-    return p;
+    return p >>> 0;
   }
 }

@@ -18,7 +18,7 @@ while (Atomics.load(halt, 0) === 0) {
     const p = h.alloc(size);
     if (p === 0) continue;
     const old = Atomics.exchange(t, (x >>> 0) % t.length, p);
-    if (old !== 0) h.free(old);
+    if (old !== 0) h.free(old >>> 0); // an Int32Array gives a pointer back signed: unsigned again
   }
 }
 h.detach();

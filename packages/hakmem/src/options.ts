@@ -14,9 +14,9 @@ export interface HeapOptions {
    */
   maxSize?: number;
   /**
-   * place the heap in this buffer instead of a new one (one of 4 GiB is fine: the heap takes at
-   * most its first 2 GiB). For a shared WebAssembly.Memory, pass `memory` instead: the heap can
-   * then grow it.
+   * place the heap in this buffer instead of a new one (all of one of 4 GiB can hold the heap:
+   * pointers are unsigned 32-bit, so a heap ends by 2^32). For a shared WebAssembly.Memory, pass
+   * `memory` instead: the heap can then grow it.
    */
   buffer?: SharedArrayBuffer;
   /**
@@ -44,7 +44,7 @@ export interface HeapOptions {
    * `new Int32Array(buffer, byteOffset, 1)[0] = 0`.
    */
   byteOffset?: number;
-  /** how many bytes of `buffer` the heap takes from byteOffset (default: to the end, or to 2 GiB, or `maxSize`) */
+  /** how many bytes of `buffer` the heap takes from byteOffset (default: to the end, or to 4 GiB, or `maxSize`) */
   byteLength?: number;
   /** workers that may attach besides the creator (default 64, at most 254) */
   maxWorkers?: number;
@@ -217,7 +217,7 @@ export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
   }
   if (o.buffer !== undefined) {
     if (!(o.buffer instanceof SharedArrayBuffer)) throw bad('buffer must be a SharedArrayBuffer');
-    // a heap ends below MAX_HEAP_END (pointers are positive int32): the rest of a bigger buffer is not its
+    // a heap ends by MAX_HEAP_END (2^32: pointers are unsigned 32-bit): the rest of a bigger buffer is not its
     const usable = Math.min(o.buffer.byteLength, MAX_HEAP_END);
     const base = placement(o, usable - 1);
     const maxSize = o.maxSize === undefined ? undefined : int('maxSize', o.maxSize, 1, 2 ** 32);
@@ -227,8 +227,8 @@ export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
     const maxBytes = o.byteLength !== undefined && !o.buffer.growable ? bytes : Math.min(limit, maxSize ?? Infinity);
     return { buffer: o.buffer, memory: undefined, base, bytes, maxBytes, ...rest };
   }
-  const size = int('size', o.size ?? DEFAULT_SIZE, 1, 2 ** 31 - 4096);
-  const maxSize = int('maxSize', o.maxSize ?? size, size, 2 ** 31 - 4096);
+  const size = int('size', o.size ?? DEFAULT_SIZE, 1, MAX_HEAP_END);
+  const maxSize = int('maxSize', o.maxSize ?? size, size, MAX_HEAP_END);
   const buffer = maxSize > size ? new SharedArrayBuffer(size, { maxByteLength: maxSize }) : new SharedArrayBuffer(size);
   return { buffer, memory: undefined, base: 0, bytes: size, maxBytes: maxSize, ...rest };
 }

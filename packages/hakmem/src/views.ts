@@ -1,8 +1,8 @@
 import { viewBytes } from '@hakmem/arena';
 
 /**
- * Typed-array views over the buffer (up to 2 GiB, past which no heap reaches: see viewBytes),
- * indexed by a pointer shifted by the element size. One set per heap object, replaced only when
+ * Typed-array views over the buffer (up to 4 GiB, past which no pointer reaches: see viewBytes),
+ * indexed by a pointer shifted by the element size (`>>>`: pointers are unsigned). One set per heap object, replaced only when
  * the buffer has grown: reading `heap.f64` in a loop costs a field read (a growable heap adds one
  * atomic load of the growth generation).
  */
@@ -31,17 +31,18 @@ export class Views {
   /** Fixed-length views (length-tracking ones are ~2.6x slower on Node 20) over `b`. */
   rebuild(b: SharedArrayBuffer): void {
     this.buffer = b;
+    // n may be 2^32 (a full wasm32 memory), where `n >>> 2` would be 0
     const n = viewBytes(b);
     this.length = n;
     this.u8 = new Uint8Array(b, 0, n);
     this.i8 = new Int8Array(b, 0, n);
-    this.u16 = new Uint16Array(b, 0, n >>> 1);
-    this.i16 = new Int16Array(b, 0, n >>> 1);
-    this.u32 = new Uint32Array(b, 0, n >>> 2);
-    this.i32 = new Int32Array(b, 0, n >>> 2);
-    this.f32 = new Float32Array(b, 0, n >>> 2);
-    this.f64 = new Float64Array(b, 0, n >>> 3);
-    this.bi64 = new BigInt64Array(b, 0, n >>> 3);
-    this.bu64 = new BigUint64Array(b, 0, n >>> 3);
+    this.u16 = new Uint16Array(b, 0, Math.floor(n / 2));
+    this.i16 = new Int16Array(b, 0, Math.floor(n / 2));
+    this.u32 = new Uint32Array(b, 0, Math.floor(n / 4));
+    this.i32 = new Int32Array(b, 0, Math.floor(n / 4));
+    this.f32 = new Float32Array(b, 0, Math.floor(n / 4));
+    this.f64 = new Float64Array(b, 0, Math.floor(n / 8));
+    this.bi64 = new BigInt64Array(b, 0, Math.floor(n / 8));
+    this.bu64 = new BigUint64Array(b, 0, Math.floor(n / 8));
   }
 }

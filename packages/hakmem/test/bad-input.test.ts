@@ -100,7 +100,11 @@ const CALLS: Array<[string, (c: Ctx, v: any) => unknown, string[]?]> = [
   ['headerless.realloc(p, v)', (c, v) => c.hl.realloc(c.liveHl, v)],
   ['createHeap(v)', (_c, v) => createHeap(v), ['undefined', 'an object']],
   ...(['size', 'maxSize', 'buffer', 'byteOffset', 'byteLength', 'maxWorkers', 'headerless', 'align', 'classSizes', 'maxCachedBytes', 'refillCounts', 'counters'] as const).map(
-    (k): [string, (c: Ctx, v: any) => unknown, string[]] => [`createHeap({ ${k}: v })`, (_c, v) => createHeap({ size: 2 << 20, maxWorkers: 1, learning: false, [k]: v }), ['undefined']],
+    (k): [string, (c: Ctx, v: any) => unknown, string[]] => [
+      `createHeap({ ${k}: v })`, (_c, v) => createHeap({ size: 2 << 20, maxWorkers: 1, learning: false, [k]: v }),
+      // a heap of 4 GiB (a buffer of its own) is as valid as one in a full wasm32 memory
+      k === 'size' ? ['2^32', 'undefined'] : ['undefined'],
+    ],
   ),
   ['createHeap({ memory: v })', (_c, v) => createHeap({ memory: v, reservedBelow: 0, maxWorkers: 1, learning: false })],
   ['createHeap({ reservedBelow: v })', (_c, v) => createHeap({ size: 2 << 20, maxWorkers: 1, learning: false, reservedBelow: v }), ['undefined']],

@@ -15,6 +15,9 @@
  * Block header (8 bytes before the pointer): word 0 = tag | class, word 1 = next free block.
  * The tags come from the backend: `allocTag | cls` marks a block handed out, `freeTag | cls` a
  * block in this cache. `free` accepts a pointer only if its word 0 is exactly `allocTag | cls`.
+ *
+ * Pointers are unsigned 32-bit (a heap may lie anywhere in a 4 GiB wasm32 memory): the list words
+ * hold their bits, and `alloc` hands them out as `p >>> 0` (a Smi below 2 GiB, as before).
  */
 import { badOption } from './errors.js';
 import { checkClassSizes, classLookup } from './size-classes.js';
@@ -179,7 +182,7 @@ export class ThreadCache extends CacheBase {
     i32[h] = i32[(p >>> 2) - 1];
     i32[h + 1]++;
     i32[(p >>> 2) - 2] = this.allocTag | cls;
-    return p;
+    return p >>> 0;
   }
 
   free(p: number): void {
@@ -206,7 +209,7 @@ export class ThreadCache extends CacheBase {
     i32[h] = i32[(p >>> 2) - 1];
     i32[h + 1]++;
     i32[(p >>> 2) - 2] = this.allocTag | cls;
-    return p;
+    return p >>> 0;
   }
 }
 
@@ -226,7 +229,7 @@ export class HeaderlessCache extends CacheBase {
     if (p === 0) return this.allocMiss(cls);
     i32[h] = i32[p >>> 2];
     i32[h + 1]++;
-    return p;
+    return p >>> 0;
   }
 
   free(p: number, size: number): void {
@@ -252,6 +255,6 @@ export class HeaderlessCache extends CacheBase {
     const h = this.heads + (cls << 2);
     i32[h] = i32[p >>> 2];
     i32[h + 1]++;
-    return p;
+    return p >>> 0;
   }
 }

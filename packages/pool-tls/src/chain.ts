@@ -22,6 +22,7 @@ export function takeChain(c: CacheBase, cls: number, n: number, out: Int32Array)
   const ld = c.linkDelta;
   const h = c.heads + 4 * cls;
   const head = i32[h];
+  // list words hold pointers' bits: `p !== 0` and `p >>> 2` need no unsigned value
   let tail = 0;
   let k = 0;
   for (let p = head; p !== 0 && k < n; p = i32[(p >>> 2) + ld]) {
@@ -34,7 +35,7 @@ export function takeChain(c: CacheBase, cls: number, n: number, out: Int32Array)
   if (i32[h + 3] < i32[h + 1]) i32[h + 3] = i32[h + 1];
   out[0] = tail;
   out[1] = k;
-  return k === 0 ? 0 : head;
+  return k === 0 ? 0 : head >>> 0;
 }
 
 /** A new diagnostics interval: each list's low-water mark starts again from what it holds now. */

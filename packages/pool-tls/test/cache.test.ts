@@ -22,6 +22,20 @@ describe('ThreadCache (Box 1)', () => {
     expect(b.refills).toBe(2);
   });
 
+  it('hands out pointers at and above 2^31 as unsigned numbers (a 4 GiB buffer) and takes them back', () => {
+    const { c, b } = toyCache(SIZES, [8, 8, 8, 8], 4, 2 ** 32);
+    b.next = 2 ** 31 - 3 * 24; // three blocks below 2^31, the rest above
+    const ps = Array.from({ length: 12 }, () => c.alloc(16)); // hits and misses (refills of 4)
+    for (const p of ps) {
+      expect(p).toBe(p >>> 0);
+      expect(b.i32[(p >>> 2) - 2]).toBe(ALLOC_TAG | 0);
+    }
+    expect(ps.filter((p) => p >= 2 ** 31).length).toBe(9);
+    for (const p of ps) c.free(p);
+    expect(c.alloc(16)).toBe(ps[11]); // LIFO, unsigned
+    expect(b.drains.length).toBeGreaterThan(0);
+  });
+
   it('maps sizes to classes and tags blocks with their class', () => {
     const { c, b } = toyCache(SIZES, [8, 8, 8, 8]);
     const p = c.alloc(100);

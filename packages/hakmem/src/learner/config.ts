@@ -20,8 +20,8 @@ export interface WorkerConfig {
   decideEvery?: number;
 }
 
-/** Words of the buffer the learner sees: its regions lie in a heap's metadata, below 2 GiB (a 4 GiB buffer has no `byteLength >>> 2`). */
-export const wordsOf = (b: SharedArrayBuffer): Int32Array => new Int32Array(b, 0, Math.floor(Math.min(b.byteLength, 2 ** 31) / 4));
+/** Words of the buffer the learner sees: its regions lie in a heap's metadata, below 4 GiB (a 4 GiB buffer has no `byteLength >>> 2`). */
+export const wordsOf = (b: SharedArrayBuffer): Int32Array => new Int32Array(b, 0, Math.floor(Math.min(b.byteLength, 2 ** 32) / 4));
 
 export function configFor(w: WorkerConfig): LearnerConfig {
   return { ...w, i32: wordsOf(w.buffer) };

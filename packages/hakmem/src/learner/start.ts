@@ -59,7 +59,7 @@ const INLINE_MANY = 256;
 function checkStart(o: StartOptions): void {
   if (o === null || typeof o !== 'object') throw badOption('startLearner needs an options object');
   if (!(o.buffer instanceof SharedArrayBuffer)) throw badOption('buffer must be a SharedArrayBuffer');
-  const words = Math.floor(Math.min(o.buffer.byteLength, 2 ** 31) / 4);
+  const words = Math.floor(Math.min(o.buffer.byteLength, 2 ** 32) / 4);
   for (const k of ['ring', 'policy', 'state'] as const) {
     const v = o[k];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= words) throw badOption(`${k} ${String(v)} is not a word index of the buffer`);
