@@ -240,7 +240,8 @@ export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
 function placement(o: HeapOptions, maxOffset: number): number {
   const reserved = o.reservedBelow === undefined ? 0 : int('reservedBelow', o.reservedBelow, 0, 2 ** 32);
   const base = o.byteOffset ?? Math.ceil(reserved / 8) * 8;
-  if (typeof base === 'number' && Number.isInteger(base) && base < reserved) {
+  int('byteOffset', base, 0, 2 ** 32); // not an offset at all: BAD_OPTION, before where it points
+  if (base < reserved) {
     throw new HeapError(
       HeapErrorCode.BAD_PLACEMENT,
       `byteOffset ${base} is below reservedBelow ${reserved}: the heap would write over memory that is not its own (a module's data or stacks)`,
