@@ -14,7 +14,6 @@ import { referencePattern } from '../src/random-mixed/pattern.js';
 import { workerParams } from '../src/scaling/params.js';
 import { artifact, isBuilt } from '../src/wasm/build.js';
 import { runEmcc } from '../src/wasm/emcc.js';
-import { cMallocImports } from '../src/wasm/imports.js';
 import { runWasmHakmem } from '../src/wasm/js.js';
 import { FREE_MARK } from '../src/wasm/trace.js';
 
@@ -71,23 +70,6 @@ function textbookTrace(p: MixedParams): { allocs: number; frees: number; hash: n
   return { allocs, frees, hash: h };
 }
 
-describe('cMallocImports: C semantics over a hakmem heap', () => {
-  it('reads sizes as unsigned, returns NULL for what the heap can never hold, free(NULL) does nothing', async () => {
-    const heap = createHeap({ size: 1 << 20 });
-    const c = cMallocImports(heap);
-    expect(c.malloc(-1)).toBe(0); // 4 GiB - 1 as a size_t: NULL, not a throw
-    expect(c.malloc(-2147483648)).toBe(0); // 2^31
-    expect(c.malloc(heap.maxAllocSize + 1)).toBe(0);
-    const p = c.malloc(100);
-    expect(p).toBeGreaterThan(0);
-    const q = c.malloc(0x7fffffff | 0) ; // 2^31 - 1: larger than this heap, NULL
-    expect(q).toBe(0);
-    c.free(0);
-    c.free(p | 0); // a pointer arrives as i32 too
-    expect(heap.stats().bytes.inUse).toBe(0);
-    await heap.close();
-  });
-});
 
 describe('args', () => {
   it('--bench wasm runs its own default cycles unless --cycles is given; --quick takes a tenth', () => {

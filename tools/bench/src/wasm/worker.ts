@@ -1,14 +1,13 @@
 /**
  * One thread of the clang build, in a Worker: attach to the heap, instantiate the module on the
- * shared memory with this thread's malloc and free (hakmem through ./imports.ts), set its own
+ * shared memory with this thread's malloc and free (hakmem's `mallocImports`), set its own
  * stack, run worker_run (warm-up, prefault, the start line, the timed loop and drain: all in C),
  * detach.
  */
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { attachHeap, type Heap } from 'hakmem';
+import { attachHeap, mallocImports, type Heap } from 'hakmem';
 import type { MixedParams } from '../random-mixed/params.js';
-import { cMallocImports } from './imports.js';
 import { traced } from './trace.js';
 import type { RmExports } from './layout.js';
 
@@ -27,7 +26,7 @@ export interface WasmWorkerInit {
 const d = workerData as WasmWorkerInit;
 const heap = attachHeap(d.handle);
 const now = () => performance.now();
-const base = cMallocImports(heap);
+const base = mallocImports(heap);
 const t = d.trace ? traced(base) : undefined;
 const { exports } = (await WebAssembly.instantiate(d.module, { env: { memory: d.memory, ...(t ? t.imports : base), now } })) as unknown as { exports: RmExports };
 exports.__stack_pointer.value = d.stackTop; // a stack of its own: a shared one is silently overwritten
