@@ -47,6 +47,11 @@ describe('layout', () => {
         expect(slotCounters(p.numClasses, p.numClasses - 1) + CN_WORDS).toBeLessThanOrEqual(l.slotWords);
         expect((l.slotWords * 4) % 64).toBe(0);
         expect(((S.HEADS * 4) % 64) % (Q_WORDS * 4)).toBe(0);
+        if (l.initialPages < 1) {
+          // no room for data: Region.create refuses such a heap (HAKMEM_BAD_OPTION "leave no room for data")
+          expect(l.data + PAGE_SIZE).toBeGreaterThan(p.base + p.initialBytes);
+          return;
+        }
         const rs = regions(l);
         let end = l.base;
         for (const [name, start, next, need] of rs) {

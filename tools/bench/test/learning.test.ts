@@ -19,10 +19,13 @@ describe('shifting workload', () => {
       expect(r.events + r.dropped).toBe(r.attempted); // every event pushed or counted dropped
       expect(r.attempted).toBeGreaterThan(r.refills / 64); // a hot class reports at least one refill in 32
       // the learner's CPU time is read from /proc where the kernel provides it, and only there
+      // the workload's bursts start the learner (its trigger), inline on this thread: no Worker was
+      // started, so no start-up cost; a Worker only once an inline learner loses events
+      expect(r.learnerMode).toBe('inline');
+      expect(r.learnerStartupCpuMs).toBeNull();
       if (cpuReadable) {
         expect(r.learnerCpuMs).not.toBeNull();
-        expect(r.learnerStartupCpuMs).not.toBeNull();
-        expect(r.learnerStartupCpuMs!).toBeLessThanOrEqual(r.learnerCpuMs!);
+        expect(r.learnerCpuMs!).toBeGreaterThan(0);
       } else {
         expect([r.learnerCpuMs, r.learnerStartupCpuMs]).toEqual([null, null]);
       }

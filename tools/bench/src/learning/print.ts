@@ -7,9 +7,9 @@ import { formatMiB } from '../memory/peak.js';
 
 /** The learner's loop CPU per wake (learning included): what a wake costs on this machine. */
 function wakeNote(rs: ShiftResult[]): string {
-  const ok = rs.filter((x) => x.learnerCpuMs !== null && x.learnerStartupCpuMs !== null && x.learnerWakes > 0);
+  const ok = rs.filter((x) => x.learnerCpuMs !== null && x.learnerWakes > 0); // an inline learner has no start-up (null)
   if (ok.length === 0) return '- learner wakes: not measurable here.';
-  const us = median(ok.map((x) => (1000 * (x.learnerCpuMs! - x.learnerStartupCpuMs!)) / x.learnerWakes));
+  const us = median(ok.map((x) => (1000 * (x.learnerCpuMs! - (x.learnerStartupCpuMs ?? 0))) / x.learnerWakes));
   return `- learner wakes: ${median(ok.map((x) => x.learnerWakes)).toFixed(0)} a run, ${us.toFixed(0)} µs of its loop's CPU per wake ` +
     '(learning included; the loop sizes its naps so that a wake finds 64 to 256 events).';
 }

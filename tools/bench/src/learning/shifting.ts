@@ -43,6 +43,8 @@ export interface ShiftResult {
   learnerCpuMs: number | null;
   /** of which starting its Worker */
   learnerStartupCpuMs: number | null;
+  /** what ran the learner at the end: 'inline' (started by the trigger on this thread), 'worker', or 'waiting' (never started) */
+  learnerMode: string | null;
   /** times the learner's loop woke (its heartbeat) */
   learnerWakes: number;
   processCpuMs: number;
@@ -156,6 +158,7 @@ export async function runShifting(learning: boolean, p: ShiftParams = SHIFT_DEFA
   let decisions = 0;
   let learnerCpuMs: number | null = null;
   let learnerStartupCpuMs: number | null = null;
+  let learnerMode: string | null = null;
   let learnerWakes = 0;
   const finalCounts: Record<string, number> = {};
   if (learning) {
@@ -167,6 +170,7 @@ export async function runShifting(learning: boolean, p: ShiftParams = SHIFT_DEFA
     decisions = ls.decisions;
     learnerCpuMs = ls.cpuMs;
     learnerStartupCpuMs = ls.startupCpuMs;
+    learnerMode = ls.mode;
     learnerWakes = ls.heartbeat;
     finalCounts['64 B'] = ls.classes[h.classOf(64)].count;
     finalCounts['2 KiB'] = ls.classes[h.classOf(2048)].count;
@@ -176,7 +180,7 @@ export async function runShifting(learning: boolean, p: ShiftParams = SHIFT_DEFA
   return {
     learning, ops, seconds, opsPerSec: ops / seconds, refills, refillsPerMop: (refills / ops) * 1e6, drains,
     cachedBytesMean: samples.reduce((a, b) => a + b, 0) / samples.length, cachedBytesMax: Math.max(...samples),
-    attempted, events, dropped, dropRate, decisions, learnerCpuMs, learnerStartupCpuMs, learnerWakes, processCpuMs: (cpu.user + cpu.system) / 1000, finalCounts,
+    attempted, events, dropped, dropRate, decisions, learnerCpuMs, learnerStartupCpuMs, learnerMode, learnerWakes, processCpuMs: (cpu.user + cpu.system) / 1000, finalCounts,
     peakReserved: peaks.reserved, peakCommitted: peaks.committed, peakLiveBytes: shiftingPeakLive(p),
   };
 }
