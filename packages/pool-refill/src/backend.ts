@@ -11,6 +11,14 @@ export interface RefillBackend {
   takeBatch(cls: number, n: number, out: Int32Array): number;
   /** Take back `n` linked blocks of class `cls`, `head`..`tail`. */
   returnBatch(cls: number, head: number, tail: number, n: number): void;
+  /**
+   * Optional, in pairs, nested around each of the engine's steps that moves blocks and counts
+   * them (a refill's take, install and count; a drain's or flush's give-back and count): the
+   * backend holds whatever makes a reader that stops it wait (the arena's cold gate), so that
+   * blocks and counters are seen to move together. The backend's own calls nest inside.
+   */
+  begin?(): void;
+  end?(): void;
   /** Give idle memory back before a refill is declared impossible (optional). */
   trim?(): void;
   /**

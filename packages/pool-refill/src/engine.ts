@@ -139,7 +139,7 @@ export class RefillEngine implements Refiller {
     this.checkInterval();
     const n = this.countFor(cls);
     this.capture(cls, n);
-    let head = this.backend.takeBatch(cls, n, this.out);
+    let head = this.take(cls, n);
     if (head === 0 && (head = this.refillAfterFlush(cls, n)) === 0) {
       this.inRefill = false;
       return 0;
@@ -147,11 +147,6 @@ export class RefillEngine implements Refiller {
     // Contract: a refill never waits. A backend that had to (a lock held by another worker, a heap
     // stopped for a reclaim) counts it in V_REFILL_WAITED itself: a counter read here, on a path
     // inlined into the caller's loop, slows the loop (ARCHITECTURE.md, "What V8 does").
-    const got = this.out[1];
-    installChain(this.cache, cls, head, this.out[0], got);
-    const w = this.classW + PER_CLASS_WORDS * cls;
-    this.bump(w + PER_CLASS.REFILLS, 1);
-    this.bump(w + PER_CLASS.BLOCKS_IN, got);
     this.missStreak[cls]++;
     this.lastRefillAt[cls] = this.last.at;
     const since = this.last.sinceLastMs;
@@ -163,13 +158,36 @@ export class RefillEngine implements Refiller {
   }
 
   /**
+   * Take a chain from the backend, install it and count it, all inside the backend's cold section
+   * (begin/end): a reader that stops the backend sees the blocks leave it and the counters move
+   * together, never the one without the other. Returns the new head, 0 if the backend had none.
+   */
+  private take(cls: number, n: number): number {
+    const b = this.backend;
+    b.begin?.();
+    try {
+      const head = b.takeBatch(cls, n, this.out);
+      if (head === 0) return 0;
+      const got = this.out[1];
+      installChain(this.cache, cls, head, this.out[0], got);
+      const w = this.classW + PER_CLASS_WORDS * cls;
+      this.bump(w + PER_CLASS.REFILLS, 1);
+      this.bump(w + PER_CLASS.BLOCKS_IN, got);
+      return head;
+    } finally {
+      b.end?.();
+    }
+  }
+
+  /**
    * The backend had nothing: flush this worker's caches and try again, then once more after a
-   * heap-wide collect (0: exhausted, counted).
+   * heap-wide collect (0: exhausted, counted). The collect stops the heap: it runs outside the
+   * cold section.
    */
   private refillAfterFlush(cls: number, n: number): number {
     this.flush();
-    let head = this.backend.takeBatch(cls, n, this.out);
-    if (head === 0 && this.backend.collect?.()) head = this.backend.takeBatch(cls, n, this.out);
+    let head = this.take(cls, n);
+    if (head === 0 && this.backend.collect?.()) head = this.take(cls, n);
     if (head === 0) this.bump(this.miscW + MISC.EXHAUSTED, 1);
     return head;
   }
@@ -178,20 +196,32 @@ export class RefillEngine implements Refiller {
   drain(cls: number): void {
     this.checkInterval();
     const keep = this.cache.boundOf(cls) >>> 1;
-    const n = this.giveBack(cls, this.cache.cached(cls) - keep);
-    const w = this.classW + PER_CLASS_WORDS * cls;
-    this.bump(w + PER_CLASS.DRAINS, 1);
-    this.bump(w + PER_CLASS.BLOCKS_OUT, n);
+    const b = this.backend;
+    b.begin?.();
+    try {
+      const n = this.giveBack(cls, this.cache.cached(cls) - keep);
+      const w = this.classW + PER_CLASS_WORDS * cls;
+      this.bump(w + PER_CLASS.DRAINS, 1);
+      this.bump(w + PER_CLASS.BLOCKS_OUT, n);
+    } finally {
+      b.end?.();
+    }
     this.missStreak[cls] = 0;
   }
 
-  /** Return every cached block to the backend, and let it trim. */
+  /** Return every cached block to the backend (counted in its cold section, as drain), and let it trim. */
   flush(): void {
-    for (let cls = 0; cls < this.counts.length; cls++) {
-      const n = this.giveBack(cls, this.cache.cached(cls));
-      if (n > 0) this.bump(this.classW + PER_CLASS_WORDS * cls + PER_CLASS.BLOCKS_OUT, n);
+    const b = this.backend;
+    b.begin?.();
+    try {
+      for (let cls = 0; cls < this.counts.length; cls++) {
+        const n = this.giveBack(cls, this.cache.cached(cls));
+        if (n > 0) this.bump(this.classW + PER_CLASS_WORDS * cls + PER_CLASS.BLOCKS_OUT, n);
+      }
+    } finally {
+      b.end?.();
     }
-    this.backend.trim?.();
+    b.trim?.();
   }
 
   /** The count the policy table holds for `cls` (one atomic load); meant for refill time only. */
