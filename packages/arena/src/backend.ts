@@ -81,6 +81,9 @@ export class SlotBackend {
     this.gate.enter();
     try {
       return this.take(cls, n, out);
+    } catch (e) {
+      this.endHolds();
+      throw e;
     } finally {
       this.gate.exit();
       // Contract validation: a refill that had to wait (the heap stopped, the arena lock held)
@@ -107,7 +110,8 @@ export class SlotBackend {
   /**
    * Hold this slot's cold gate across several steps (the refill engine's take, install and count;
    * its give-back and count): a reader that stops the heap waits for all of them, so it never sees
-   * blocks moved but not yet counted. Pairs with end(); the methods below nest inside.
+   * blocks moved but not yet counted. Pairs with end(); takeBatch and returnBatch nest inside (and
+   * end it if they throw).
    */
   begin(): void {
     const waits = this.r.waits;
@@ -120,11 +124,22 @@ export class SlotBackend {
     this.gate.exit();
   }
 
+  /**
+   * takeBatch or returnBatch threw inside begin(): the caller will not call end(), so its section
+   * ends here (a gate left held would let this worker pass every later stop).
+   */
+  private endHolds(): void {
+    for (; this.held > 0; this.held--) this.gate.exit();
+  }
+
   /** Give back `n` linked blocks of class `cls` starting at `head`. */
   returnBatch(cls: number, head: number, _tail: number, n: number): void {
     this.gate.enter();
     try {
       this.giveBackChain(cls, head, n);
+    } catch (e) {
+      this.endHolds();
+      throw e;
     } finally {
       this.gate.exit();
     }

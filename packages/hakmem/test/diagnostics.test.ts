@@ -141,9 +141,10 @@ describe('snapshots while workers run', () => {
       shots.push(snapshot(heap.handle));
     }
     // Consistent: what the cold paths count agrees with what the spans hold. Hot paths go on during
-    // a snapshot and move blocks between cache and use, never in or out of the two together: blocks
-    // cached or in use are exactly those refilled and not drained (counters of live and retired
-    // slots), and the pages in runs (span table) are the pages set in the bitmap.
+    // a snapshot and move blocks between cache and use, never in or out of the two together; cold
+    // paths move and count blocks inside the gate a snapshot waits for (test above): blocks cached
+    // or in use are exactly those refilled and not drained (counters of live and retired slots),
+    // and the pages in runs (span table) are the pages set in the bitmap.
     for (const s of shots) {
       for (const c of s.classes) {
         expect(c.inUse, `class ${c.cls}`).toBeGreaterThanOrEqual(0);

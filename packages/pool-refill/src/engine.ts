@@ -159,24 +159,17 @@ export class RefillEngine implements Refiller {
 
   /**
    * Take a chain from the backend, install it and count it, all inside the backend's cold section
-   * (begin/end): a reader that stops the backend sees the blocks leave it and the counters move
-   * together, never the one without the other. Returns the new head, 0 if the backend had none.
+   * (begin/end): a reader that stops the backend sees blocks and counters move together, never
+   * one without the other. Only the backend's calls can throw in between: it ends the section then.
+   * Returns the new head, 0 if the backend had none (out[1] is 0 then: nothing counted).
    */
   private take(cls: number, n: number): number {
-    const b = this.backend;
-    b.begin?.();
-    try {
-      const head = b.takeBatch(cls, n, this.out);
-      if (head === 0) return 0;
-      const got = this.out[1];
-      installChain(this.cache, cls, head, this.out[0], got);
-      const w = this.classW + PER_CLASS_WORDS * cls;
-      this.bump(w + PER_CLASS.REFILLS, 1);
-      this.bump(w + PER_CLASS.BLOCKS_IN, got);
-      return head;
-    } finally {
-      b.end?.();
-    }
+    this.backend.begin?.();
+    const head = this.backend.takeBatch(cls, n, this.out);
+    if (head !== 0) installChain(this.cache, cls, head, this.out[0], this.out[1]);
+    this.count(cls, head === 0 ? -1 : PER_CLASS.REFILLS, PER_CLASS.BLOCKS_IN);
+    this.backend.end?.();
+    return head;
   }
 
   /**
@@ -195,33 +188,14 @@ export class RefillEngine implements Refiller {
   /** The list of `cls` is over its bound: give back all but half the bound. */
   drain(cls: number): void {
     this.checkInterval();
-    const keep = this.cache.boundOf(cls) >>> 1;
-    const b = this.backend;
-    b.begin?.();
-    try {
-      const n = this.giveBack(cls, this.cache.cached(cls) - keep);
-      const w = this.classW + PER_CLASS_WORDS * cls;
-      this.bump(w + PER_CLASS.DRAINS, 1);
-      this.bump(w + PER_CLASS.BLOCKS_OUT, n);
-    } finally {
-      b.end?.();
-    }
+    this.giveBack(cls, this.cache.cached(cls) - (this.cache.boundOf(cls) >>> 1), PER_CLASS.DRAINS);
     this.missStreak[cls] = 0;
   }
 
-  /** Return every cached block to the backend (counted in its cold section, as drain), and let it trim. */
+  /** Return every cached block to the backend, and let it trim. */
   flush(): void {
-    const b = this.backend;
-    b.begin?.();
-    try {
-      for (let cls = 0; cls < this.counts.length; cls++) {
-        const n = this.giveBack(cls, this.cache.cached(cls));
-        if (n > 0) this.bump(this.classW + PER_CLASS_WORDS * cls + PER_CLASS.BLOCKS_OUT, n);
-      }
-    } finally {
-      b.end?.();
-    }
-    b.trim?.();
+    for (let cls = 0; cls < this.counts.length; cls++) this.giveBack(cls, this.cache.cached(cls), -1);
+    this.backend.trim?.();
   }
 
   /** The count the policy table holds for `cls` (one atomic load); meant for refill time only. */
@@ -255,11 +229,24 @@ export class RefillEngine implements Refiller {
     a[w] = (a[w] + n) | 0;
   }
 
-  private giveBack(cls: number, n: number): number {
-    if (n <= 0) return 0;
+  /**
+   * Give back `n` blocks (none: nothing, unless a drain) and count them, inside the backend's cold
+   * section as take(). `times`: the counter of how many times (DRAINS), -1 for none (a flush).
+   */
+  private giveBack(cls: number, n: number, times: number): void {
+    if (n <= 0 && times < 0) return;
+    this.backend.begin?.();
     const head = takeChain(this.cache, cls, n, this.out);
     if (head !== 0) this.backend.returnBatch(cls, head, this.out[0], this.out[1]);
-    return this.out[1];
+    this.count(cls, times, PER_CLASS.BLOCKS_OUT);
+    this.backend.end?.();
+  }
+
+  /** One more of counter `times` of `cls` (none if -1), and out[1] more blocks in counter `blocks`. */
+  private count(cls: number, times: number, blocks: number): void {
+    const w = this.classW + PER_CLASS_WORDS * cls;
+    if (times >= 0) this.bump(w + times, 1);
+    this.bump(w + blocks, this.out[1]);
   }
 
   /**
