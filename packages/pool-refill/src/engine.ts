@@ -139,7 +139,7 @@ export class RefillEngine implements Refiller {
     this.checkInterval();
     const n = this.countFor(cls);
     this.capture(cls, n);
-    let head = this.take(cls, n);
+    let head = this.move(cls, n, PER_CLASS.REFILLS);
     if (head === 0 && (head = this.refillAfterFlush(cls, n)) === 0) {
       this.inRefill = false;
       return 0;
@@ -158,29 +158,14 @@ export class RefillEngine implements Refiller {
   }
 
   /**
-   * Take a chain from the backend, install it and count it, all inside the backend's cold section
-   * (begin/end): a reader that stops the backend sees blocks and counters move together, never
-   * one without the other. Only the backend's calls can throw in between: it ends the section then.
-   * Returns the new head, 0 if the backend had none (out[1] is 0 then: nothing counted).
-   */
-  private take(cls: number, n: number): number {
-    this.backend.begin?.();
-    const head = this.backend.takeBatch(cls, n, this.out);
-    if (head !== 0) installChain(this.cache, cls, head, this.out[0], this.out[1]);
-    this.count(cls, head === 0 ? -1 : PER_CLASS.REFILLS, PER_CLASS.BLOCKS_IN);
-    this.backend.end?.();
-    return head;
-  }
-
-  /**
    * The backend had nothing: flush this worker's caches and try again, then once more after a
    * heap-wide collect (0: exhausted, counted). The collect stops the heap: it runs outside the
    * cold section.
    */
   private refillAfterFlush(cls: number, n: number): number {
     this.flush();
-    let head = this.take(cls, n);
-    if (head === 0 && this.backend.collect?.()) head = this.take(cls, n);
+    let head = this.move(cls, n, PER_CLASS.REFILLS);
+    if (head === 0 && this.backend.collect?.()) head = this.move(cls, n, PER_CLASS.REFILLS);
     if (head === 0) this.bump(this.miscW + MISC.EXHAUSTED, 1);
     return head;
   }
@@ -188,13 +173,13 @@ export class RefillEngine implements Refiller {
   /** The list of `cls` is over its bound: give back all but half the bound. */
   drain(cls: number): void {
     this.checkInterval();
-    this.giveBack(cls, this.cache.cached(cls) - (this.cache.boundOf(cls) >>> 1), PER_CLASS.DRAINS);
+    this.move(cls, this.cache.cached(cls) - (this.cache.boundOf(cls) >>> 1), PER_CLASS.DRAINS);
     this.missStreak[cls] = 0;
   }
 
   /** Return every cached block to the backend, and let it trim. */
   flush(): void {
-    for (let cls = 0; cls < this.counts.length; cls++) this.giveBack(cls, this.cache.cached(cls), -1);
+    for (let cls = 0; cls < this.counts.length; cls++) if (this.cache.cached(cls) > 0) this.move(cls, this.cache.cached(cls), -1);
     this.backend.trim?.();
   }
 
@@ -230,23 +215,25 @@ export class RefillEngine implements Refiller {
   }
 
   /**
-   * Give back `n` blocks (none: nothing, unless a drain) and count them, inside the backend's cold
-   * section as take(). `times`: the counter of how many times (DRAINS), -1 for none (a flush).
+   * Move blocks and count them inside the backend's cold section (begin/end): a reader that stops
+   * the backend sees blocks and counters move together, never one without the other (only the
+   * backend's calls can throw in between, and it ends the section then). `times` says which move:
+   * REFILLS, up to `n` blocks from the backend into the list, returning the new head (0: none, and
+   * no refill counted); DRAINS, `n` blocks of the list back (a drain); -1, the same uncounted as
+   * a drain (a flush). out[1]: how many blocks moved.
    */
-  private giveBack(cls: number, n: number, times: number): void {
-    if (n <= 0 && times < 0) return;
-    this.backend.begin?.();
-    const head = takeChain(this.cache, cls, n, this.out);
-    if (head !== 0) this.backend.returnBatch(cls, head, this.out[0], this.out[1]);
-    this.count(cls, times, PER_CLASS.BLOCKS_OUT);
-    this.backend.end?.();
-  }
-
-  /** One more of counter `times` of `cls` (none if -1), and out[1] more blocks in counter `blocks`. */
-  private count(cls: number, times: number, blocks: number): void {
+  private move(cls: number, n: number, times: number): number {
+    const b = this.backend;
+    b.begin?.();
+    const refill = times === PER_CLASS.REFILLS;
+    const head = refill ? b.takeBatch(cls, n, this.out) : takeChain(this.cache, cls, n, this.out);
+    if (head !== 0 && refill) installChain(this.cache, cls, head, this.out[0], this.out[1]);
+    else if (head !== 0) b.returnBatch(cls, head, this.out[0], this.out[1]);
     const w = this.classW + PER_CLASS_WORDS * cls;
-    if (times >= 0) this.bump(w + times, 1);
-    this.bump(w + blocks, this.out[1]);
+    if (times >= 0 && (head !== 0 || !refill)) this.bump(w + times, 1);
+    this.bump(w + (refill ? PER_CLASS.BLOCKS_IN : PER_CLASS.BLOCKS_OUT), this.out[1]);
+    b.end?.();
+    return head;
   }
 
   /**
