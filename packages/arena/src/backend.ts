@@ -5,7 +5,8 @@
  * inbox for the class (push-only CAS, the owner takes the whole list with one exchange: no ABA).
  * Blocks of abandoned spans (their owner left) go to the abandoned-span inbox, which any refill
  * takes; abandoned spans themselves are adopted by the next worker short of a span of their class.
- * Every public method runs inside the slot's cold gate (cold.ts), so a reclaim sees it whole.
+ * Every public method runs inside the slot's cold gate (cold.ts), so a reclaim sees it whole;
+ * begin()/end() hold the gate across a caller's steps around them (the refill engine's counting).
  * Pointers read from the shared words are made unsigned (`>>> 0`): a heap may lie above 2 GiB.
  */
 import { HeapError, HeapErrorCode } from './errors.js';
@@ -40,6 +41,9 @@ export class SlotBackend {
   private nTouched = 0;
   readonly gate: ColdGate;
   private readonly contracts: boolean;
+  /** begin() calls not yet ended, and the wait count before the outermost one */
+  private held = 0;
+  private heldWaits = 0;
 
   /**
    * `lockId`: who takes the arena lock for this slot's work, the slot itself unless a stopper
@@ -72,10 +76,14 @@ export class SlotBackend {
    * block (0 when the heap has none left); out[0] = last block, out[1] = how many.
    */
   takeBatch(cls: number, n: number, out: Int32Array): number {
-    const waits = this.r.waits;
+    // inside begin(): a wait, if any, happened there
+    const waits = this.held > 0 ? this.heldWaits : this.r.waits;
     this.gate.enter();
     try {
       return this.take(cls, n, out);
+    } catch (e) {
+      this.endHolds();
+      throw e;
     } finally {
       this.gate.exit();
       // Contract validation: a refill that had to wait (the heap stopped, the arena lock held)
@@ -99,11 +107,39 @@ export class SlotBackend {
     return this.cHead;
   }
 
+  /**
+   * Hold this slot's cold gate across several steps (the refill engine's take, install and count;
+   * its give-back and count): a reader that stops the heap waits for all of them, so it never sees
+   * blocks moved but not yet counted. Pairs with end(); takeBatch and returnBatch nest inside (and
+   * end it if they throw).
+   */
+  begin(): void {
+    const waits = this.r.waits;
+    this.gate.enter();
+    if (this.held++ === 0) this.heldWaits = waits;
+  }
+
+  end(): void {
+    this.held--;
+    this.gate.exit();
+  }
+
+  /**
+   * takeBatch or returnBatch threw inside begin(): the caller will not call end(), so its section
+   * ends here (a gate left held would let this worker pass every later stop).
+   */
+  private endHolds(): void {
+    for (; this.held > 0; this.held--) this.gate.exit();
+  }
+
   /** Give back `n` linked blocks of class `cls` starting at `head`. */
   returnBatch(cls: number, head: number, _tail: number, n: number): void {
     this.gate.enter();
     try {
       this.giveBackChain(cls, head, n);
+    } catch (e) {
+      this.endHolds();
+      throw e;
     } finally {
       this.gate.exit();
     }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { C, SP } from '../src/layout.js';
+import { whileStopped, OBSERVER_BASE } from '../src/cold.js';
+import { C, S, SP } from '../src/layout.js';
+import { slotWord } from '../src/slots.js';
 import { validateRegion } from '../src/validate.js';
 import { backend, give, region, take } from './helpers.js';
 
@@ -55,5 +57,26 @@ describe('SlotBackend', () => {
     give(b, 7, got);
     validateRegion(r, { slots: [] });
     expect(Atomics.load(r.i32, r.rec(0) + SP.HEAD)).toBe(1); // one span kept for the class
+  });
+
+  it('begin/end hold the cold gate across the nested calls; a call that throws inside ends the hold', () => {
+    const r = region();
+    const b = backend(r);
+    const cold = () => Atomics.load(r.i32, slotWord(r, 0, S.COLD));
+    b.begin();
+    const xs = take(b, 0, 4);
+    expect(cold()).toBe(1); // takeBatch's own exit does not open the gate
+    give(b, 0, xs);
+    expect(cold()).toBe(1);
+    b.end();
+    expect(cold()).toBe(0);
+    // a damaged heap makes takeBatch throw: the caller will not call end(), the gate must open
+    (b as unknown as { take(): never }).take = () => {
+      throw new Error('damaged');
+    };
+    b.begin();
+    expect(() => take(b, 0, 1)).toThrow('damaged');
+    expect(cold()).toBe(0);
+    expect(whileStopped(r, OBSERVER_BASE, () => 'stopped', 100)).toBe('stopped');
   });
 });

@@ -87,6 +87,44 @@ describe('counters', () => {
 });
 
 describe('snapshots while workers run', () => {
+  it('refills, drains and flushes count their blocks before leaving the cold gate (a stopped reader never sees them moved but uncounted)', async () => {
+    const h = createHeap({ size: 16 << 20, counters: true, learning: false });
+    const view = new HeapView(h.buffer, h.byteOffset);
+    const b = h.core.backend;
+    const take = b.takeBatch.bind(b);
+    const give = b.returnBatch.bind(b);
+    // right after the backend moved the blocks, before the engine counts them: the slot must still
+    // be inside its cold path (a snapshot's stop waits for it), and a reading now is off by them
+    const seen: Array<{ step: string; cold: boolean; off: number }> = [];
+    const look = (step: string) => {
+      const s = snapshot(view, { stop: false });
+      const c = cls(s, h, 48);
+      seen.push({ step, cold: s.workers[h.core.slot].inColdPath, off: c.inUse + c.cached - (c.blocksRefilled - c.blocksDrained) });
+    };
+    b.takeBatch = (c, n, out) => {
+      const p = take(c, n, out);
+      look('refill');
+      return p;
+    };
+    b.returnBatch = (c, head, tail, n) => {
+      give(c, head, tail, n);
+      look('drain');
+    };
+    const ps = Array.from({ length: 300 }, () => h.alloc(48)); // refills
+    for (const p of ps) h.free(p); // a drain at 257
+    look('after');
+    h.flush();
+    look('flushed');
+    const steps = new Set(seen.map((x) => x.step));
+    expect([...steps]).toEqual(['refill', 'drain', 'after', 'flushed']);
+    for (const x of seen.filter((x) => x.step === 'refill' || x.step === 'drain')) {
+      expect(x.cold, x.step).toBe(true);
+      expect(x.off, x.step).not.toBe(0); // the window the gate covers is real
+    }
+    for (const x of seen.filter((x) => x.step === 'after' || x.step === 'flushed')) expect(x).toMatchObject({ cold: false, off: 0 });
+    await h.close();
+  });
+
   it('are consistent, counters only grow, and once the workers leave every allocation is matched by a free', async () => {
     const heap = createHeap({ size: 64 << 20, counters: true, maxWorkers: 4 });
     const table = new SharedArrayBuffer(4 * 4096);
@@ -103,9 +141,10 @@ describe('snapshots while workers run', () => {
       shots.push(snapshot(heap.handle));
     }
     // Consistent: what the cold paths count agrees with what the spans hold. Hot paths go on during
-    // a snapshot and move blocks between cache and use, never in or out of the two together: blocks
-    // cached or in use are exactly those refilled and not drained (counters of live and retired
-    // slots), and the pages in runs (span table) are the pages set in the bitmap.
+    // a snapshot and move blocks between cache and use, never in or out of the two together; cold
+    // paths move and count blocks inside the gate a snapshot waits for (test above): blocks cached
+    // or in use are exactly those refilled and not drained (counters of live and retired slots),
+    // and the pages in runs (span table) are the pages set in the bitmap.
     for (const s of shots) {
       for (const c of s.classes) {
         expect(c.inUse, `class ${c.cls}`).toBeGreaterThanOrEqual(0);

@@ -11,6 +11,15 @@ export interface RefillBackend {
   takeBatch(cls: number, n: number, out: Int32Array): number;
   /** Take back `n` linked blocks of class `cls`, `head`..`tail`. */
   returnBatch(cls: number, head: number, tail: number, n: number): void;
+  /**
+   * Optional, in pairs, nested around each of the engine's steps that moves blocks and counts
+   * them (a refill's take, install and count; a drain's or flush's give-back and count): the
+   * backend holds whatever makes a reader that stops it wait (the arena's cold gate), so that
+   * blocks and counters are seen to move together. The backend's own calls nest inside; one that
+   * throws in between ends the section itself (the engine does not call end after a throw).
+   */
+  begin?(): void;
+  end?(): void;
   /** Give idle memory back before a refill is declared impossible (optional). */
   trim?(): void;
   /**

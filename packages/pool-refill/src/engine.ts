@@ -139,7 +139,7 @@ export class RefillEngine implements Refiller {
     this.checkInterval();
     const n = this.countFor(cls);
     this.capture(cls, n);
-    let head = this.backend.takeBatch(cls, n, this.out);
+    let head = this.move(cls, n, PER_CLASS.REFILLS);
     if (head === 0 && (head = this.refillAfterFlush(cls, n)) === 0) {
       this.inRefill = false;
       return 0;
@@ -147,11 +147,6 @@ export class RefillEngine implements Refiller {
     // Contract: a refill never waits. A backend that had to (a lock held by another worker, a heap
     // stopped for a reclaim) counts it in V_REFILL_WAITED itself: a counter read here, on a path
     // inlined into the caller's loop, slows the loop (ARCHITECTURE.md, "What V8 does").
-    const got = this.out[1];
-    installChain(this.cache, cls, head, this.out[0], got);
-    const w = this.classW + PER_CLASS_WORDS * cls;
-    this.bump(w + PER_CLASS.REFILLS, 1);
-    this.bump(w + PER_CLASS.BLOCKS_IN, got);
     this.missStreak[cls]++;
     this.lastRefillAt[cls] = this.last.at;
     const since = this.last.sinceLastMs;
@@ -164,12 +159,13 @@ export class RefillEngine implements Refiller {
 
   /**
    * The backend had nothing: flush this worker's caches and try again, then once more after a
-   * heap-wide collect (0: exhausted, counted).
+   * heap-wide collect (0: exhausted, counted). The collect stops the heap: it runs outside the
+   * cold section.
    */
   private refillAfterFlush(cls: number, n: number): number {
     this.flush();
-    let head = this.backend.takeBatch(cls, n, this.out);
-    if (head === 0 && this.backend.collect?.()) head = this.backend.takeBatch(cls, n, this.out);
+    let head = this.move(cls, n, PER_CLASS.REFILLS);
+    if (head === 0 && this.backend.collect?.()) head = this.move(cls, n, PER_CLASS.REFILLS);
     if (head === 0) this.bump(this.miscW + MISC.EXHAUSTED, 1);
     return head;
   }
@@ -177,20 +173,13 @@ export class RefillEngine implements Refiller {
   /** The list of `cls` is over its bound: give back all but half the bound. */
   drain(cls: number): void {
     this.checkInterval();
-    const keep = this.cache.boundOf(cls) >>> 1;
-    const n = this.giveBack(cls, this.cache.cached(cls) - keep);
-    const w = this.classW + PER_CLASS_WORDS * cls;
-    this.bump(w + PER_CLASS.DRAINS, 1);
-    this.bump(w + PER_CLASS.BLOCKS_OUT, n);
+    this.move(cls, this.cache.cached(cls) - (this.cache.boundOf(cls) >>> 1), PER_CLASS.DRAINS);
     this.missStreak[cls] = 0;
   }
 
   /** Return every cached block to the backend, and let it trim. */
   flush(): void {
-    for (let cls = 0; cls < this.counts.length; cls++) {
-      const n = this.giveBack(cls, this.cache.cached(cls));
-      if (n > 0) this.bump(this.classW + PER_CLASS_WORDS * cls + PER_CLASS.BLOCKS_OUT, n);
-    }
+    for (let cls = 0; cls < this.counts.length; cls++) if (this.cache.cached(cls) > 0) this.move(cls, this.cache.cached(cls), -1);
     this.backend.trim?.();
   }
 
@@ -225,11 +214,26 @@ export class RefillEngine implements Refiller {
     a[w] = (a[w] + n) | 0;
   }
 
-  private giveBack(cls: number, n: number): number {
-    if (n <= 0) return 0;
-    const head = takeChain(this.cache, cls, n, this.out);
-    if (head !== 0) this.backend.returnBatch(cls, head, this.out[0], this.out[1]);
-    return this.out[1];
+  /**
+   * Move blocks and count them inside the backend's cold section (begin/end): a reader that stops
+   * the backend sees blocks and counters move together, never one without the other (only the
+   * backend's calls can throw in between, and it ends the section then). `times` says which move:
+   * REFILLS, up to `n` blocks from the backend into the list, returning the new head (0: none, and
+   * no refill counted); DRAINS, `n` blocks of the list back (a drain); -1, the same uncounted as
+   * a drain (a flush). out[1]: how many blocks moved.
+   */
+  private move(cls: number, n: number, times: number): number {
+    const b = this.backend;
+    b.begin?.();
+    const refill = times === PER_CLASS.REFILLS;
+    const head = refill ? b.takeBatch(cls, n, this.out) : takeChain(this.cache, cls, n, this.out);
+    if (head !== 0 && refill) installChain(this.cache, cls, head, this.out[0], this.out[1]);
+    else if (head !== 0) b.returnBatch(cls, head, this.out[0], this.out[1]);
+    const w = this.classW + PER_CLASS_WORDS * cls;
+    if (times >= 0 && (head !== 0 || !refill)) this.bump(w + times, 1);
+    this.bump(w + (refill ? PER_CLASS.BLOCKS_IN : PER_CLASS.BLOCKS_OUT), this.out[1]);
+    b.end?.();
+    return head;
   }
 
   /**
