@@ -32,7 +32,7 @@ describe.each([
 });
 
 describe('the warm-up heaps', () => {
-  it('are closed when their round ends (their learners stop); the measured heap stays open, its learner up before the prefault', () => {
+  it('are closed when their round ends (their learners stop); the measured heap stays open, its learner not starting at the prefault (waiting: a synchronous bench never yields to the trigger)', () => {
     type Heap = { stats(): { learning: null | { learner: { mode: string } } }; close(): Promise<void> };
     const real = headered as unknown as MixedRunner<{ heap: Heap }>;
     const made: Array<{ heap: Heap }> = [];
