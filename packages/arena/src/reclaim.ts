@@ -4,21 +4,22 @@
  * (cold.ts), so no other worker is inside a refill, drain or arena operation meanwhile.
  *
  * A dead worker's state is rebuilt from the block tags, which say where each block is whatever
- * the dead worker's list words say: CACHE(x) blocks were in its cache; REMOTE blocks that no inbox
+ * the dead worker's list words say: blocks tagged CACHE(its slot) were in its cache; REMOTE blocks that no inbox
  * reaches were in flight in its hands; its spans' free lists are rebuilt from their tags. Then its
  * spans are released (all blocks back) or abandoned (blocks still out: the next worker short of a
  * span of that class adopts them), and the page bitmap is rebuilt from the run records.
  */
+import { abandonSpan } from './abandoned.js';
 import type { SlotBackend } from './backend.js';
-import { maxBlocks, pushChain } from './backend.js';
 import { whileStopped } from './cold.js';
-import { LARGE_CLASS, NO_OWNER, NOT_LISTED, S, SLOT_ATTACHED, SLOT_DEAD, SLOT_RECLAIMING, slotBound, slotHead, slotRoom, SP } from './layout.js';
+import { maxBlocks, Outbox } from './inbox.js';
+import { inboxWord, LARGE_CLASS, NO_OWNER, NOT_LISTED, S, SLOT_ATTACHED, SLOT_DEAD, SLOT_RECLAIMING, slotBound, slotHead, slotRoom, SP } from './layout.js';
 import { lockArena, unlockArena } from './lock.js';
 import { repairUnderLock } from './repair.js';
 import type { Region } from './region.js';
 import { cachedByWords, foldCounters, freeSlot, resetSlot, slotWord } from './slots.js';
 import { blockAddr, freeRun } from './spans.js';
-import { ORPHAN_SLOT, ST_CACHE, ST_REMOTE, ST_SPAN, tag, tagSlot, tagState } from './tags.js';
+import { ST_CACHE, ST_REMOTE, ST_SPAN, tag, tagSlot, tagState } from './tags.js';
 import { forEachRun } from './walk.js';
 import { fault } from './fault.js';
 
@@ -54,82 +55,51 @@ export function detachSlot(b: SlotBackend): void {
 }
 
 /**
- * Reclaim slot `x` (marked DEAD) from thread `me`; null if it is not dead. A reclaim cut short
- * (its thread died) leaves `x` RECLAIMING: with the heap stopped nobody else is reclaiming, so
- * the next reclaim takes it up again (every step below can be run twice).
+ * Reclaim slot `dead` (marked DEAD) from thread `reclaimer` (a slot, or an observerId); null if it
+ * is not dead. A reclaim cut short (its thread died) leaves `dead` RECLAIMING: with the heap
+ * stopped nobody else is reclaiming, so the next reclaim takes it up again (every step below can
+ * be run twice).
  */
-export function reclaimSlot(r: Region, me: number, x: number): ReclaimReport | null {
-  const rep = whileStopped(r, me, () => {
-    const stateW = slotWord(r, x, S.STATE);
+export function reclaimSlot(r: Region, reclaimer: number, dead: number): ReclaimReport | null {
+  const rep = whileStopped(r, reclaimer, () => {
+    const stateW = slotWord(r, dead, S.STATE);
     const st = Atomics.compareExchange(r.i32, stateW, SLOT_DEAD, SLOT_RECLAIMING);
     if (st !== SLOT_DEAD && st !== SLOT_RECLAIMING) return null;
     fault('reclaim.claimed');
-    const torn = Atomics.load(r.i32, slotWord(r, x, S.COLD)) === 1;
-    const rep: ReclaimReport = { slot: x, torn, blocks: 0, spansReleased: 0, spansAbandoned: 0, exact: true };
+    const torn = Atomics.load(r.i32, slotWord(r, dead, S.COLD)) === 1;
+    const rep: ReclaimReport = { slot: dead, torn, blocks: 0, spansReleased: 0, spansAbandoned: 0, exact: true };
     // a lock it held is taken over; runs, large frees and lists it left half done are repaired
-    repairArena(r, me);
-    const cached = snapshotCached(r, x);
-    if (r.hdr !== 0) rep.blocks = rebuildByTags(r, x);
+    repairArena(r, reclaimer);
+    const cached = snapshotCached(r, dead);
+    if (r.hdr !== 0) rep.blocks = rebuildByTags(r, dead);
     else {
-      rep.blocks = rebuildByLists(r, x);
+      rep.blocks = rebuildByLists(r, dead);
       rep.exact = !torn;
     }
     fault('reclaim.rebuilt');
-    const d = disownSpans(r, x, me);
+    const d = disownSpans(r, dead, reclaimer);
     rep.spansReleased = d.released;
     rep.spansAbandoned = d.abandoned;
     // its counters join the heap's totals (what it held cached by its words: exact unless torn)
-    foldCounters(r, x, (cls) => cached[cls]);
-    resetSlot(r, x);
+    foldCounters(r, dead, (cls) => cached[cls]);
+    resetSlot(r, dead);
     return rep;
   });
-  if (rep) freeSlot(r, x, SLOT_RECLAIMING);
+  if (rep) freeSlot(r, dead, SLOT_RECLAIMING);
   return rep;
 }
 
-/** What slot `x`'s lists held by its words, per class (read before its lists are rebuilt). */
-function snapshotCached(r: Region, x: number): Int32Array {
-  const f = cachedByWords(r, x);
+/** What slot `slot`'s lists held by its words, per class (read before its lists are rebuilt). */
+function snapshotCached(r: Region, slot: number): Int32Array {
+  const f = cachedByWords(r, slot);
   return Int32Array.from({ length: r.layout.numClasses }, (_, cls) => f(cls));
 }
 
-/** Take the arena lock (over from a gone holder) and repair what a cut-short critical section left. */
-export function repairArena(r: Region, me: number): void {
-  lockArena(r, me);
+/** Take the arena lock (over from a gone holder) for `lockId` and repair what a cut-short critical section left. */
+export function repairArena(r: Region, lockId: number): void {
+  lockArena(r, lockId);
   repairUnderLock(r);
   unlockArena(r);
-}
-
-/** Per-owner chains of blocks being routed back (owner + 1; 0: abandoned spans). */
-class Router {
-  private readonly head = new Map<number, number>();
-  private readonly tail = new Map<number, number>();
-  n = 0;
-
-  constructor(readonly r: Region) {}
-
-  add(owner: number, p: number, cls: number): void {
-    const r = this.r;
-    if (r.hdr !== 0) r.i32[(p >>> 2) - 2] = tag(r.salt, ST_REMOTE, owner === NO_OWNER ? ORPHAN_SLOT : owner, cls);
-    const k = owner * 256 + cls;
-    if (!this.head.has(k)) this.head.set(k, p);
-    else r.i32[(this.tail.get(k)! >>> 2) + r.linkDelta] = p;
-    this.tail.set(k, p);
-    this.n++;
-  }
-
-  flush(): void {
-    const r = this.r;
-    const l = r.layout;
-    for (const [k, h] of this.head) {
-      const owner = Math.floor(k / 256);
-      const cls = k - owner * 256;
-      const w = owner === NO_OWNER ? (l.orphan >>> 2) + cls : (l.inbox >>> 2) + owner * l.numClasses + cls;
-      pushChain(r, w, h, this.tail.get(k)!);
-    }
-    this.head.clear();
-    this.tail.clear();
-  }
 }
 
 /** Calls `f` with each block of a list, as an unsigned pointer (they key sets of blockAddr's). */
@@ -142,28 +112,24 @@ function walk(r: Region, first: number, f: (p: number) => void): void {
   }
 }
 
-const inboxW = (r: Region, s: number, cls: number) => (r.layout.inbox >>> 2) + s * r.layout.numClasses + cls;
-
 /** Headered heaps: every block's tag says where it is. Returns the blocks given back. */
-function rebuildByTags(r: Region, x: number): number {
+function rebuildByTags(r: Region, dead: number): number {
   const i32 = r.i32;
   const l = r.layout;
   const nc = l.numClasses;
-  const taken = new Set<number>(); // x's inbox: its remote frees, now to be given back
-  for (let cls = 0; cls < nc; cls++) walk(r, Atomics.exchange(i32, inboxW(r, x, cls), 0), (p) => taken.add(p));
-  const kept = new Set<number>(); // blocks in every other inbox stay where they are
-  for (let s = -1; s < l.numSlots; s++) {
-    if (s === x) continue;
-    for (let cls = 0; cls < nc; cls++) {
-      walk(r, Atomics.load(i32, s < 0 ? (l.orphan >>> 2) + cls : inboxW(r, s, cls)), (p) => kept.add(p));
-    }
+  const taken = new Set<number>(); // its inbox: its remote frees, now to be given back
+  for (let cls = 0; cls < nc; cls++) walk(r, Atomics.exchange(i32, inboxWord(l, dead, cls), 0), (p) => taken.add(p));
+  const kept = new Set<number>(); // blocks in every other inbox (the abandoned-span inbox too) stay where they are
+  for (let owner = NO_OWNER; owner < l.numSlots; owner++) {
+    if (owner === dead) continue;
+    for (let cls = 0; cls < nc; cls++) walk(r, Atomics.load(i32, inboxWord(l, owner, cls)), (p) => kept.add(p));
   }
-  const router = new Router(r);
+  const outbox = new Outbox(r);
   let given = 0;
   forEachRun(r, (run) => {
     if (run.cls === LARGE_CLASS) return;
     const { pg, cls, owner } = run;
-    const mine = owner === x;
+    const mine = owner === dead;
     let free = 0;
     let nfree = 0;
     for (let k = 0; k < run.bump; k++) {
@@ -171,16 +137,16 @@ function rebuildByTags(r: Region, x: number): number {
       const t = i32[(b >>> 2) - 2];
       const st = tagState(t);
       const back =
-        (st === ST_CACHE && tagSlot(t) === x) || (st === ST_REMOTE && !kept.has(b)) || taken.has(b);
+        (st === ST_CACHE && tagSlot(t) === dead) || (st === ST_REMOTE && !kept.has(b)) || taken.has(b);
       if (back) given++;
       if (mine && (back || st === ST_SPAN)) {
-        // x's span: its free list is rebuilt from scratch
+        // the dead slot's span: its free list is rebuilt from scratch
         i32[(b >>> 2) - 2] = tag(r.salt, ST_SPAN, 0, cls);
         i32[(b >>> 2) - 1] = free;
         free = b;
         nfree++;
       } else if (back) {
-        router.add(owner, b, cls);
+        outbox.addRemote(owner, b, cls);
       }
     }
     if (mine) {
@@ -188,47 +154,47 @@ function rebuildByTags(r: Region, x: number): number {
       i32[w + SP.FREE] = free;
       i32[w + SP.NFREE] = nfree;
     }
+    outbox.flushRemote(cls);
   });
-  router.flush();
   return given;
 }
 
 /** Headerless heaps: follow the dead worker's list words (exact unless it died mid-cold-path). */
-function rebuildByLists(r: Region, x: number): number {
+function rebuildByLists(r: Region, dead: number): number {
   const i32 = r.i32;
   const nc = r.layout.numClasses;
-  const router = new Router(r);
+  const outbox = new Outbox(r);
   let given = 0;
   const back = (p: number, cls: number) => {
     given++;
     const pg = r.headOf(r.pageOf(p));
     const owner = Atomics.load(i32, r.rec(pg) + SP.OWNER);
-    if (owner === x) {
+    if (owner === dead) {
       const w = r.rec(pg);
       i32[(p >>> 2) + r.linkDelta] = i32[w + SP.FREE];
       i32[w + SP.FREE] = p;
       i32[w + SP.NFREE]++;
-    } else router.add(owner, p, cls);
+    } else outbox.addRemote(owner, p, cls);
   };
-  const sw = slotWord(r, x, 0);
+  const sw = slotWord(r, dead, 0);
   for (let cls = 0; cls < nc; cls++) {
     const n = i32[sw + slotBound(nc, cls)] - i32[sw + slotRoom(cls)];
     let k = 0;
     walk(r, i32[sw + slotHead(cls)], (p) => {
       if (k++ < n) back(p, cls);
     });
-    walk(r, Atomics.exchange(i32, inboxW(r, x, cls), 0), (p) => back(p, cls));
+    walk(r, Atomics.exchange(i32, inboxWord(r.layout, dead, cls), 0), (p) => back(p, cls));
+    outbox.flushRemote(cls);
   }
-  router.flush();
   return given;
 }
 
-/** x's spans: released when every block is back, else abandoned. */
-function disownSpans(r: Region, x: number, me: number): { released: number; abandoned: number } {
+/** Slot `slot`'s spans: released when every block is back, else abandoned (`lockId` takes the lock). */
+function disownSpans(r: Region, slot: number, lockId: number): { released: number; abandoned: number } {
   const i32 = r.i32;
   const spans: Array<[number, number]> = [];
   forEachRun(r, (run) => {
-    if (run.cls !== LARGE_CLASS && run.owner === x) spans.push([run.pg, run.cls]);
+    if (run.cls !== LARGE_CLASS && run.owner === slot) spans.push([run.pg, run.cls]);
   });
   let released = 0;
   for (const [pg, cls] of spans) {
@@ -236,27 +202,11 @@ function disownSpans(r: Region, x: number, me: number): { released: number; aban
     i32[w + SP.NEXT] = -1;
     i32[w + SP.PREV] = NOT_LISTED;
     if (i32[w + SP.NFREE] === i32[w + SP.BUMP]) {
-      freeRun(r, pg, me);
+      freeRun(r, pg, lockId);
       released++;
     } else {
-      abandonSpan(r, pg, cls, me);
+      abandonSpan(r, pg, cls, lockId);
     }
   }
   return { released, abandoned: spans.length - released };
 }
-
-/** No owner: blocks freed later go to the abandoned-span inbox; the span waits to be adopted. */
-export function abandonSpan(r: Region, pg: number, cls: number, me: number): void {
-  const i32 = r.i32;
-  const headW = (r.layout.orphan >>> 2) + r.layout.numClasses + cls;
-  lockArena(r, me);
-  Atomics.store(i32, r.rec(pg) + SP.OWNER, NO_OWNER);
-  const first = Atomics.load(i32, headW);
-  i32[r.rec(pg) + SP.NEXT] = first;
-  i32[r.rec(pg) + SP.PREV] = -1;
-  if (first >= 0) i32[r.rec(first) + SP.PREV] = pg;
-  Atomics.store(i32, headW, pg);
-  unlockArena(r);
-}
-
-

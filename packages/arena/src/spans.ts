@@ -14,10 +14,10 @@ import { fault } from './fault.js';
  * whole or not at all: repair.ts relies on it); the run's first page, or -1. Large runs: the
  * block goes at the first `align`-aligned address from the run's start plus `r.largeLead`
  * (SP.AT records where), and `header` (headered heaps) is word 0 of its header, written with the
- * page count before the run becomes visible.
+ * page count before the run becomes visible. `lockId` takes the lock (lock.ts).
  */
-export function newRun(r: Region, pages: number, cls: number, owner: number, me: number, header = 0, align = 1): number {
-  lockArena(r, me);
+export function newRun(r: Region, pages: number, cls: number, owner: number, lockId: number, header = 0, align = 1): number {
+  lockArena(r, lockId);
   const pg = claimPages(r, pages);
   if (pg >= 0) {
     fault('run.claimed');
@@ -48,8 +48,8 @@ export function newRun(r: Region, pages: number, cls: number, owner: number, me:
 }
 
 /** Clear a run's records and give its pages back, under one hold of the arena lock. */
-export function freeRun(r: Region, pg: number, me: number): void {
-  lockArena(r, me);
+export function freeRun(r: Region, pg: number, lockId: number): void {
+  lockArena(r, lockId);
   const i32 = r.i32;
   const pages = runPages(r, pg);
   // first page first: a cut-short release leaves later pages that repair.ts sees as incomplete
@@ -81,28 +81,34 @@ export function spanOf(r: Region, p: number): number {
   return Atomics.load(r.i32, r.rec((p - r.data) >>> PAGE_SHIFT) + SP.HEAD) - 1;
 }
 
-// ---- the owner's per-class list of spans with blocks to give (doubly linked through NEXT/PREV) ----
+// ---- lists of spans, doubly linked through NEXT/PREV (PREV NOT_LISTED: on no list) ----
+// Two kinds: an owner's spans of a class with blocks to give (the head in its slot, owner only),
+// and the abandoned spans of a class (the head in the abandoned region, under the arena lock). The
+// head is stored with Atomics: a refill loads an abandoned list's head before taking the lock.
 
+/** Put span `pg` first on the list whose head is word `headW`. */
 export function listPush(r: Region, headW: number, pg: number): void {
   const i32 = r.i32;
   const w = r.rec(pg);
-  const first = i32[headW];
+  const first = Atomics.load(i32, headW);
   i32[w + SP.NEXT] = first;
   i32[w + SP.PREV] = -1;
   if (first >= 0) i32[r.rec(first) + SP.PREV] = pg;
-  i32[headW] = pg;
+  Atomics.store(i32, headW, pg);
 }
 
+/** Take span `pg` off the list whose head is word `headW`; it is then marked not listed. */
 export function listRemove(r: Region, headW: number, pg: number): void {
   const i32 = r.i32;
   const w = r.rec(pg);
   const next = i32[w + SP.NEXT];
   const prev = i32[w + SP.PREV];
   if (prev >= 0) i32[r.rec(prev) + SP.NEXT] = next;
-  else i32[headW] = next;
+  else Atomics.store(i32, headW, next);
   if (next >= 0) i32[r.rec(next) + SP.PREV] = prev;
   i32[w + SP.NEXT] = -1;
   i32[w + SP.PREV] = NOT_LISTED;
 }
 
+/** Whether span `pg` is on a list. */
 export const isListed = (r: Region, pg: number): boolean => r.i32[r.rec(pg) + SP.PREV] !== NOT_LISTED;

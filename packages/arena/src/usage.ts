@@ -1,8 +1,9 @@
 /** stats(): where the heap's bytes are, per class and in total. JSON-able numbers only. */
-import { C, LARGE_CLASS, metadataBytes, PAGE_SIZE, slotBound, slotRoom } from './layout.js';
+import { C, inboxWord, LARGE_CLASS, metadataBytes, NO_OWNER, PAGE_SIZE, slotBound, slotRoom } from './layout.js';
 import type { Region } from './region.js';
+import { slotWord } from './slots.js';
 import { forEachRun } from './walk.js';
-import { maxBlocks } from './backend.js';
+import { maxBlocks } from './inbox.js';
 import { largeUsable } from './large.js';
 
 /** One size class in `stats()`: its spans, blocks in use and free, bytes. */
@@ -70,8 +71,7 @@ export function regionStats(r: Region, inboxBlocks: (cls: number) => number): Re
   let inUse = largeBytes;
   for (const c of classes) {
     for (let s = 0; s < l.numSlots; s++) {
-      const sw = (l.slots >>> 2) + s * l.slotWords;
-      c.cached += Atomics.load(i32, sw + slotBound(nc, c.cls)) - Atomics.load(i32, sw + slotRoom(c.cls));
+      c.cached += Atomics.load(i32, slotWord(r, s, slotBound(nc, c.cls))) - Atomics.load(i32, slotWord(r, s, slotRoom(c.cls)));
     }
     c.inUse = c.carved - c.inSpans - c.cached - inboxBlocks(c.cls);
     inUse += c.inUse * c.size;
@@ -99,8 +99,8 @@ export function inboxBlocks(r: Region, cls: number): number {
   const i32 = r.i32;
   const l = r.layout;
   let n = 0;
-  for (let s = -1; s < l.numSlots; s++) {
-    const w = s < 0 ? (l.orphan >>> 2) + cls : (l.inbox >>> 2) + s * l.numClasses + cls;
+  for (let owner = NO_OWNER; owner < l.numSlots; owner++) {
+    const w = inboxWord(l, owner, cls);
     const max = maxBlocks(r);
     for (let p = Atomics.load(i32, w), k = 0; p !== 0 && k < max; p = i32[(p >>> 2) + r.linkDelta], k++) n++;
   }

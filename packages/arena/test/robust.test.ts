@@ -135,7 +135,7 @@ describe('adoption checks what it adopts, under the lock', () => {
     if (r.headOf(span) >= 0) freeRun(r, span, 2);
     const big = allocLarge(r, r.spanPages[4] * 4096 - 8, 2);
     expect(r.headOf(r.pageOf(big))).toBe(span);
-    const late = (a as unknown as { adoptSpan(pg: number, cls: number): boolean }).adoptSpan(span, 4);
+    const late = (a as unknown as { adopter: { adoptSpan(pg: number, cls: number): boolean } }).adopter.adoptSpan(span, 4);
     expect(late).toBe(false);
     expect(Atomics.load(r.i32, r.rec(span) + SP.OWNER)).toBe(NO_OWNER);
     expect(Atomics.load(r.i32, r.rec(span) + SP.INFO) & 0xff).toBe(LARGE_CLASS);

@@ -94,9 +94,10 @@ describe('many workers on one heap', () => {
     settle(heap, table);
   });
 
-  // Each backend method is wrapped to end the thread on its (n+1)th call: in the middle of a refill
-  // (append: carving), of a drain (toSpan, addRemote: blocks half sorted; flushRemote: sorted, not
-  // pushed), of an inbox walk (giveBack).
+  // Each method (of the backend's carver and router, packages/arena/src/carve.ts, inbox.ts) is
+  // wrapped to end the thread on its (n+1)th call: in the middle of a refill (append: carving), of
+  // a drain (toSpan, addRemote: blocks half sorted; flushRemote: sorted, not pushed), of an inbox
+  // walk (giveBack).
   it.each([
     ['append', 2000],
     ['toSpan', 300],

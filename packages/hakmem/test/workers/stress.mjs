@@ -3,23 +3,27 @@
 // both against the stamp stored beside the pointer: a block handed out twice, or overlapping
 // another, shows as a mismatch.
 import { parentPort, workerData } from 'node:worker_threads';
-import { SlotBackend } from '@hakmem/arena';
 import { attachHeap } from 'hakmem';
 
 const { handle, table, id, ops, seed, dieIn, dieAfter, control } = workerData;
 const t = new BigInt64Array(table);
 const ctl = new Int32Array(control); // [2 id] stop flag, [2 id + 1] progress
+const h = attachHeap(handle);
 if (dieIn) {
   // Fault injection: die (process.exit ends this thread at once, no finally runs) inside a cold
-  // path, after `dieAfter` calls of the given backend method: a torn state for reclaim to repair.
-  const orig = SlotBackend.prototype[dieIn];
+  // path, after `dieAfter` calls of the given method of the backend or of one of its parts (its
+  // carver, router, adopter): a torn state for reclaim to repair. Patched on the part's class, as
+  // the backends this thread makes for other slots (collect) use it too.
+  const b = h.core.backend;
+  const part = [b, b.carver, b.router, b.adopter].find((o) => typeof o[dieIn] === 'function');
+  const proto = Object.getPrototypeOf(part);
+  const orig = proto[dieIn];
   let calls = 0;
-  SlotBackend.prototype[dieIn] = function (...a) {
+  proto[dieIn] = function (...a) {
     if (++calls > dieAfter) process.exit(7);
     return orig.apply(this, a);
   };
 }
-const h = attachHeap(handle);
 parentPort.postMessage({ type: 'attached', slot: h.slot });
 let x = seed | 0;
 let seq = 0;
