@@ -7,7 +7,7 @@ import { LARGE_CLASS, SP } from './layout.js';
 import { largeTag, largeUsable } from './large.js';
 import type { Region } from './region.js';
 import { largeBlock, runClass } from './spans.js';
-import { allocBase, ORPHAN_SLOT, ST_ALLOC, ST_CACHE, ST_FREEING, ST_LARGE, ST_REMOTE, ST_SPAN, tagClass, tagSalt, tagSlot, tagState } from './tags.js';
+import { allocBase, ABANDONED_SLOT, ST_ALLOC, ST_CACHE, ST_FREEING, ST_LARGE, ST_REMOTE, ST_SPAN, tagClass, tagSalt, tagSlot, tagState } from './tags.js';
 
 /** `classify`: a live small block. */
 export const LIVE_SMALL = 1;
@@ -76,7 +76,7 @@ export function freeTagOk(r: Region, w: number, cls: number): boolean {
   const slot = tagSlot(w);
   if (st === ST_SPAN) return slot === 0;
   if (st === ST_CACHE) return slot < r.layout.numSlots;
-  if (st === ST_REMOTE) return slot < r.layout.numSlots || slot === ORPHAN_SLOT;
+  if (st === ST_REMOTE) return slot < r.layout.numSlots || slot === ABANDONED_SLOT;
   return false;
 }
 

@@ -33,7 +33,8 @@ export const C = {
   CLASS_TABLE: 9,
   SLOTS: 10,
   INBOX: 11,
-  ORPHAN: 12,
+  /** the abandoned region: the abandoned-span inbox, then the abandoned span lists */
+  ABANDONED: 12,
   SPANS: 13,
   TOTALS: 18,
   /** every block's alignment, 8 or 16 (set at creation) */
@@ -211,7 +212,8 @@ export interface Layout {
   classTable: number;
   slots: number;
   inbox: number;
-  orphan: number;
+  /** the abandoned-span inbox (a word per class), then the abandoned span lists (a word per class) */
+  abandoned: number;
   /** heap-wide counters of slots given back: TOT_WORDS per class */
   totals: number;
   spans: number;
@@ -244,7 +246,7 @@ export function computeLayout(p: LayoutParams): Layout {
   o += p.numSlots * slotWords * 4;
   const inbox = o;
   o = align(o + p.numSlots * p.numClasses * 4, 64);
-  const orphan = o;
+  const abandoned = o;
   o = align(o + 2 * p.numClasses * 4, 64);
   const totals = o;
   o = align(o + TOT_WORDS * p.numClasses * 4, 64);
@@ -264,13 +266,28 @@ export function computeLayout(p: LayoutParams): Layout {
   const usablePages = Math.max(0, Math.floor((maxEnd - data) / PAGE_SIZE));
   return {
     base: p.base, maxEnd, numClasses: p.numClasses, numSlots: p.numSlots, slotWords,
-    maxPages: Math.min(maxPages, usablePages), classTable, slots, inbox, orphan, totals, spans, bitmap,
+    maxPages: Math.min(maxPages, usablePages), classTable, slots, inbox, abandoned, totals, spans, bitmap,
     data, extraAt, extraWords, extraTags: extraWords.map((_, k) => p.extraTags?.[k] ?? 0), initialPages,
   };
 }
 
 /** Bytes of metadata in front of the data region. */
 export const metadataBytes = (l: Layout) => l.data - l.base;
+
+// The word formulas: every word index of a slot, an inbox or an abandoned list is computed here.
+
+/** Word index of word `k` (an `S` word, or a per-class offset such as slotHead(cls)) of worker slot `s`. */
+export const slotWordOf = (l: Layout, s: number, k: number): number => (l.slots >>> 2) + s * l.slotWords + k;
+
+/**
+ * Word index of the inbox that blocks of class `cls` owned by `owner` go to: slot `owner`'s inbox
+ * for the class, or, for NO_OWNER (an abandoned span), the abandoned-span inbox of the class.
+ */
+export const inboxWord = (l: Layout, owner: number, cls: number): number =>
+  owner === NO_OWNER ? (l.abandoned >>> 2) + cls : (l.inbox >>> 2) + owner * l.numClasses + cls;
+
+/** Word index of the head of the abandoned spans' list of class `cls` (-1: none). */
+export const abandonedListWord = (l: Layout, cls: number): number => (l.abandoned >>> 2) + l.numClasses + cls;
 
 export function writeLayout(i32: Int32Array, l: Layout, salt: number, flags: number): void {
   const c = l.base >>> 2;
@@ -285,7 +302,7 @@ export function writeLayout(i32: Int32Array, l: Layout, salt: number, flags: num
   i32[c + C.CLASS_TABLE] = l.classTable;
   i32[c + C.SLOTS] = l.slots;
   i32[c + C.INBOX] = l.inbox;
-  i32[c + C.ORPHAN] = l.orphan;
+  i32[c + C.ABANDONED] = l.abandoned;
   i32[c + C.TOTALS] = l.totals;
   i32[c + C.SPANS] = l.spans;
   i32[c + C.BITMAP] = l.bitmap;
@@ -309,7 +326,7 @@ export function readLayout(i32: Int32Array, base: number): Layout {
   return {
     base: off(C.BASE), maxEnd: off(C.MAX_END) || 2 ** 32, numClasses: at(C.NUM_CLASSES),
     numSlots: at(C.NUM_SLOTS), slotWords: at(C.SLOT_WORDS), maxPages: at(C.MAX_PAGES),
-    classTable: off(C.CLASS_TABLE), slots: off(C.SLOTS), inbox: off(C.INBOX), orphan: off(C.ORPHAN), totals: off(C.TOTALS),
+    classTable: off(C.CLASS_TABLE), slots: off(C.SLOTS), inbox: off(C.INBOX), abandoned: off(C.ABANDONED), totals: off(C.TOTALS),
     spans: off(C.SPANS), bitmap: off(C.BITMAP), data: off(C.DATA),
     extraAt: [0, 1, 2, 3].map((k) => off(C.EXT_AT + k)).filter((x) => x !== 0),
     extraWords: [0, 1, 2, 3].map((k) => at(C.EXT_WORDS + k)).filter((_, k) => at(C.EXT_AT + k) !== 0),

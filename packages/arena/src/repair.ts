@@ -13,7 +13,7 @@
  * A death between `buffer.grow()` (or `memory.grow()`) and the committed-page store leaves only
  * unused bytes: the buffer or memory is longer than the heap, and the next grower commits them.
  */
-import { C, LARGE_CLASS, NO_OWNER, SP } from './layout.js';
+import { abandonedListWord, C, LARGE_CLASS, NO_OWNER, SP } from './layout.js';
 import type { Region } from './region.js';
 import { slotIsGone } from './slots.js';
 import { forEachRun } from './walk.js';
@@ -80,9 +80,8 @@ function rebuildPageMap(r: Region): void {
 function relinkAbandoned(r: Region): void {
   const i32 = r.i32;
   const nc = r.layout.numClasses;
-  const headW = (r.layout.orphan >>> 2) + nc;
   const tail = new Int32Array(nc).fill(-1);
-  for (let cls = 0; cls < nc; cls++) Atomics.store(i32, headW + cls, -1);
+  for (let cls = 0; cls < nc; cls++) Atomics.store(i32, abandonedListWord(r.layout, cls), -1);
   forEachRun(r, ({ pg, cls, owner }) => {
     if (cls === LARGE_CLASS || owner !== NO_OWNER) return;
     const w = r.rec(pg);
@@ -90,7 +89,7 @@ function relinkAbandoned(r: Region): void {
     i32[w + SP.PREV] = last;
     i32[w + SP.NEXT] = -1;
     if (last >= 0) i32[r.rec(last) + SP.NEXT] = pg;
-    else Atomics.store(i32, headW + cls, pg);
+    else Atomics.store(i32, abandonedListWord(r.layout, cls), pg);
     tail[cls] = pg;
   });
 }

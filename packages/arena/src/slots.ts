@@ -5,13 +5,13 @@
 import { HeapError, HeapErrorCode } from './errors.js';
 import {
   C, CN, MISC_WORDS, S, SLOT_ATTACHED, SLOT_DEAD, SLOT_FENCED, SLOT_FREE, SLOT_RECLAIMING, slotHits, slotBound, slotCounters, slotPartial, slotRoom,
-  TOT, TOT_WORDS,
+  slotWordOf, TOT, TOT_WORDS,
 } from './layout.js';
 import type { Region } from './region.js';
 import { fault } from './fault.js';
 
-/** Word index of word `k` of slot `s`. */
-export const slotWord = (r: Region, s: number, k: number): number => (r.layout.slots >>> 2) + s * r.layout.slotWords + k;
+/** Word index of word `k` of slot `s` (layout.ts slotWordOf). */
+export const slotWord = (r: Region, s: number, k: number): number => slotWordOf(r.layout, s, k);
 
 /** Slot `s`'s state (SLOT_*), read atomically. */
 export function slotState(r: Region, s: number): number {
@@ -82,9 +82,8 @@ export function slotsIn(r: Region, state: number): number[] {
 
 /**
  * Add a slot's counters to the heap's totals (before the slot is reset): its allocations (hits +
- * refills), its
- * frees (allocs + cached - blocks refilled + blocks drained, with `cached` what its lists held
- * when it left), the refill engine's counters. 32-bit words that wrap, as the counters do.
+ * refills), its frees (allocs + cached - blocks refilled + blocks drained, with `cached` what its
+ * lists held when it left), the refill engine's counters. 32-bit words that wrap, as the counters do.
  */
 export function foldCounters(r: Region, s: number, cached: (cls: number) => number): void {
   const i32 = r.i32;

@@ -22,7 +22,7 @@ export const ST_LARGE = 5;
 export const ST_FREEING = 6; // a large run being freed by the worker in the slot field (claimed by compareExchange)
 
 /** the slot field of a REMOTE tag for blocks on their way to the abandoned-span inbox */
-export const ORPHAN_SLOT = 255;
+export const ABANDONED_SLOT = 255;
 
 export const SALT_BITS = 12;
 export const SALT_SHIFT = 20;

@@ -12,6 +12,7 @@ import {
 } from './layout.js';
 import { pageInUse } from './pages.js';
 import { Region } from './region.js';
+import { slotWord } from './slots.js';
 import { inboxBlocks, regionStats, type RegionStats } from './usage.js';
 import { fault } from './fault.js';
 import type { WasmMemory } from './memory.js';
@@ -127,7 +128,7 @@ export class HeapView {
     const nc = l.numClasses;
     const out: SlotWords[] = [];
     for (let s = 0; s < l.numSlots; s++) {
-      const b = (l.slots >>> 2) + s * l.slotWords;
+      const b = slotWord(r, s, 0);
       const ld = (k: number) => Atomics.load(i32, b + k);
       const m = (k: number) => u(ld(S.MISC + k));
       const classes: SlotClassWords[] = [];

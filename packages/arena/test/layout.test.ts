@@ -15,8 +15,8 @@ describe('layout', () => {
       ['control', l.base, l.classTable, CONTROL_WORDS * 4],
       ['class table', l.classTable, l.slots, nc * CT_WORDS * 4],
       ['slots', l.slots, l.inbox, l.numSlots * l.slotWords * 4],
-      ['inboxes', l.inbox, l.orphan, l.numSlots * nc * 4],
-      ['abandoned lists', l.orphan, l.totals, 2 * nc * 4],
+      ['inboxes', l.inbox, l.abandoned, l.numSlots * nc * 4],
+      ['abandoned lists', l.abandoned, l.totals, 2 * nc * 4],
       ['totals', l.totals, l.extraAt[0] ?? l.spans, TOT_WORDS * nc * 4],
     ];
     l.extraAt.forEach((at, k) => out.push([`extra ${k}`, at, l.extraAt[k + 1] ?? l.spans, l.extraWords[k] * 4]));

@@ -40,7 +40,7 @@ describe('reclaim of a dead slot', () => {
     for (const p of got) r.i32[(p >>> 2) - 2] = tag(r.salt, ST_ALLOC, 0, 4);
     markDead(r, 1);
     reclaimSlot(r, 0, 1);
-    const abandonedHead = (r.layout.orphan >>> 2) + r.layout.numClasses + 4;
+    const abandonedHead = (r.layout.abandoned >>> 2) + r.layout.numClasses + 4;
     const span = Atomics.load(r.i32, abandonedHead);
     expect(span).toBeGreaterThanOrEqual(0);
     expect(Atomics.load(r.i32, r.rec(span) + SP.OWNER)).toBe(-1);
