@@ -1,8 +1,17 @@
-export { Region, MAX_HEAP_END, VIEW_LIMIT, viewBytes, wordView, type CreateRegionOptions } from './region.js';
-export { SlotBackend, pushChain } from './backend.js';
+/**
+ * The main entry of @hakmem/arena: the backend's whole API (the layout, a Region, a slot's
+ * backend, slots, stop-the-world, reclaim, large blocks, diagnosis, validation, stats). Readers
+ * that only look on import `./stats` (stats.ts) instead.
+ */
+export { Region } from './region.js';
+export { type CreateRegionOptions } from './region-open.js';
+export { MAX_HEAP_END, VIEW_LIMIT, viewBytes, wordView } from './buffer.js';
+export { SlotBackend } from './backend.js';
+export { pushChain } from './inbox.js';
 export { ColdGate, waitOutStop, stopTheWorld, resumeTheWorld, whileStopped, observerId, OBSERVER_BASE, OBSERVER_LEASE_MS } from './cold.js';
 export { claimSlot, unclaimSlots, markDead, fenceSlot, freeSlot, slotIsGone, slotState, slotsOfThread, slotsIn, resetSlot, slotWord, foldCounters } from './slots.js';
-export { detachSlot, reclaimSlot, repairArena, abandonSpan, type ReclaimReport } from './reclaim.js';
+export { detachSlot, reclaimSlot, repairArena, type ReclaimReport } from './reclaim.js';
+export { abandonSpan } from './abandoned.js';
 export { lockArena, unlockArena, lockHolder, breakDeadLock } from './lock.js';
 export { isSharedMemory, memoryMaxBytes, growMemory, WASM_PAGE, type WasmMemory } from './memory.js';
 export { HeapError, HeapErrorCode, badSize } from './errors.js';
@@ -14,7 +23,8 @@ export { classGeometry, blockLead, checkClassSizes, MAX_CLASS_SIZE, BLOCK_ALIGNS
 export { forEachRun, type RunInfo } from './walk.js';
 export {
   C, S, SP, COUNTERS_OFF, COUNTERS_HITS, COUNTERS_LOW_WATER, PAGE_SIZE, PAGE_SHIFT, LAYOUT_VERSION, SLOT_FREE, SLOT_ATTACHED, SLOT_DEAD,
-  SLOT_RECLAIMING, SLOT_FENCED, slotHead, slotRoom, slotHits, slotMaxRoom, slotBound, slotPartial, slotCounters, computeLayout,
+  SLOT_RECLAIMING, SLOT_FENCED, slotHead, slotRoom, slotHits, slotMaxRoom, slotBound, slotPartial, slotCounters, slotWordOf, inboxWord,
+  abandonedListWord, computeLayout,
   metadataBytes, type Layout, EV, MISC_WORDS, CN, CN_WORDS, Q, Q_WORDS, TOT, TOT_WORDS, DEBUG_CONTRACTS, DEBUG_LOG_DROPS,
 } from './layout.js';
-export { allocBase, cacheBase, tag, tagState, tagSlot, tagClass, ST_ALLOC, ST_CACHE, ST_SPAN, ST_REMOTE, ST_LARGE, ORPHAN_SLOT } from './tags.js';
+export { allocBase, cacheBase, tag, tagState, tagSlot, tagClass, ST_ALLOC, ST_CACHE, ST_SPAN, ST_REMOTE, ST_LARGE, ABANDONED_SLOT } from './tags.js';
