@@ -1,3 +1,9 @@
+/**
+ * Size classes cut from spans: for each class its stride (size plus header, rounded up to the
+ * heap's block alignment), its lead (where a span's first block starts), the pages of its spans
+ * and the blocks in one (classGeometry); the class sizes a heap accepts; the class table of the
+ * layout, written at creation and read by every attacher.
+ */
 import { HeapError, HeapErrorCode } from './errors.js';
 import { CT, CT_WORDS, PAGE_SIZE } from './layout.js';
 

@@ -112,30 +112,30 @@ export function observerId(r: Region): number {
 }
 
 /**
- * Take STW for `me` (a slot, or an observerId) and wait until every other attached or fenced
+ * Take STW for `stopper` (a slot, or an observerId) and wait until every other attached or fenced
  * worker is outside its cold paths. Throws HAKMEM_BUSY if one stays inside for `timeoutMs` (a
  * worker that died but is not marked dead yet, or one stuck in a very long operation): STW is
  * released then.
  */
-export function stopTheWorld(r: Region, me: number, timeoutMs = 2000): void {
+export function stopTheWorld(r: Region, stopper: number, timeoutMs = 2000): void {
   const w = r.ctrl + C.STW;
   const deadline = performance.now() + timeoutMs;
   for (;;) {
-    const cur = Atomics.compareExchange(r.i32, w, 0, me + 1);
-    if (cur === 0 || cur === me + 1) break;
+    const cur = Atomics.compareExchange(r.i32, w, 0, stopper + 1);
+    if (cur === 0 || cur === stopper + 1) break;
     waitForWorld(r, cur);
     if (performance.now() > deadline) throw busy('another thread keeps the heap stopped');
   }
   fault('stop.taken');
   const l = r.layout;
   for (let s = 0; s < l.numSlots; s++) {
-    if (s === me) continue;
+    if (s === stopper) continue;
     const sw = slotWord(r, s, 0);
     for (;;) {
       const st = Atomics.load(r.i32, sw + S.STATE);
       if ((st !== SLOT_ATTACHED && st !== SLOT_FENCED) || Atomics.load(r.i32, sw + S.COLD) !== 1) break;
       if (performance.now() > deadline) {
-        resumeTheWorld(r, me);
+        resumeTheWorld(r, stopper);
         throw busy(`worker slot ${s} stayed inside a cold path for ${timeoutMs} ms (dead but not marked dead?)`);
       }
       pause(r.i32, sw + S.COLD, 1);
@@ -144,18 +144,18 @@ export function stopTheWorld(r: Region, me: number, timeoutMs = 2000): void {
   r.sync();
 }
 
-/** Release a stop `me` holds (and only one it holds: a stop taken over from it stays). */
-export function resumeTheWorld(r: Region, me: number): void {
-  if (Atomics.compareExchange(r.i32, r.ctrl + C.STW, me + 1, 0) === me + 1) Atomics.notify(r.i32, r.ctrl + C.STW);
+/** Release a stop `stopper` holds (and only one it holds: a stop taken over from it stays). */
+export function resumeTheWorld(r: Region, stopper: number): void {
+  if (Atomics.compareExchange(r.i32, r.ctrl + C.STW, stopper + 1, 0) === stopper + 1) Atomics.notify(r.i32, r.ctrl + C.STW);
 }
 
-/** Run `f` with the heap stopped for everyone but `me` (HAKMEM_BUSY after `timeoutMs`). */
-export function whileStopped<T>(r: Region, me: number, f: () => T, timeoutMs = 2000): T {
-  stopTheWorld(r, me, timeoutMs);
+/** Run `f` with the heap stopped for everyone but `stopper` (HAKMEM_BUSY after `timeoutMs`). */
+export function whileStopped<T>(r: Region, stopper: number, f: () => T, timeoutMs = 2000): T {
+  stopTheWorld(r, stopper, timeoutMs);
   try {
     return f();
   } finally {
-    resumeTheWorld(r, me);
+    resumeTheWorld(r, stopper);
   }
 }
 

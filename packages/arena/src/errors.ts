@@ -1,3 +1,7 @@
+/**
+ * The errors: HeapError with a code for every misuse the heap detects (HeapErrorCode), and the
+ * RangeError a bad size gets (badSize). Every check runs before anything is written.
+ */
 /** Every misuse the heap detects has its own code; the heap is left as it was. */
 export const HeapErrorCode = {
   /** alloc/calloc/realloc size that is negative, fractional, NaN or larger than the heap can hold */

@@ -6,11 +6,12 @@
  */
 import { LARGE_CLASS, NO_OWNER, PAGE_SIZE, SP } from './layout.js';
 import type { Region } from './region.js';
-import { freeRun, largeBlock, newRun } from './spans.js';
+import { freeRun, largeBlock, newRun, runPages } from './spans.js';
 import { ST_FREEING, ST_LARGE, tag } from './tags.js';
 import { HeapError, HeapErrorCode } from './errors.js';
 import { fault } from './fault.js';
 
+/** The header word 0 of a live large block. */
 export const largeTag = (r: Region): number => tag(r.salt, ST_LARGE, 0, LARGE_CLASS);
 
 /**
@@ -33,30 +34,30 @@ export function largePages(r: Region, size: number, align = 1): number {
  * The block, or 0 when no run of that many pages is free and the heap cannot grow. `align` (a
  * power of two): the block's address is a multiple of it (at least `r.align` whatever is asked).
  */
-export function allocLarge(r: Region, size: number, me: number, align = 1): number {
+export function allocLarge(r: Region, size: number, slot: number, align = 1): number {
   const pages = largePages(r, size, align);
-  const pg = newRun(r, pages, LARGE_CLASS, NO_OWNER, me, r.hdr !== 0 ? largeTag(r) : 0, align);
+  const pg = newRun(r, pages, LARGE_CLASS, NO_OWNER, slot, r.hdr !== 0 ? largeTag(r) : 0, align);
   return pg < 0 ? 0 : largeBlock(r, pg);
 }
 
 /** Usable bytes of the large block of the run at page `pg`: to the end of its run. */
 export function largeUsable(r: Region, pg: number): number {
-  return (Atomics.load(r.i32, r.rec(pg) + SP.INFO) >>> 8) * PAGE_SIZE - r.i32[r.rec(pg) + SP.AT];
+  return runPages(r, pg) * PAGE_SIZE - r.i32[r.rec(pg) + SP.AT];
 }
 
 /**
  * The caller has checked that `p` is the start of a live large block. The header goes from LARGE
- * to FREEING(me) by compareExchange: of two workers freeing the same block at once, one wins and
- * the other is told it is a double free; a worker that dies before its freeRun leaves FREEING(me),
+ * to FREEING(slot) by compareExchange: of two workers freeing the same block at once, one wins and
+ * the other is told it is a double free; a worker that dies before its freeRun leaves FREEING(slot),
  * which its reclaim finishes (repair.ts).
  */
-export function freeLarge(r: Region, p: number, me: number): void {
+export function freeLarge(r: Region, p: number, slot: number): void {
   if (r.hdr !== 0) {
     const live = largeTag(r);
-    if (Atomics.compareExchange(r.i32, (p >>> 2) - 2, live, tag(r.salt, ST_FREEING, me, LARGE_CLASS)) !== live) {
+    if (Atomics.compareExchange(r.i32, (p >>> 2) - 2, live, tag(r.salt, ST_FREEING, slot, LARGE_CLASS)) !== live) {
       throw new HeapError(HeapErrorCode.DOUBLE_FREE, `double free of large block ${p}: another free of it came first`, p);
     }
   }
   fault('large.untagged');
-  freeRun(r, r.headOf(r.pageOf(p)), me); // an aligned block may start past its run's first page
+  freeRun(r, r.headOf(r.pageOf(p)), slot); // an aligned block may start past its run's first page
 }

@@ -38,20 +38,20 @@ export function lockHolder(r: Region): number {
   return Atomics.load(r.i32, r.ctrl + C.ARENA_LOCK) - 1;
 }
 
-/** Take the arena lock for slot `me`. */
-export function lockArena(r: Region, me: number): void {
+/** Take the arena lock for `holder` (a slot, or a stopper id working on its behalf). */
+export function lockArena(r: Region, holder: number): void {
   const i32 = r.i32;
   const w = r.ctrl + C.ARENA_LOCK;
-  if (Atomics.compareExchange(i32, w, 0, me + 1) !== 0) contend(r, me);
+  if (Atomics.compareExchange(i32, w, 0, holder + 1) !== 0) contend(r, holder);
   fault('lock.held');
 }
 
-function contend(r: Region, me: number): void {
+function contend(r: Region, holder: number): void {
   const i32 = r.i32;
   const w = r.ctrl + C.ARENA_LOCK;
   r.waits++;
   for (let i = 0; i < SPINS; i++) {
-    if (Atomics.load(i32, w) === 0 && Atomics.compareExchange(i32, w, 0, me + 1) === 0) return;
+    if (Atomics.load(i32, w) === 0 && Atomics.compareExchange(i32, w, 0, holder + 1) === 0) return;
   }
   fault('lock.waiting');
   const wait = canWait();
@@ -59,11 +59,11 @@ function contend(r: Region, me: number): void {
   for (;;) {
     const cur = Atomics.load(i32, w);
     if (cur === 0) {
-      if (Atomics.compareExchange(i32, w, 0, me + 1) === 0) return;
+      if (Atomics.compareExchange(i32, w, 0, holder + 1) === 0) return;
       continue;
     }
     if (slotIsGone(r, cur - 1)) {
-      if (Atomics.compareExchange(i32, w, cur, me + 1) === cur) {
+      if (Atomics.compareExchange(i32, w, cur, holder + 1) === cur) {
         fault('lock.takenOver');
         repairUnderLock(r);
         return;
@@ -88,9 +88,9 @@ export function unlockArena(r: Region): void {
  * For a thread that has the heap stopped: if a gone slot holds the lock, take it over and repair
  * (nobody else can be inside: every attached worker is outside its cold paths).
  */
-export function breakDeadLock(r: Region, me: number): void {
+export function breakDeadLock(r: Region, taker: number): void {
   const cur = Atomics.load(r.i32, r.ctrl + C.ARENA_LOCK);
-  if (cur !== 0 && slotIsGone(r, cur - 1) && Atomics.compareExchange(r.i32, r.ctrl + C.ARENA_LOCK, cur, me + 1) === cur) {
+  if (cur !== 0 && slotIsGone(r, cur - 1) && Atomics.compareExchange(r.i32, r.ctrl + C.ARENA_LOCK, cur, taker + 1) === cur) {
     repairUnderLock(r);
     unlockArena(r);
   }

@@ -39,8 +39,7 @@ const ctz = (x: number): number => 31 - Math.clz32(x & -x);
 /**
  * First fit at or after the hint; keeps the hint at the lowest page that may be free. It steps a
  * run of free or used pages at a time (trailing-zero counts on the bitmap word), not a page: the
- * holes that long-lived blocks leave below the hint are crossed by every new span, and crossing
- * them page by page slowed every new span once long-lived blocks had fragmented the pages.
+ * holes that long-lived blocks leave below the hint are crossed by every new span (BENCHMARKS.md).
  */
 function findRun(r: Region, n: number): number {
   const i32 = r.i32;
