@@ -10,6 +10,7 @@
  */
 import type { CacheBase } from '@hakmem/pool-tls';
 
+/** The refill engine's miscellaneous counters, by word: events pushed, dropped, exhaustions, contract violations. */
 export const MISC = { EVENTS: 0, DROPPED: 1, EXHAUSTED: 2, V_RING_FULL: 3, V_POLICY_OUTSIDE: 4, V_REFILL_WAITED: 5 } as const;
 /** Words of a slot's miscellaneous counters (order: MISC). */
 export const MISC_WORDS = 6;
