@@ -38,15 +38,13 @@ export function consume(
     const rec = ring + R.RECORDS + (head & mask) * REC_WORDS;
     const seq = Atomics.load(i32, rec);
     if (seq !== ((head + 1) | 0)) {
-      if (((seq - head) | 0) >= cap) {
-        // already handed on, HEAD not moved: a consumer died within its call (read, maybe not learned)
-        lost++;
-        head = (head + 1) | 0;
-        continue;
+      // Not published. seq >= head + cap: already handed on, HEAD not moved (a consumer died within
+      // its call: read, maybe not learned). Else claimed and stalled: skipped once it blocks long enough.
+      if (((seq - head) | 0) < cap) {
+        const s = skipStalled(i32, ring, head, rec, cap, stallWakes);
+        if (s === WAIT) break;
+        if (s === PUBLISHED) continue; // its producer got there first: read it
       }
-      const s = skipStalled(i32, ring, head, rec, cap, stallWakes);
-      if (s === WAIT) break;
-      if (s === PUBLISHED) continue; // its producer got there first: read it
       lost++;
       head = (head + 1) | 0;
       continue;
@@ -102,9 +100,8 @@ function skipStalled(i32: Int32Array, ring: number, head: number, rec: number, c
 }
 
 function laterPublished(i32: Int32Array, ring: number, head: number, tail: number, cap: number): boolean {
-  const mask = cap - 1;
   for (let pos = (head + 1) | 0; pos !== tail; pos = (pos + 1) | 0) {
-    if (Atomics.load(i32, ring + R.RECORDS + (pos & mask) * REC_WORDS) === ((pos + 1) | 0)) return true;
+    if (Atomics.load(i32, ring + R.RECORDS + (pos & (cap - 1)) * REC_WORDS) === ((pos + 1) | 0)) return true;
   }
   return false;
 }

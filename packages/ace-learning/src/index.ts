@@ -1,7 +1,11 @@
+/**
+ * The main entry of @hakmem/ace-learning (Box 3): the event ring (producer and consumer sides),
+ * the layouts of its regions (ring, policy table, learner state), the learner and its reward.
+ */
 export { pushEvent, readPolicy } from './producer.js';
 export { consume, hasEvent, type RefillEvent } from './consumer.js';
 export {
-  initRing, ringWords, checkCapacity, DEFAULT_CAPACITY, REC_WORDS, STALL_WAKES, RING_TAG, POLICY_TAG, STATE_TAG, R, type RingBounds,
+  initRing, ringWords, checkCapacity, isRingCapacity, DEFAULT_CAPACITY, REC_WORDS, STALL_WAKES, RING_TAG, POLICY_TAG, STATE_TAG, R, type RingBounds,
 } from './ring.js';
 export {
   initLearnerState, learnerStateWords, DEFAULT_ARMS, ST, CL, CPU_UNIT_MS, MODE_WORKER, MODE_INLINE, MODE_STARTING, MODE_WAITING,

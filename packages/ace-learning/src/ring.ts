@@ -76,11 +76,14 @@ export function ringWords(capacity: number): number {
   return R.RECORDS + capacity * REC_WORDS;
 }
 
-/** Throws unless `capacity` is a power of two in [2, 2^20]: the ring capacities the learner accepts. */
+/** Is `capacity` one the ring accepts: a power of two in [2, 2^20]? (hakmem checks its `learning.ringCapacity` with it) */
+export function isRingCapacity(capacity: unknown): capacity is number {
+  return typeof capacity === 'number' && Number.isInteger(capacity) && capacity >= 2 && capacity <= 1 << 20 && (capacity & (capacity - 1)) === 0;
+}
+
+/** Throws unless `capacity` is a power of two in [2, 2^20] (isRingCapacity). */
 export function checkCapacity(capacity: number): void {
-  if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 2 || capacity > 1 << 20 || (capacity & (capacity - 1)) !== 0) {
-    throw badOption(`ring capacity ${String(capacity)} must be a power of two in [2, 2^20]`);
-  }
+  if (!isRingCapacity(capacity)) throw badOption(`ring capacity ${String(capacity)} must be a power of two in [2, 2^20]`);
 }
 
 /** What a record may hold: the consumer drops a record with a class or worker at or above these. */

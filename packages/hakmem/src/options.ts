@@ -1,5 +1,10 @@
+/**
+ * `createHeap`'s options: their types, and the one place they are checked and given their
+ * defaults (every option that cannot work is a HeapError HAKMEM_BAD_OPTION before anything is
+ * created).
+ */
 import { BLOCK_ALIGNS, checkClassSizes, DEFAULT_BLOCK_ALIGN, HeapError, HeapErrorCode, isSharedMemory, MAX_HEAP_END, memoryMaxBytes, type WasmMemory } from '@hakmem/arena';
-import { DEFAULT_CAPACITY } from '@hakmem/ace-learning';
+import { DEFAULT_CAPACITY, isRingCapacity } from '@hakmem/ace-learning';
 import { defaultClassSizes } from '@hakmem/pool-tls';
 
 /** `createHeap`'s options. */
@@ -195,9 +200,7 @@ export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
   if (learning) {
     if (!['auto', 'worker', 'inline'].includes(learning.mode)) throw bad(`learning.mode must be auto, worker or inline`);
     const c = learning.ringCapacity;
-    if (typeof c !== 'number' || !Number.isInteger(c) || c < 2 || c > 1 << 20 || (c & (c - 1)) !== 0) {
-      throw bad(`learning.ringCapacity ${String(c)} must be a power of two in [2, 2^20]`);
-    }
+    if (!isRingCapacity(c)) throw bad(`learning.ringCapacity ${String(c)} must be a power of two in [2, 2^20]`);
   }
   const rest = { slots: maxWorkers + 1, headerless, align, classSizes, refillCounts: o.refillCounts, learning, counters, debug };
   if (o.memory !== undefined) {

@@ -41,13 +41,12 @@ export function boundFor(count: number, size: number): number {
 }
 
 /** `defaultRefillCount` for each class size. */
-export function defaultRefillCounts(sizes: readonly number[]): Int32Array {
-  if (!Array.isArray(sizes)) throw badOption('sizes must be an array of class sizes');
-  return Int32Array.from(sizes, defaultRefillCount);
-}
+export const defaultRefillCounts = (sizes: readonly number[]): Int32Array => perClass(sizes, defaultRefillCount);
 
 /** The default cache bound per class, for these class sizes. */
-export function defaultBounds(sizes: readonly number[]): Int32Array {
+export const defaultBounds = (sizes: readonly number[]): Int32Array => perClass(sizes, defaultBound);
+
+function perClass(sizes: readonly number[], f: (size: number) => number): Int32Array {
   if (!Array.isArray(sizes)) throw badOption('sizes must be an array of class sizes');
-  return Int32Array.from(sizes, defaultBound);
+  return Int32Array.from(sizes, f);
 }

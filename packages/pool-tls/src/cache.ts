@@ -77,17 +77,7 @@ function checkConfig(c: Omit<CacheConfig, 'allocTag' | 'freeTag'>): void {
 }
 
 /** Until connected: no refills, nothing served beyond the lists. */
-class Unconnected implements Refiller, Fallback {
-  refill(): number {
-    return 0;
-  }
-  drain(): void {}
-  allocSlow(): number {
-    return 0;
-  }
-  freeSlow(): void {}
-}
-const UNCONNECTED = new Unconnected();
+const UNCONNECTED: Refiller & Fallback = { refill: () => 0, drain: () => {}, allocSlow: () => 0, freeSlow: () => {} };
 
 /** State shared by every cache class (ThreadCache and its counting flavours, HeaderlessCache) and by the chain installer. */
 export abstract class CacheBase {

@@ -40,9 +40,9 @@ export function classLookup(sizes: readonly number[]): Uint8Array {
 /** Throws HAKMEM_BAD_OPTION unless `sizes` are 1 to MAX_CLASSES increasing integers in [8, MAX_CLASS_SIZE]. */
 export function checkClassSizes(sizes: readonly number[]): void {
   if (!Array.isArray(sizes) || sizes.length < 1 || sizes.length > MAX_CLASSES) throw badOption(`classSizes: 1 to ${MAX_CLASSES} size classes`);
-  sizes.forEach((x, i) => {
-    if (typeof x !== 'number' || !Number.isInteger(x) || x < 8 || (i > 0 && x <= sizes[i - 1]) || x > MAX_CLASS_SIZE) {
-      throw badOption(`classSizes must be increasing integers in [8, ${MAX_CLASS_SIZE}] (got ${String(x)})`);
+  sizes.forEach((size, i) => {
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 8 || (i > 0 && size <= sizes[i - 1]) || size > MAX_CLASS_SIZE) {
+      throw badOption(`classSizes must be increasing integers in [8, ${MAX_CLASS_SIZE}] (got ${String(size)})`);
     }
   });
 }

@@ -1,0 +1,97 @@
+/**
+ * What the engine tells a learner about its refills (RefillEvents, the base class of
+ * RefillEngine): the state captured just before each refill, the per-class history it needs (miss
+ * streak, time of the last refill), the sampling rule, and the push into the learner's ring
+ * (dropped, and counted, when the ring is full). Sampling: a class whose refills come less than
+ * SAMPLE_MS (1 ms) apart reports one refill in 8, less than FAST_MS (0.1 ms) apart one in 32. Such
+ * events carry the same information (the interval and the count of the refill reported), and the
+ * ring and the learner's work stay small when classes refill hundreds of thousands of times a
+ * second. Without a learner (or one with no ring) nothing is pushed or counted.
+ */
+import type { CacheBase } from '@hakmem/pool-tls';
+import { EngineCounters, MISC, type CounterPlace } from './counters.js';
+import type { RefillLearner } from './learner.js';
+
+/** What the engine saw just before a refill (read by whoever reports refill events). */
+export interface RefillSnapshot {
+  cls: number;
+  count: number;
+  blocksLeft: number;
+  missStreak: number;
+  /** ms since this class's previous refill in this worker, -1 for the first */
+  sinceLastMs: number;
+  /** clock reading at the refill */
+  at: number;
+}
+
+/** What RefillEvents takes of the engine's options (RefillOptions, engine.ts). */
+type EventOptions = { learning?: RefillLearner; now?: () => number; counters?: CounterPlace; debug?: { contracts?: boolean } };
+
+const SAMPLE_MS = 1;
+const SAMPLE_MASK = 7;
+const FAST_MS = 0.1;
+const FAST_MASK = 31;
+
+/** The learner's side of the engine: snapshots, sampling, events. */
+export abstract class RefillEvents extends EngineCounters {
+  /** refills since the last drain, per class */
+  readonly missStreak: Int32Array;
+  readonly lastRefillAt: Float64Array;
+  readonly last: RefillSnapshot = { cls: -1, count: 0, blocksLeft: 0, missStreak: 0, sinceLastMs: 0, at: 0 };
+  /** the ring's word offset, -1 without one (no events) */
+  protected readonly ringW: number;
+  private readonly worker: number;
+  private readonly pushEvent: NonNullable<RefillLearner['pushEvent']>;
+  private readonly now: () => number;
+  /** contract validation: count violations (debug.contracts) */
+  protected readonly contracts: boolean;
+
+  constructor(cache: CacheBase, o: EventOptions) {
+    super(cache, o.counters);
+    this.missStreak = new Int32Array(cache.sizes.length);
+    this.lastRefillAt = new Float64Array(cache.sizes.length);
+    this.ringW = o.learning?.pushEvent ? (o.learning.ring ?? -1) : -1;
+    this.worker = o.learning?.worker ?? 0;
+    this.pushEvent = o.learning?.pushEvent ?? noEvents;
+    this.now = o.now ?? (() => performance.now());
+    this.contracts = o.debug?.contracts ?? false;
+  }
+
+  /** Take the snapshot of a refill of `n` blocks of `cls`, before it moves anything. */
+  protected capture(cls: number, n: number): void {
+    const s = this.last;
+    const t = this.now();
+    s.cls = cls;
+    s.count = n;
+    s.blocksLeft = this.cache.cached(cls);
+    s.missStreak = this.missStreak[cls];
+    s.sinceLastMs = this.refillsOf(cls) === 0 ? -1 : t - this.lastRefillAt[cls];
+    s.at = t;
+  }
+
+  /** The sampling rule: is the refill of `cls` just counted (the snapshot's) reported? */
+  protected sampled(cls: number): boolean {
+    const since = this.last.sinceLastMs;
+    return since >= SAMPLE_MS || since < 0 || (this.refillsOf(cls) & (since < FAST_MS ? FAST_MASK : SAMPLE_MASK)) === 0;
+  }
+
+  /** Report the refill to the learner: plain numbers into the ring; dropped (counted) when full. */
+  protected notify(): void {
+    const s = this.last;
+    const since = s.sinceLastMs < 0 ? -1 : Math.min(2147483647, Math.round(s.sinceLastMs * 1000));
+    this.bump(this.miscW + MISC.EVENTS, 1);
+    const pushed = this.pushEvent(
+      this.cache.words, this.ringW, s.cls, this.worker, s.count, s.blocksLeft, s.missStreak, since,
+      this.cache.cached(s.cls),
+    );
+    if (!pushed) this.onDrop();
+  }
+
+  private onDrop(): void {
+    this.bump(this.miscW + MISC.DROPPED, 1);
+    if (this.contracts) this.bump(this.miscW + MISC.V_RING_FULL, 1);
+  }
+}
+
+// Never called (the ring is -1 without a learner's pushEvent): it keeps the field monomorphic.
+const noEvents = (): boolean => false;
