@@ -7,6 +7,7 @@
  * the HeapError, which traps the calling wasm code, as a debug C allocator aborts.
  */
 import { HeapError, HeapErrorCode } from '@hakmem/arena';
+import { MAX_ALIGN } from './api/c-calls.js';
 import { CountingHeap, HeaderlessHeap, Heap, LowWaterHeap } from './heap.js';
 
 /** WASI's errno values that `posix_memalign` returns (wasi-libc's `EINVAL` and `ENOMEM`). */
@@ -66,7 +67,7 @@ export function mallocImports(heap: Heap | HeaderlessHeap): MallocImports {
   const alignedAlloc = (align: number, size: number): number => {
     const a = align >>> 0;
     const n = size >>> 0;
-    if (a === 0 || (a & (a - 1)) !== 0 || a > 2 ** 30 || n > heap.maxAllocSize) return 0;
+    if (a === 0 || (a & (a - 1)) !== 0 || a > MAX_ALIGN || n > heap.maxAllocSize) return 0;
     return heap.alignedAlloc(a, n);
   };
   return {
@@ -91,7 +92,7 @@ export function mallocImports(heap: Heap | HeaderlessHeap): MallocImports {
     posix_memalign(pp: number, align: number, size: number): number {
       const at = pp >>> 0;
       const a = align >>> 0;
-      if (a < 4 || (a & (a - 1)) !== 0 || a > 2 ** 30) return EINVAL;
+      if (a < 4 || (a & (a - 1)) !== 0 || a > MAX_ALIGN) return EINVAL;
       const q = alignedAlloc(a, size);
       if (q === 0) return ENOMEM;
       const u8 = heap.u8;

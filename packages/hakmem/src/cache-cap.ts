@@ -16,17 +16,17 @@ export function capBounds(sizes: readonly number[], bounds: ArrayLike<number>, m
     throw badOption('capBounds: an array of class sizes and as many bounds');
   }
   if (typeof maxBytes !== 'number' || !(maxBytes > 0)) throw badOption(`maxBytes ${String(maxBytes)} must be a positive number`);
-  const out = Int32Array.from(bounds);
-  let sum = sizes.reduce((a, s, cls) => a + s * out[cls], 0);
+  const capped = Int32Array.from(bounds);
+  let sum = sizes.reduce((a, s, cls) => a + s * capped[cls], 0);
   while (sum > maxBytes) {
     let top = -1;
     for (let cls = 0; cls < sizes.length; cls++) {
-      if (out[cls] > 2 && (top < 0 || sizes[cls] * out[cls] > sizes[top] * out[top])) top = cls;
+      if (capped[cls] > 2 && (top < 0 || sizes[cls] * capped[cls] > sizes[top] * capped[top])) top = cls;
     }
     if (top < 0) break;
-    const half = Math.max(2, out[top] >>> 1);
-    sum -= sizes[top] * (out[top] - half);
-    out[top] = half;
+    const half = Math.max(2, capped[top] >>> 1);
+    sum -= sizes[top] * (capped[top] - half);
+    capped[top] = half;
   }
-  return out;
+  return capped;
 }

@@ -1,6 +1,7 @@
 /**
- * What a heap object holds besides its cache: the region, this worker's backend and refill engine,
- * the views. Cold paths only.
+ * What a heap object holds besides its cache (`heap.core`): the region, this worker's backend and
+ * refill engine, the views, the closed flag; and the cache's Fallback, where sizes it does not serve
+ * and pointers it refuses go. Cold paths only.
  */
 import {
   allocBase, badSize, C, cacheBase, classify, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, detachSlot, HeapError, HeapErrorCode,
@@ -20,6 +21,7 @@ export class HeapCore implements Fallback {
   readonly views: Views;
   engine!: RefillEngine;
   cache!: CacheBase;
+  /** set once this worker has detached (or closed the heap): every later call throws HAKMEM_CLOSED */
   closed = false;
   /** the learner this heap's creator started (null: none, or not the creator) */
   learner: LearnerHandle | null = null;
@@ -55,7 +57,7 @@ export class HeapCore implements Fallback {
     const capKiB = Atomics.load(r.i32, r.ctrl + C.MAX_CACHED_KIB);
     const sizes = Array.from(r.sizes);
     this.engine = new RefillEngine(cache, this.backend, {
-      counts: counts ?? defaultRefillCounts(Array.from(r.sizes)),
+      counts: counts ?? defaultRefillCounts(sizes),
       learning: lw ? { policy: lw.policy, ring: lw.ring, worker: this.slot, pushEvent: (flags & DEBUG_LOG_DROPS) !== 0 ? loggingDrops(this.slot) : pushEvent, readPolicy } : undefined,
       counters: { misc: this.backend.slotW + S.MISC, perClass: this.backend.slotW + slotCounters(r.layout.numClasses, 0) },
       intervalWord: r.ctrl + C.DIAG_EPOCH,
@@ -67,12 +69,6 @@ export class HeapCore implements Fallback {
       cache.setView(i32);
       if (this.views.buffer !== r.buffer || this.views.length !== viewBytes(r.buffer)) this.views.rebuild(r.buffer);
     });
-  }
-
-  /** Views that cover the buffer as it is now (another worker may have grown it). */
-  fresh(): Views {
-    if (this.views.length !== viewBytes(this.r.currentBuffer())) this.r.refresh();
-    return this.views;
   }
 
   /** Largest size `alloc` can ever satisfy: the heap's maximum data bytes. */
@@ -163,13 +159,4 @@ export class HeapCore implements Fallback {
     detachSlot(this.backend);
     this.closed = true;
   }
-}
-
-export const closedError = () => new HeapError(HeapErrorCode.CLOSED, 'the heap is closed (or this worker detached)');
-
-/** This thread's id where the platform has one (Node worker_threads), else 0. */
-export function currentThreadId(): number {
-  const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process;
-  const wt = p?.getBuiltinModule?.('node:worker_threads') as { threadId?: number } | undefined;
-  return wt?.threadId ?? 0;
 }

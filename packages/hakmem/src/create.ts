@@ -1,9 +1,13 @@
+/**
+ * Making heap objects: `createHeap` (a new heap, owned by the calling thread) and `attachHeap`
+ * (another thread's view of it, from its handle), each claiming a worker slot and building the
+ * heap class the heap's settings call for.
+ */
 import { markDead, observerId, reclaimSlot, waitOutStop } from '@hakmem/arena';
 import { C, claimSlot, COUNTERS_HITS, COUNTERS_LOW_WATER, COUNTERS_OFF, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, HeapError, HeapErrorCode, Region } from '@hakmem/arena';
-import { currentThreadId } from './core.js';
 import { LEARNING_TAGS, learningRegions, setUpLearning } from './learning.js';
 import { CountingHeap, HeaderlessHeap, Heap, LowWaterHeap } from './heap.js';
-import type { HeapHandle } from './api.js';
+import type { HeapHandle } from './handle.js';
 import { resolveOptions, type HeapOptions } from './options.js';
 
 /**
@@ -102,4 +106,14 @@ function makeHeap(r: Region, slot: number, counts?: Int32Array): Heap | Headerle
   if (counting === COUNTERS_HITS) return new CountingHeap(r, slot, counts) as unknown as Heap;
   if (counting === COUNTERS_LOW_WATER) return new LowWaterHeap(r, slot, counts) as unknown as Heap;
   return new Heap(r, slot, counts);
+}
+
+/**
+ * This thread's id where the platform has one (Node worker_threads), else 0. Its slot records it,
+ * so that `watch(worker)` finds the slots of a Worker that exits.
+ */
+function currentThreadId(): number {
+  const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process;
+  const wt = p?.getBuiltinModule?.('node:worker_threads') as { threadId?: number } | undefined;
+  return wt?.threadId ?? 0;
 }

@@ -1,12 +1,17 @@
+/**
+ * The four heap classes, one per cache flavour: `Heap` (headers, `free(ptr)`), the counting
+ * `CountingHeap` and `LowWaterHeap`, and `HeaderlessHeap` (`free(ptr, size)`). Each is its cache
+ * class under the heap's API (src/api.ts), written out rather than made by a factory: the hot path
+ * is the flavour's own alloc (no flag tested), and a class made by a factory function cannot be
+ * exported with its protected members. createHeap and attachHeap (create.ts) pick the class.
+ */
 import type { Region } from '@hakmem/arena';
 import { HeaderlessCache, ThreadCache } from '@hakmem/pool-tls';
 import { CountingThreadCache, LowWaterThreadCache } from './counting.js';
-import { HeapApi, type HeapHandle } from './api.js';
+import { HeapApi } from './api.js';
 import { HeapCore } from './core.js';
+import type { HeapHandle } from './handle.js';
 import type { TypedArray } from './typed.js';
-
-// One class per cache flavour, each written out: the hot path is the flavour's own alloc (no flag
-// tested), and a class made by a factory function cannot be exported with its protected members.
 
 /** The default heap: 8-byte headers, `free(ptr)`, misuse detected. */
 export interface Heap {

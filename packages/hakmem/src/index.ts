@@ -1,6 +1,8 @@
+/** The package's entry: what `import ... from 'hakmem'` gives (the README lists it). */
 export { createHeap, attachHeap } from './create.js';
 export { Heap, CountingHeap, LowWaterHeap, HeaderlessHeap } from './heap.js';
-export type { HeapHandle, HeapStats, LearningStats } from './api.js';
+export type { HeapHandle } from './handle.js';
+export type { HeapStats, LearningStats } from './api/inspect.js';
 export type { HeapOptions } from './options.js';
 export { mallocImports, EINVAL, ENOMEM, type MallocImports } from './c-imports.js';
 export { startLearner, type LearnerHandle, type StartOptions, type WorkerConfig } from './learner/start.js';

@@ -14,10 +14,12 @@ import type { Region } from '@hakmem/arena';
 import { startLearner, type LearnerHandle } from './learner/start.js';
 import type { LearningOptions } from './options.js';
 
-export const RING = 0;
-export const POLICY = 1;
-export const STATE = 2;
+/** The learning regions' indices among the heap's extra regions. */
+const RING = 0;
+const POLICY = 1;
+const STATE = 2;
 
+/** The words of the three learning regions, for `Region.create`'s `extraWords`. */
 export function learningRegions(numClasses: number, capacity: number): number[] {
   return [ringWords(capacity), policyWords(numClasses), learnerStateWords(numClasses)];
 }

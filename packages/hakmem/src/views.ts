@@ -1,11 +1,12 @@
-import { viewBytes } from '@hakmem/arena';
-
 /**
  * Typed-array views over the buffer (up to 4 GiB, past which no pointer reaches: see viewBytes),
- * indexed by a pointer shifted by the element size (`>>>`: pointers are unsigned). One set per heap object, replaced only when
- * the buffer has grown: reading `heap.f64` in a loop costs a field read (a growable heap adds one
- * atomic load of the growth generation).
+ * indexed by a pointer shifted by the element size (`>>>`: pointers are unsigned). One set per heap
+ * object (`heap.u8` & co., src/api/buffer-views.ts), replaced only when the buffer has grown: reading
+ * `heap.f64` in a loop costs a field read (a growable heap adds one atomic load of the growth
+ * generation).
  */
+import { viewBytes } from '@hakmem/arena';
+
 export class Views {
   u8!: Uint8Array<SharedArrayBuffer>;
   i8!: Int8Array<SharedArrayBuffer>;
@@ -28,7 +29,7 @@ export class Views {
     this.rebuild(buffer);
   }
 
-  /** Fixed-length views (length-tracking ones are ~2.6x slower on Node 20) over `b`. */
+  /** Fixed-length views over `b`: length-tracking ones are much slower to index (BENCHMARKS.md). */
   rebuild(b: SharedArrayBuffer): void {
     this.buffer = b;
     // n may be 2^32 (a full wasm32 memory), where `n >>> 2` would be 0

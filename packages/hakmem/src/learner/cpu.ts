@@ -24,9 +24,9 @@ function fromSchedstat(f: Fs): number {
 
 function fromStat(f: Fs): number {
   const stat = f.readFileSync('/proc/thread-self/stat', 'utf8');
-  const x = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // after "pid (comm) ": state is field 3, utime 14, stime 15 -> indices 11 and 12 here
-  return (Number(x[11]) + Number(x[12])) * TICK_MS;
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
 /** This thread's CPU time in ms (from /proc where the kernel provides it; -1 where it cannot be read). */

@@ -11,14 +11,12 @@ import { cpuWord, threadCpuMs } from './cpu.js';
 const SPINS = 200;
 /**
  * Naps between MIN_NAP_MS and MAX_NAP_MS, sized so that a wake finds FEW..MANY events: a wake
- * costs ~28 µs of CPU on this project's CI machine (a VM), so waking every 2 ms to find a handful
- * of events cost more than learning from them, and with two workers on two cores each wake also
- * preempts one (measured: 16..128 events a wake cut random-mixed's two-worker scaling from ~1.9x
- * to 1.6-1.9x; 64..256 kept it at ~1.9x and the shifting workload's -43 % refills); a nap that
- * finds fewer than FEW doubles, one that finds more than MANY halves, an empty ring doubles it.
+ * costs CPU, so waking often to find a handful of events costs more than learning from them, and
+ * with a worker on every core each wake also preempts one (BENCHMARKS.md has the figures). A nap
+ * that finds fewer than FEW doubles, one that finds more than MANY halves, an empty ring doubles it.
  */
-export const MIN_NAP_MS = 2;
-export const MAX_NAP_MS = 50;
+const MIN_NAP_MS = 2;
+const MAX_NAP_MS = 50;
 const FEW = 64;
 /** events learned per step before the loop checks STOP again */
 const STEP = 4096;

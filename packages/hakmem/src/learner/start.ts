@@ -54,7 +54,6 @@ const INLINE_MAX_MS = 50;
 const INLINE_FEW = 64;
 const INLINE_MANY = 256;
 
-/** Start a learner, in a Worker of its own or inline on this thread's event loop (`mode`). */
 /** Options that cannot work throw here, on the caller's thread, not later in the learner's Worker. */
 function checkStart(o: StartOptions): void {
   if (o === null || typeof o !== 'object') throw badOption('startLearner needs an options object');
