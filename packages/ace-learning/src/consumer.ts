@@ -4,7 +4,7 @@
  * claimed but never published (it died, or stalls) once it has blocked later records for
  * STALL_WAKES calls in a row (the argument is in ring.ts, "Repair").
  */
-import { F, R, REC_WORDS, recordCheck, STALL_WAKES } from './ring.js';
+import { RECORD, RING, REC_WORDS, recordCheck, STALL_WAKES } from './ring.js';
 
 /** One refill event as the learner reads it from the ring: the class, the worker, the count and the context of the refill. */
 export interface RefillEvent {
@@ -25,17 +25,17 @@ export interface RefillEvent {
 export function consume(
   i32: Int32Array, ring: number, max: number, f: (e: RefillEvent) => void, e: RefillEvent, stallWakes = STALL_WAKES,
 ): number {
-  const cap = i32[ring + R.CAPACITY];
+  const cap = i32[ring + RING.CAPACITY];
   const mask = cap - 1;
-  const classes = i32[ring + R.CLASSES] || 0x10000;
-  const workers = i32[ring + R.WORKERS] || 0x10000;
-  const head0 = Atomics.load(i32, ring + R.HEAD);
+  const classes = i32[ring + RING.CLASSES] || 0x10000;
+  const workers = i32[ring + RING.WORKERS] || 0x10000;
+  const head0 = Atomics.load(i32, ring + RING.HEAD);
   let head = head0;
   let n = 0;
   let garbled = 0;
   let lost = 0;
   while (n < max) {
-    const rec = ring + R.RECORDS + (head & mask) * REC_WORDS;
+    const rec = ring + RING.RECORDS + (head & mask) * REC_WORDS;
     const seq = Atomics.load(i32, rec);
     if (seq !== ((head + 1) | 0)) {
       // Not published. seq >= head + cap: already handed on, HEAD not moved (a consumer died within
@@ -49,15 +49,15 @@ export function consume(
       head = (head + 1) | 0;
       continue;
     }
-    const cw = i32[rec + F.CLS_WORKER];
+    const cw = i32[rec + RECORD.CLS_WORKER];
     e.cls = cw & 0xffff;
     e.worker = cw >>> 16;
-    e.count = i32[rec + F.COUNT];
-    e.left = i32[rec + F.LEFT];
-    e.streak = i32[rec + F.STREAK];
-    e.sinceUs = i32[rec + F.SINCE_US];
-    e.cached = i32[rec + F.CACHED];
-    const ok = i32[rec + F.CHECK] === recordCheck(head, cw, e.count, e.left, e.streak, e.sinceUs, e.cached);
+    e.count = i32[rec + RECORD.COUNT];
+    e.left = i32[rec + RECORD.LEFT];
+    e.streak = i32[rec + RECORD.STREAK];
+    e.sinceUs = i32[rec + RECORD.SINCE_US];
+    e.cached = i32[rec + RECORD.CACHED];
+    const ok = i32[rec + RECORD.CHECK] === recordCheck(head, cw, e.count, e.left, e.streak, e.sinceUs, e.cached);
     Atomics.store(i32, rec, (head + cap) | 0); // the slot is the producers' again, one lap on
     head = (head + 1) | 0;
     if (!ok || e.cls >= classes || e.worker >= workers) {
@@ -68,10 +68,10 @@ export function consume(
     f(e);
   }
   if (head !== head0) {
-    Atomics.store(i32, ring + R.HEAD, head);
-    if (n > 0) Atomics.add(i32, ring + R.CONSUMED, n);
-    if (garbled > 0) Atomics.add(i32, ring + R.GARBLED, garbled);
-    if (lost > 0) Atomics.add(i32, ring + R.LOST, lost);
+    Atomics.store(i32, ring + RING.HEAD, head);
+    if (n > 0) Atomics.add(i32, ring + RING.CONSUMED, n);
+    if (garbled > 0) Atomics.add(i32, ring + RING.GARBLED, garbled);
+    if (lost > 0) Atomics.add(i32, ring + RING.LOST, lost);
   }
   return n;
 }
@@ -86,29 +86,29 @@ const SKIPPED = 1;
 const PUBLISHED = 2;
 
 function skipStalled(i32: Int32Array, ring: number, head: number, rec: number, cap: number, wakes: number): number {
-  const tail = Atomics.load(i32, ring + R.TAIL);
+  const tail = Atomics.load(i32, ring + RING.TAIL);
   if (((tail - head) | 0) < 2 || !laterPublished(i32, ring, head, tail, cap)) return WAIT;
-  if (Atomics.load(i32, ring + R.STALL_AT) !== head) {
-    Atomics.store(i32, ring + R.STALL_AT, head);
-    Atomics.store(i32, ring + R.STALL_WAKES, 0);
+  if (Atomics.load(i32, ring + RING.STALL_AT) !== head) {
+    Atomics.store(i32, ring + RING.STALL_AT, head);
+    Atomics.store(i32, ring + RING.STALL_WAKES, 0);
   }
-  const seen = Atomics.add(i32, ring + R.STALL_WAKES, 1) + 1;
+  const seen = Atomics.add(i32, ring + RING.STALL_WAKES, 1) + 1;
   if (seen < wakes) return WAIT;
-  Atomics.store(i32, ring + R.STALL_WAKES, 0);
+  Atomics.store(i32, ring + RING.STALL_WAKES, 0);
   const was = Atomics.compareExchange(i32, rec, head, (head + cap) | 0);
   return was === head ? SKIPPED : was === ((head + 1) | 0) ? PUBLISHED : WAIT;
 }
 
 function laterPublished(i32: Int32Array, ring: number, head: number, tail: number, cap: number): boolean {
   for (let pos = (head + 1) | 0; pos !== tail; pos = (pos + 1) | 0) {
-    if (Atomics.load(i32, ring + R.RECORDS + (pos & (cap - 1)) * REC_WORDS) === ((pos + 1) | 0)) return true;
+    if (Atomics.load(i32, ring + RING.RECORDS + (pos & (cap - 1)) * REC_WORDS) === ((pos + 1) | 0)) return true;
   }
   return false;
 }
 
 /** Is an event waiting? (the learner polls this before it sleeps) */
 export function hasEvent(i32: Int32Array, ring: number): boolean {
-  const head = Atomics.load(i32, ring + R.HEAD);
-  const rec = ring + R.RECORDS + (head & (i32[ring + R.CAPACITY] - 1)) * REC_WORDS;
+  const head = Atomics.load(i32, ring + RING.HEAD);
+  const rec = ring + RING.RECORDS + (head & (i32[ring + RING.CAPACITY] - 1)) * REC_WORDS;
   return Atomics.load(i32, rec) === ((head + 1) | 0);
 }

@@ -5,10 +5,10 @@
 export { pushEvent, readPolicy } from './producer.js';
 export { consume, hasEvent, type RefillEvent } from './consumer.js';
 export {
-  initRing, ringWords, checkCapacity, isRingCapacity, DEFAULT_CAPACITY, REC_WORDS, STALL_WAKES, RING_TAG, POLICY_TAG, STATE_TAG, R, type RingBounds,
+  initRing, ringWords, checkCapacity, isRingCapacity, DEFAULT_CAPACITY, REC_WORDS, STALL_WAKES, RING_TAG, POLICY_TAG, STATE_TAG, RING, type RingBounds,
 } from './ring.js';
 export {
-  initLearnerState, learnerStateWords, DEFAULT_ARMS, ST, CL, CPU_UNIT_MS, MODE_WORKER, MODE_INLINE, MODE_STARTING, MODE_WAITING,
+  initLearnerState, learnerStateWords, DEFAULT_ARMS, LEARNER, LEARNER_CLASS, CPU_UNIT_MS, MODE_WORKER, MODE_INLINE, MODE_STARTING, MODE_WAITING,
 } from './state.js';
 export { Learner, type LearnerConfig } from './learner.js';
 export { reward, DEFAULT_REWARD, type RewardModel } from './reward.js';

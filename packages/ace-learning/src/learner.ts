@@ -14,7 +14,7 @@ import { known, newClassState, type ClassState } from './class-state.js';
 import { consume, type RefillEvent } from './consumer.js';
 import { clipRate, phaseRestarted } from './rate.js';
 import { DEFAULT_REWARD, lean, reward, type RewardModel } from './reward.js';
-import { CL, classesAt, classWords, DEFAULT_ARMS, ST } from './state.js';
+import { LEARNER_CLASS, classesAt, classWords, DEFAULT_ARMS, LEARNER } from './state.js';
 
 /** Where the learner's ring, policy table and state are in the shared buffer, and how it learns. */
 export interface LearnerConfig {
@@ -95,8 +95,8 @@ export class Learner {
   step(max = 4096): number {
     const n = consume(this.i32, this.c.ring, max, this.onEvent, this.ev);
     if (n > 0) {
-      Atomics.store(this.i32, this.c.state + ST.EVENTS, this.events);
-      Atomics.store(this.i32, this.c.state + ST.DECISIONS, this.decisions);
+      Atomics.store(this.i32, this.c.state + LEARNER.EVENTS, this.events);
+      Atomics.store(this.i32, this.c.state + LEARNER.DECISIONS, this.decisions);
     }
     return n;
   }
@@ -150,7 +150,7 @@ export class Learner {
     s.armInForce[cls] = best;
     this.decisions++;
     this.publish(cls, this.arms[best], true);
-    Atomics.add(this.i32, this.classW(cls) + CL.CHANGES, 1);
+    Atomics.add(this.i32, this.classW(cls) + LEARNER_CLASS.CHANGES, 1);
   }
 
   private classW(cls: number): number {
@@ -163,20 +163,20 @@ export class Learner {
    */
   private publish(cls: number, count: number, toTable: boolean): void {
     if (toTable) Atomics.store(this.i32, this.c.policy + cls, count);
-    Atomics.store(this.i32, this.classW(cls) + CL.ARM, this.classes.armInForce[cls]);
-    Atomics.store(this.i32, this.classW(cls) + CL.COUNT, count);
+    Atomics.store(this.i32, this.classW(cls) + LEARNER_CLASS.ARM, this.classes.armInForce[cls]);
+    Atomics.store(this.i32, this.classW(cls) + LEARNER_CLASS.COUNT, count);
   }
 
   /** The class's hold and its arms' pulls and mean rewards, into the state region for readers. */
   private publishArms(cls: number): void {
     const s = this.classes;
     const w = this.classW(cls);
-    Atomics.add(this.i32, w + CL.EVENTS, 8 * this.every);
-    Atomics.store(this.i32, w + CL.HOLD, s.holdLeft[cls]);
+    Atomics.add(this.i32, w + LEARNER_CLASS.EVENTS, 8 * this.every);
+    Atomics.store(this.i32, w + LEARNER_CLASS.HOLD, s.holdLeft[cls]);
     for (let arm = 0; arm < s.arms; arm++) {
       const pulls = s.pulls[cls * s.arms + arm];
-      Atomics.store(this.i32, w + CL.PER_ARM + 2 * arm, Math.round(pulls * 1000));
-      Atomics.store(this.i32, w + CL.PER_ARM + 2 * arm + 1, pulls > 0 ? Math.round((s.rewardSums[cls * s.arms + arm] / pulls) * 1e6) : 0);
+      Atomics.store(this.i32, w + LEARNER_CLASS.PER_ARM + 2 * arm, Math.round(pulls * 1000));
+      Atomics.store(this.i32, w + LEARNER_CLASS.PER_ARM + 2 * arm + 1, pulls > 0 ? Math.round((s.rewardSums[cls * s.arms + arm] / pulls) * 1e6) : 0);
     }
   }
 }

@@ -2,7 +2,7 @@
  * The producer entry (`@hakmem/ace-learning/producer`): all the refill engine may use of Box 3.
  * Both functions take plain numbers and an Int32Array: no object is created, nothing waits.
  */
-import { F, R, REC_WORDS, recordCheck } from './ring.js';
+import { RECORD, RING, REC_WORDS, recordCheck } from './ring.js';
 import { fault } from './fault.js';
 
 /** How often a producer retries a claim that another producer won before it drops the event. */
@@ -18,39 +18,39 @@ export function pushEvent(
   i32: Int32Array, ring: number, cls: number, worker: number, count: number, left: number,
   streak: number, sinceUs: number, cached: number,
 ): boolean {
-  const mask = i32[ring + R.CAPACITY] - 1;
+  const mask = i32[ring + RING.CAPACITY] - 1;
   for (let a = 0; a < ATTEMPTS; a++) {
-    const pos = Atomics.load(i32, ring + R.TAIL);
-    const rec = ring + R.RECORDS + (pos & mask) * REC_WORDS;
+    const pos = Atomics.load(i32, ring + RING.TAIL);
+    const rec = ring + RING.RECORDS + (pos & mask) * REC_WORDS;
     const dif = (Atomics.load(i32, rec) - pos) | 0;
     if (dif < 0) {
-      Atomics.add(i32, ring + R.DROPPED_FULL, 1); // the slot still holds last lap's record
+      Atomics.add(i32, ring + RING.DROPPED_FULL, 1); // the slot still holds last lap's record
       return false;
     }
-    if (dif === 0 && Atomics.compareExchange(i32, ring + R.TAIL, pos, (pos + 1) | 0) === pos) {
+    if (dif === 0 && Atomics.compareExchange(i32, ring + RING.TAIL, pos, (pos + 1) | 0) === pos) {
       fault('ring.claimed');
       const cw = (cls & 0xffff) | (worker << 16);
-      i32[rec + F.CLS_WORKER] = cw;
-      i32[rec + F.COUNT] = count;
-      i32[rec + F.LEFT] = left;
-      i32[rec + F.STREAK] = streak;
-      i32[rec + F.SINCE_US] = sinceUs;
-      i32[rec + F.CACHED] = cached;
-      i32[rec + F.CHECK] = recordCheck(pos, cw, count, left, streak, sinceUs, cached);
+      i32[rec + RECORD.CLS_WORKER] = cw;
+      i32[rec + RECORD.COUNT] = count;
+      i32[rec + RECORD.LEFT] = left;
+      i32[rec + RECORD.STREAK] = streak;
+      i32[rec + RECORD.SINCE_US] = sinceUs;
+      i32[rec + RECORD.CACHED] = cached;
+      i32[rec + RECORD.CHECK] = recordCheck(pos, cw, count, left, streak, sinceUs, cached);
       fault('ring.written');
       // publish: the fields above are visible with it. A compareExchange, because the consumer
       // may have skipped this record while we were stalled (ring.ts, "Repair"): then it fails
       if (Atomics.compareExchange(i32, rec, pos, (pos + 1) | 0) !== pos) {
-        Atomics.add(i32, ring + R.LATE, 1);
+        Atomics.add(i32, ring + RING.LATE, 1);
         return false;
       }
       // Every quarter ring, wake the learner if it sleeps (a notify never waits): a burst of
       // events then does not outrun its naps.
-      if ((pos & (mask >>> 2)) === 0) Atomics.notify(i32, ring + R.TAIL, 1);
+      if ((pos & (mask >>> 2)) === 0) Atomics.notify(i32, ring + RING.TAIL, 1);
       return true;
     }
   }
-  Atomics.add(i32, ring + R.DROPPED_RACE, 1);
+  Atomics.add(i32, ring + RING.DROPPED_RACE, 1);
   return false;
 }
 

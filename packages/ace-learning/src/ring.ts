@@ -56,13 +56,13 @@
 import { badOption } from './errors.js';
 
 /** Word offsets of the ring's header (the layout above); records start at RECORDS. */
-export const R = {
+export const RING = {
   CAPACITY: 0, REC_WORDS: 1, CLASSES: 2, WORKERS: 3, TAIL: 16, HEAD: 32, STALL_AT: 33, STALL_WAKES: 34,
   DROPPED_FULL: 49, DROPPED_RACE: 50, CONSUMED: 51, LATE: 52, LOST: 53, GARBLED: 54, RECORDS: 64,
 } as const;
 
 /** Fields of a record after its sequence word. Class and worker share a word (16 bits each). */
-export const F = { CLS_WORKER: 1, COUNT: 2, LEFT: 3, STREAK: 4, SINCE_US: 5, CACHED: 6, CHECK: 7 } as const;
+export const RECORD = { CLS_WORKER: 1, COUNT: 2, LEFT: 3, STREAK: 4, SINCE_US: 5, CACHED: 6, CHECK: 7 } as const;
 /** Words per event record in the ring. */
 export const REC_WORDS = 8;
 /** Events the ring holds by default. */
@@ -73,7 +73,7 @@ export const STALL_WAKES = 16;
 /** Words of shared memory a ring of `capacity` events takes. */
 export function ringWords(capacity: number): number {
   checkCapacity(capacity);
-  return R.RECORDS + capacity * REC_WORDS;
+  return RING.RECORDS + capacity * REC_WORDS;
 }
 
 /** Is `capacity` one the ring accepts: a power of two in [2, 2^20]? (hakmem checks its `learning.ringCapacity` with it) */
@@ -96,11 +96,11 @@ export interface RingBounds {
 export function initRing(i32: Int32Array, at: number, capacity: number, bounds: RingBounds = {}): void {
   checkCapacity(capacity);
   i32.fill(0, at, at + ringWords(capacity));
-  i32[at + R.CAPACITY] = capacity;
-  i32[at + R.REC_WORDS] = REC_WORDS;
-  i32[at + R.CLASSES] = Math.min(bounds.classes ?? 0, 0x10000);
-  i32[at + R.WORKERS] = Math.min(bounds.workers ?? 0, 0x10000);
-  for (let k = 0; k < capacity; k++) i32[at + R.RECORDS + k * REC_WORDS] = k;
+  i32[at + RING.CAPACITY] = capacity;
+  i32[at + RING.REC_WORDS] = REC_WORDS;
+  i32[at + RING.CLASSES] = Math.min(bounds.classes ?? 0, 0x10000);
+  i32[at + RING.WORKERS] = Math.min(bounds.workers ?? 0, 0x10000);
+  for (let k = 0; k < capacity; k++) i32[at + RING.RECORDS + k * REC_WORDS] = k;
 }
 
 /**

@@ -21,11 +21,11 @@
  */
 
 /** Word offsets of the state region's header (the layout above); class words start at classesAt(arms). */
-export const ST = { STOP: 0, HEARTBEAT: 1, DECISIONS: 2, EVENTS: 3, CPU: 4, MODE: 5, NUM_CLASSES: 6, NUM_ARMS: 7, START_CPU: 8, ARMS: 16 } as const;
+export const LEARNER = { STOP: 0, HEARTBEAT: 1, DECISIONS: 2, EVENTS: 3, CPU: 4, MODE: 5, NUM_CLASSES: 6, NUM_ARMS: 7, START_CPU: 8, ARMS: 16 } as const;
 /** CPU and START_CPU count 0.1 ms: 3 digits for a learner that runs a few ms, wraps after 59 h */
 export const CPU_UNIT_MS = 0.1;
 /** Word offsets within a class's words: arm and count in force, changes, events, hold, then two words per arm. */
-export const CL = { ARM: 0, COUNT: 1, CHANGES: 2, EVENTS: 3, HOLD: 4, PER_ARM: 8 } as const;
+export const LEARNER_CLASS = { ARM: 0, COUNT: 1, CHANGES: 2, EVENTS: 3, HOLD: 4, PER_ARM: 8 } as const;
 /** MODE word values: a Worker runs the learner; it runs inline on the owner's thread; a Worker is starting (0: nothing runs). */
 export const MODE_WORKER = 1;
 /** See MODE_WORKER. */
@@ -39,9 +39,9 @@ export const MODE_WAITING = 4;
 export const DEFAULT_ARMS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 
 /** Words per class in the state region, for `arms` candidate counts. */
-export const classWords = (arms: number) => CL.PER_ARM + 2 * arms;
+export const classWords = (arms: number) => LEARNER_CLASS.PER_ARM + 2 * arms;
 /** Word offset, from the region's start, of class 0's words. */
-export const classesAt = (arms: number) => ST.ARMS + ((arms + 15) & ~15);
+export const classesAt = (arms: number) => LEARNER.ARMS + ((arms + 15) & ~15);
 
 /** Words of shared memory the learner state takes for `numClasses` classes and `arms` candidate counts. */
 export function learnerStateWords(numClasses: number, arms = DEFAULT_ARMS.length): number {
@@ -51,11 +51,11 @@ export function learnerStateWords(numClasses: number, arms = DEFAULT_ARMS.length
 /** Write a fresh learner state (no pulls, no counts chosen) at word `at` for `numClasses` classes and the candidate counts `arms`. */
 export function initLearnerState(i32: Int32Array, at: number, numClasses: number, arms: readonly number[] = DEFAULT_ARMS): void {
   i32.fill(0, at, at + learnerStateWords(numClasses, arms.length));
-  i32[at + ST.NUM_CLASSES] = numClasses;
-  i32[at + ST.NUM_ARMS] = arms.length;
-  i32[at + ST.CPU] = -1;
-  i32[at + ST.START_CPU] = -1;
+  i32[at + LEARNER.NUM_CLASSES] = numClasses;
+  i32[at + LEARNER.NUM_ARMS] = arms.length;
+  i32[at + LEARNER.CPU] = -1;
+  i32[at + LEARNER.START_CPU] = -1;
   arms.forEach((n, a) => {
-    i32[at + ST.ARMS + a] = n;
+    i32[at + LEARNER.ARMS + a] = n;
   });
 }

@@ -2,5 +2,5 @@
  * The read-only stats entry (`@hakmem/ace-learning/stats`): the layouts of Box 3's regions, for
  * readers in another thread (@hakmem/pool-diagnostics decodes them: ringCounters, learnerSnapshot).
  */
-export { R, RING_TAG, POLICY_TAG, STATE_TAG } from './ring.js';
-export { CL, classesAt, classWords, CPU_UNIT_MS, MODE_INLINE, MODE_STARTING, MODE_WAITING, MODE_WORKER, ST } from './state.js';
+export { RING, RING_TAG, POLICY_TAG, STATE_TAG } from './ring.js';
+export { LEARNER_CLASS, classesAt, classWords, CPU_UNIT_MS, MODE_INLINE, MODE_STARTING, MODE_WAITING, MODE_WORKER, LEARNER } from './state.js';

@@ -6,7 +6,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { consume, initLearnerState, initRing, learnerStateWords, R, ringWords, ST, type RefillEvent } from '../dist/index.js';
+import { consume, initLearnerState, initRing, learnerStateWords, RING, ringWords, LEARNER, type RefillEvent } from '../dist/index.js';
 import { learnerWords, ringCounters } from './words.js';
 
 const PRODUCER = pathToFileURL(fileURLToPath(new URL('../dist/producer.js', import.meta.url))).href;
@@ -96,7 +96,7 @@ describe('the ring with real Workers', () => {
     initLearnerState(i32, state, 5);
     await producer(buffer, 3, 1, true); // dies with position 0 claimed
     const cfg = { buffer, ring: 0, policy, state, classSizes: [16, 32, 64, 128, 256], defaults: [64, 64, 64, 32, 16] };
-    const l = new Worker(LEARNER, { eval: true, workerData: { cfg, url: INDEX, stop: state + ST.STOP, tail: R.TAIL } });
+    const l = new Worker(LEARNER, { eval: true, workerData: { cfg, url: INDEX, stop: state + LEARNER.STOP, tail: RING.TAIL } });
     const exited = new Promise((ok) => l.once('exit', ok));
     try {
       const N = 1000;
@@ -106,7 +106,7 @@ describe('the ring with real Workers', () => {
       expect([q.lost, q.garbled, q.consumed, q.pending]).toEqual([1, 0, 2 * N, 0]);
       expect(learnerWords(i32, state).events).toBe(2 * N);
     } finally {
-      Atomics.store(i32, state + ST.STOP, 1);
+      Atomics.store(i32, state + LEARNER.STOP, 1);
       await exited;
     }
   });

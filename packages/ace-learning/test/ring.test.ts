@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { consume, hasEvent, type RefillEvent } from '../src/consumer.js';
-import { F, initRing, R, REC_WORDS, recordCheck, ringWords, STALL_WAKES } from '../src/ring.js';
+import { RECORD, initRing, RING, REC_WORDS, recordCheck, ringWords, STALL_WAKES } from '../src/ring.js';
 import { ringCounters } from './words.js';
 
 type Hook = (step: string) => void;
@@ -44,8 +44,8 @@ function drain(i32: Int32Array, wakes = STALL_WAKES, max = 1 << 20): RefillEvent
 
 /** What a producer that died right after its claim leaves: TAIL moved, the record unpublished. */
 function claimOnly(i32: Int32Array): number {
-  const pos = Atomics.load(i32, R.TAIL);
-  expect(Atomics.compareExchange(i32, R.TAIL, pos, pos + 1)).toBe(pos);
+  const pos = Atomics.load(i32, RING.TAIL);
+  expect(Atomics.compareExchange(i32, RING.TAIL, pos, pos + 1)).toBe(pos);
   return pos;
 }
 
@@ -135,7 +135,7 @@ describe('the ring: a producer that dies between claim and publish', () => {
       fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 7 }), fc.integer(), (id, word, v) => {
         const i32 = ring(4);
         push(i32, id);
-        const at = R.RECORDS + word;
+        const at = RING.RECORDS + word;
         fc.pre(i32[at] !== v);
         i32[at] = v;
         expect(drain(i32)).toEqual([]);
@@ -151,7 +151,7 @@ describe('the ring: a producer that dies between claim and publish', () => {
     expect(ringCounters(i32, 0).garbled).toBe(2);
     // the check covers the position too: a record copied to the next lap is not taken for it
     expect(recordCheck(5, 1, 2, 3, 4, 5, 6)).not.toBe(recordCheck(5 + 4, 1, 2, 3, 4, 5, 6));
-    expect(F.CHECK).toBe(REC_WORDS - 1);
+    expect(RECORD.CHECK).toBe(REC_WORDS - 1);
   });
 });
 

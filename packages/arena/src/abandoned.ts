@@ -10,7 +10,7 @@
 import type { Carver } from './carve.js';
 import { fault } from './fault.js';
 import { takeAll, type Router } from './inbox.js';
-import { abandonedListWord, inboxWord, NO_OWNER, NOT_LISTED, SP } from './layout.js';
+import { abandonedListWord, inboxWord, NO_OWNER, NOT_LISTED, SPAN } from './layout.js';
 import { lockArena, unlockArena } from './lock.js';
 import type { Region } from './region.js';
 import { listPush, listRemove, spanOf } from './spans.js';
@@ -18,7 +18,7 @@ import { listPush, listRemove, spanOf } from './spans.js';
 /** Leave span `pg` of class `cls` without an owner, first on its class's abandoned list. */
 export function abandonSpan(r: Region, pg: number, cls: number, lockId: number): void {
   lockArena(r, lockId);
-  Atomics.store(r.i32, r.rec(pg) + SP.OWNER, NO_OWNER);
+  Atomics.store(r.i32, r.rec(pg) + SPAN.OWNER, NO_OWNER);
   listPush(r, abandonedListWord(r.layout, cls), pg);
   unlockArena(r);
 }
@@ -42,7 +42,7 @@ export class Adopter {
     const r = this.r;
     for (let pg = this.adoptFirst(cls); pg >= 0; pg = this.adoptFirst(cls)) {
       const w = r.rec(pg);
-      if (r.i32[w + SP.NFREE] > 0 || r.i32[w + SP.BUMP] < r.blocks[cls]) return this.carver.list(pg, cls);
+      if (r.i32[w + SPAN.NFREE] > 0 || r.i32[w + SPAN.BUMP] < r.blocks[cls]) return this.carver.list(pg, cls);
     }
     return -1;
   }
@@ -59,7 +59,7 @@ export class Adopter {
     let gaveBack = false;
     takeAll(r, w, `abandoned-span inbox of class ${cls}`, (p) => {
       const pg = spanOf(r, p);
-      if (Atomics.load(r.i32, r.rec(pg) + SP.OWNER) === NO_OWNER) this.adoptSpan(pg, cls);
+      if (Atomics.load(r.i32, r.rec(pg) + SPAN.OWNER) === NO_OWNER) this.adoptSpan(pg, cls);
       if (this.carver.count < want) this.carver.append(p, cls);
       else {
         this.router.giveBack(p, cls);
@@ -91,8 +91,8 @@ export class Adopter {
     lockArena(r, this.lockId);
     const i32 = r.i32;
     const w = r.rec(pg);
-    const ok = Atomics.load(i32, w + SP.HEAD) === pg + 1 && (Atomics.load(i32, w + SP.INFO) & 0xff) === cls &&
-      Atomics.load(i32, w + SP.OWNER) === NO_OWNER && i32[w + SP.PREV] !== NOT_LISTED;
+    const ok = Atomics.load(i32, w + SPAN.HEAD) === pg + 1 && (Atomics.load(i32, w + SPAN.INFO) & 0xff) === cls &&
+      Atomics.load(i32, w + SPAN.OWNER) === NO_OWNER && i32[w + SPAN.PREV] !== NOT_LISTED;
     if (ok) this.unlink(pg, cls);
     unlockArena(r);
     return ok;
@@ -102,6 +102,6 @@ export class Adopter {
   private unlink(pg: number, cls: number): void {
     fault('adopt.unlinking');
     listRemove(this.r, abandonedListWord(this.r.layout, cls), pg);
-    Atomics.store(this.r.i32, this.r.rec(pg) + SP.OWNER, this.slot);
+    Atomics.store(this.r.i32, this.r.rec(pg) + SPAN.OWNER, this.slot);
   }
 }

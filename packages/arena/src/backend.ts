@@ -18,7 +18,7 @@ import { HeapError, HeapErrorCode } from './errors.js';
 import { fault } from './fault.js';
 import { Router } from './inbox.js';
 import { allocLarge, freeLarge } from './large.js';
-import { C, COLLECT_REQUEST, DEBUG_CONTRACTS, EV, S, SLOT_ATTACHED, slotHead } from './layout.js';
+import { CTRL, COLLECT_REQUEST, DEBUG_CONTRACTS, MISC_COUNTER, SLOT, SLOT_ATTACHED, slotHead } from './layout.js';
 import type { Region } from './region.js';
 import { slotState, slotWord } from './slots.js';
 import { cacheBase } from './tags.js';
@@ -58,7 +58,7 @@ export class SlotBackend {
     this.carver = new Carver(r, slot, lockId);
     this.router = new Router(r, slot, this.carver);
     this.adopter = new Adopter(r, slot, lockId, this.carver, this.router);
-    this.contracts = (Atomics.load(r.i32, r.ctrl + C.DEBUG) & DEBUG_CONTRACTS) !== 0;
+    this.contracts = (Atomics.load(r.i32, r.ctrl + CTRL.DEBUG) & DEBUG_CONTRACTS) !== 0;
   }
 
   /**
@@ -106,7 +106,7 @@ export class SlotBackend {
         return this.take(cls, n, out);
       } finally {
         // Contract validation: a refill that had to wait (the heap stopped, the arena lock held)
-        if (this.contracts && this.r.waits !== waits) this.r.i32[this.slotW + S.MISC + EV.V_REFILL_WAITED]++;
+        if (this.contracts && this.r.waits !== waits) this.r.i32[this.slotW + SLOT.MISC + MISC_COUNTER.V_REFILL_WAITED]++;
       }
     });
   }
@@ -153,7 +153,7 @@ export class SlotBackend {
   /**
    * Heap-wide collect, before an allocation is declared impossible (mimalloc's mi_collect): with
    * the heap stopped, every worker's inboxes go back to their spans and every span with no block
-   * out is released, abandoned ones included; and every worker is asked (C.DIAG_EPOCH's high
+   * out is released, abandoned ones included; and every worker is asked (CTRL.DIAG_EPOCH's high
    * half, which the refill engine watches) to give its cache back at its next refill or drain.
    * Caches cannot be taken from outside: their lists are their owners' hot path. Returns false if
    * the heap could not be stopped (nothing was done).
@@ -162,7 +162,7 @@ export class SlotBackend {
     const r = this.r;
     try {
       whileStopped(r, this.slot, () => {
-        Atomics.add(r.i32, r.ctrl + C.DIAG_EPOCH, COLLECT_REQUEST);
+        Atomics.add(r.i32, r.ctrl + CTRL.DIAG_EPOCH, COLLECT_REQUEST);
         for (let s = 0; s < r.layout.numSlots; s++) {
           if (s === this.slot) this.trimAll();
           else if (slotState(r, s) === SLOT_ATTACHED) new SlotBackend(r, s, this.slot).trimAll();

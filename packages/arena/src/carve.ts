@@ -6,7 +6,7 @@
  * class, a list of its spans with blocks to give (its PARTIAL words); full spans are on no list.
  * Only the slot's owner runs this, inside its cold gate: span words are plain.
  */
-import { slotPartial, SP } from './layout.js';
+import { slotPartial, SPAN } from './layout.js';
 import type { Region } from './region.js';
 import { slotWord } from './slots.js';
 import { blockAddr, freeRun, isListed, listPush, listRemove, newRun } from './spans.js';
@@ -75,9 +75,9 @@ export class Carver {
     const i32 = r.i32;
     const ld = r.linkDelta;
     const w = r.rec(pg);
-    let nfree = i32[w + SP.NFREE];
+    let nfree = i32[w + SPAN.NFREE];
     if (nfree > 0) {
-      let p = i32[w + SP.FREE] >>> 0;
+      let p = i32[w + SPAN.FREE] >>> 0;
       while (want > 0 && nfree > 0) {
         const next = i32[(p >>> 2) + ld] >>> 0;
         this.append(p, cls);
@@ -85,10 +85,10 @@ export class Carver {
         nfree--;
         want--;
       }
-      i32[w + SP.FREE] = p;
-      i32[w + SP.NFREE] = nfree;
+      i32[w + SPAN.FREE] = p;
+      i32[w + SPAN.NFREE] = nfree;
     }
-    let bump = i32[w + SP.BUMP];
+    let bump = i32[w + SPAN.BUMP];
     const blocks = r.blocks[cls];
     if (want > 0 && bump < blocks) {
       const stride = r.stride[cls];
@@ -97,7 +97,7 @@ export class Carver {
       for (; bump < stop; bump++, p += stride) this.append(p, cls);
       fault('refill.carved');
       // BUMP after the tags: a block below BUMP always has a valid tag.
-      i32[w + SP.BUMP] = bump;
+      i32[w + SPAN.BUMP] = bump;
     }
     if (nfree === 0 && bump === blocks) listRemove(r, this.listW + cls, pg);
   }
@@ -118,13 +118,13 @@ export class Carver {
     const i32 = r.i32;
     const w = r.rec(pg);
     if (r.hdr !== 0) i32[(p >>> 2) - 2] = this.spanTag | cls;
-    i32[(p >>> 2) + r.linkDelta] = i32[w + SP.FREE];
-    i32[w + SP.FREE] = p;
-    const nfree = ++i32[w + SP.NFREE];
+    i32[(p >>> 2) + r.linkDelta] = i32[w + SPAN.FREE];
+    i32[w + SPAN.FREE] = p;
+    const nfree = ++i32[w + SPAN.NFREE];
     const headW = this.listW + cls;
     if (!isListed(r, pg)) listPush(r, headW, pg);
     // An empty span goes back to the arena unless it is this class's only span (hysteresis).
-    if (nfree === i32[w + SP.BUMP] && (i32[headW] !== pg || i32[w + SP.NEXT] >= 0)) {
+    if (nfree === i32[w + SPAN.BUMP] && (i32[headW] !== pg || i32[w + SPAN.NEXT] >= 0)) {
       listRemove(r, headW, pg);
       freeRun(r, pg, this.lockId);
     }
@@ -136,8 +136,8 @@ export class Carver {
     const i32 = r.i32;
     for (let pg = i32[this.listW + cls]; pg >= 0; ) {
       const w = r.rec(pg);
-      const next = i32[w + SP.NEXT];
-      if (i32[w + SP.NFREE] === i32[w + SP.BUMP]) {
+      const next = i32[w + SPAN.NEXT];
+      if (i32[w + SPAN.NFREE] === i32[w + SPAN.BUMP]) {
         listRemove(r, this.listW + cls, pg);
         freeRun(r, pg, this.lockId);
       }

@@ -5,7 +5,7 @@
  * layout, written at creation and read by every attacher.
  */
 import { HeapError, HeapErrorCode } from './errors.js';
-import { CT, CT_WORDS, PAGE_SIZE } from './layout.js';
+import { CLASS_ROW, CLASS_ROW_WORDS, PAGE_SIZE } from './layout.js';
 
 /** How a size class is cut out of spans. */
 export interface ClassGeometry {
@@ -72,21 +72,21 @@ export function checkClassSizes(sizes: readonly number[]): void {
 export function writeClassTable(i32: Int32Array, at: number, sizes: readonly number[], hdr: number, align: number): void {
   sizes.forEach((s, cls) => {
     const g = classGeometry(s, hdr, align);
-    const r = (at >>> 2) + cls * CT_WORDS;
-    i32[r + CT.SIZE] = g.size;
-    i32[r + CT.STRIDE] = g.stride;
-    i32[r + CT.SPAN_PAGES] = g.spanPages;
-    i32[r + CT.BLOCKS] = g.blocks;
+    const r = (at >>> 2) + cls * CLASS_ROW_WORDS;
+    i32[r + CLASS_ROW.SIZE] = g.size;
+    i32[r + CLASS_ROW.STRIDE] = g.stride;
+    i32[r + CLASS_ROW.SPAN_PAGES] = g.spanPages;
+    i32[r + CLASS_ROW.BLOCKS] = g.blocks;
   });
 }
 
 export function readClassTable(i32: Int32Array, at: number, n: number, hdr: number): ClassGeometry[] {
   const out: ClassGeometry[] = [];
   for (let cls = 0; cls < n; cls++) {
-    const r = (at >>> 2) + cls * CT_WORDS;
+    const r = (at >>> 2) + cls * CLASS_ROW_WORDS;
     out.push({
-      size: i32[r + CT.SIZE], stride: i32[r + CT.STRIDE], lead: blockLead(i32[r + CT.STRIDE], hdr),
-      spanPages: i32[r + CT.SPAN_PAGES], blocks: i32[r + CT.BLOCKS],
+      size: i32[r + CLASS_ROW.SIZE], stride: i32[r + CLASS_ROW.STRIDE], lead: blockLead(i32[r + CLASS_ROW.STRIDE], hdr),
+      spanPages: i32[r + CLASS_ROW.SPAN_PAGES], blocks: i32[r + CLASS_ROW.BLOCKS],
     });
   }
   return out;

@@ -15,7 +15,7 @@
  */
 import { HeapError, HeapErrorCode } from './errors.js';
 import { fault } from './fault.js';
-import { C, S, SLOT_ATTACHED, SLOT_FENCED } from './layout.js';
+import { CTRL, SLOT, SLOT_ATTACHED, SLOT_FENCED } from './layout.js';
 import { canWait } from './lock.js';
 import type { Region } from './region.js';
 import { slotIsGone, slotWord } from './slots.js';
@@ -41,9 +41,9 @@ export class ColdGate {
     readonly r: Region,
     readonly slot: number,
   ) {
-    this.coldW = slotWord(r, slot, S.COLD);
-    this.stateW = slotWord(r, slot, S.STATE);
-    this.stwW = r.ctrl + C.STW;
+    this.coldW = slotWord(r, slot, SLOT.COLD);
+    this.stateW = slotWord(r, slot, SLOT.STATE);
+    this.stwW = r.ctrl + CTRL.STW;
   }
 
   enter(): void {
@@ -92,7 +92,7 @@ export function waitOutStop(r: Region, slot: number): void {
 /** While STW is held: wait; release it if its holder is gone (it would never let go). */
 function waitForWorld(r: Region, stw: number): void {
   const i32 = r.i32;
-  const w = r.ctrl + C.STW;
+  const w = r.ctrl + CTRL.STW;
   const since = performance.now();
   while (Atomics.load(i32, w) === stw) {
     const holder = stw - 1;
@@ -108,7 +108,7 @@ function waitForWorld(r: Region, stw: number): void {
 
 /** A stopper id for a reader that holds no slot: never shared with another reader. */
 export function observerId(r: Region): number {
-  return OBSERVER_BASE + (Atomics.add(r.i32, r.ctrl + C.OBSERVER_SEQ, 1) & 0xffff);
+  return OBSERVER_BASE + (Atomics.add(r.i32, r.ctrl + CTRL.OBSERVER_SEQ, 1) & 0xffff);
 }
 
 /**
@@ -118,7 +118,7 @@ export function observerId(r: Region): number {
  * released then.
  */
 export function stopTheWorld(r: Region, stopper: number, timeoutMs = 2000): void {
-  const w = r.ctrl + C.STW;
+  const w = r.ctrl + CTRL.STW;
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const cur = Atomics.compareExchange(r.i32, w, 0, stopper + 1);
@@ -132,13 +132,13 @@ export function stopTheWorld(r: Region, stopper: number, timeoutMs = 2000): void
     if (s === stopper) continue;
     const sw = slotWord(r, s, 0);
     for (;;) {
-      const st = Atomics.load(r.i32, sw + S.STATE);
-      if ((st !== SLOT_ATTACHED && st !== SLOT_FENCED) || Atomics.load(r.i32, sw + S.COLD) !== 1) break;
+      const st = Atomics.load(r.i32, sw + SLOT.STATE);
+      if ((st !== SLOT_ATTACHED && st !== SLOT_FENCED) || Atomics.load(r.i32, sw + SLOT.COLD) !== 1) break;
       if (performance.now() > deadline) {
         resumeTheWorld(r, stopper);
         throw busy(`worker slot ${s} stayed inside a cold path for ${timeoutMs} ms (dead but not marked dead?)`);
       }
-      pause(r.i32, sw + S.COLD, 1);
+      pause(r.i32, sw + SLOT.COLD, 1);
     }
   }
   r.sync();
@@ -146,7 +146,7 @@ export function stopTheWorld(r: Region, stopper: number, timeoutMs = 2000): void
 
 /** Release a stop `stopper` holds (and only one it holds: a stop taken over from it stays). */
 export function resumeTheWorld(r: Region, stopper: number): void {
-  if (Atomics.compareExchange(r.i32, r.ctrl + C.STW, stopper + 1, 0) === stopper + 1) Atomics.notify(r.i32, r.ctrl + C.STW);
+  if (Atomics.compareExchange(r.i32, r.ctrl + CTRL.STW, stopper + 1, 0) === stopper + 1) Atomics.notify(r.i32, r.ctrl + CTRL.STW);
 }
 
 /** Run `f` with the heap stopped for everyone but `stopper` (HAKMEM_BUSY after `timeoutMs`). */

@@ -3,7 +3,7 @@
  * block, or a specific misuse. Runs only when the one-compare check on the hot path failed.
  */
 import { HeapError, HeapErrorCode as E } from './errors.js';
-import { LARGE_CLASS, SP } from './layout.js';
+import { LARGE_CLASS, SPAN } from './layout.js';
 import { largeTag, largeUsable } from './large.js';
 import type { Region } from './region.js';
 import { largeBlock, runClass } from './spans.js';
@@ -30,8 +30,8 @@ export function classify(r: Region, p: number): number {
   if ((p & 7) !== 0) throw new HeapError(E.MISALIGNED, `pointer ${p} is not 8-byte aligned`, p);
   const pg = r.headOf(r.pageOf(p));
   if (pg < 0) {
-    const info = Atomics.load(r.i32, r.rec(r.pageOf(p)) + SP.INFO);
-    // a freed large run keeps INFO and SP.AT on its first page until the page is reused
+    const info = Atomics.load(r.i32, r.rec(r.pageOf(p)) + SPAN.INFO);
+    // a freed large run keeps INFO and SPAN.AT on its first page until the page is reused
     if ((info & 0xff) === LARGE_CLASS && p === largeBlock(r, r.pageOf(p))) {
       throw new HeapError(E.DOUBLE_FREE, `double free of large block ${p}: its pages are free already`, p);
     }
@@ -52,7 +52,7 @@ export function classify(r: Region, p: number): number {
   const off = p - start - r.lead[cls];
   const idx = Math.floor(off / stride);
   if (off < 0 || off % stride !== 0) throw interior(p, start + r.lead[cls] + Math.max(0, idx) * stride);
-  if (idx >= r.blocks[cls] || idx >= r.i32[r.rec(pg) + SP.BUMP]) {
+  if (idx >= r.blocks[cls] || idx >= r.i32[r.rec(pg) + SPAN.BUMP]) {
     throw new HeapError(E.NOT_ALLOCATED, `pointer ${p} is block ${idx} of a span that has not handed it out`, p);
   }
   if (r.hdr === 0) return LIVE_SMALL;

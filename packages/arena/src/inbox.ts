@@ -10,7 +10,7 @@
 import type { Carver } from './carve.js';
 import { HeapError, HeapErrorCode } from './errors.js';
 import { fault } from './fault.js';
-import { inboxWord, NO_OWNER, PAGE_SIZE, SP } from './layout.js';
+import { inboxWord, NO_OWNER, PAGE_SIZE, SPAN } from './layout.js';
 import type { Region } from './region.js';
 import { spanOf } from './spans.js';
 import { ABANDONED_SLOT, ST_REMOTE, tag } from './tags.js';
@@ -130,7 +130,7 @@ export class Router extends Outbox {
   giveBack(p: number, cls: number): void {
     const r = this.r;
     const pg = spanOf(r, p);
-    const owner = Atomics.load(r.i32, r.rec(pg) + SP.OWNER);
+    const owner = Atomics.load(r.i32, r.rec(pg) + SPAN.OWNER);
     if (owner === this.slot) this.carver.toSpan(pg, cls, p);
     else this.addRemote(owner, p, cls);
   }

@@ -22,9 +22,9 @@ export { regionStats, inboxBlocks, type RegionStats, type ClassStats } from './u
 export { classGeometry, blockLead, checkClassSizes, MAX_CLASS_SIZE, BLOCK_ALIGNS, DEFAULT_BLOCK_ALIGN, type ClassGeometry } from './classes.js';
 export { forEachRun, type RunInfo } from './walk.js';
 export {
-  C, S, SP, COUNTERS_OFF, COUNTERS_HITS, COUNTERS_LOW_WATER, PAGE_SIZE, PAGE_SHIFT, LAYOUT_VERSION, SLOT_FREE, SLOT_ATTACHED, SLOT_DEAD,
+  CTRL, SLOT, SPAN, COUNTERS_OFF, COUNTERS_HITS, COUNTERS_LOW_WATER, PAGE_SIZE, PAGE_SHIFT, LAYOUT_VERSION, SLOT_FREE, SLOT_ATTACHED, SLOT_DEAD,
   SLOT_RECLAIMING, SLOT_FENCED, slotHead, slotRoom, slotHits, slotMaxRoom, slotBound, slotPartial, slotCounters, slotWordOf, inboxWord,
   abandonedListWord, computeLayout,
-  metadataBytes, type Layout, EV, MISC_WORDS, CN, CN_WORDS, Q, Q_WORDS, TOT, TOT_WORDS, DEBUG_CONTRACTS, DEBUG_LOG_DROPS,
+  metadataBytes, type Layout, MISC_COUNTER, MISC_WORDS, CLASS_COUNTER, CLASS_COUNTER_WORDS, QUAD, QUAD_WORDS, TOTAL, TOTAL_WORDS, DEBUG_CONTRACTS, DEBUG_LOG_DROPS,
 } from './layout.js';
 export { allocBase, cacheBase, tag, tagState, tagSlot, tagClass, ST_ALLOC, ST_CACHE, ST_SPAN, ST_REMOTE, ST_LARGE, ABANDONED_SLOT } from './tags.js';

@@ -1,10 +1,10 @@
 /**
  * Large blocks: anything above the largest size class (or aligned beyond what a class gives) is a
  * run of whole pages straight from the arena, with the same 8-byte header (state LARGE, page count
- * in word 1) so `free(ptr)` needs no size. The block starts SP.AT bytes into its run: `largeLead`
+ * in word 1) so `free(ptr)` needs no size. The block starts SPAN.AT bytes into its run: `largeLead`
  * (room for the header, keeping the block `align`-aligned), or further for an aligned block.
  */
-import { LARGE_CLASS, NO_OWNER, PAGE_SIZE, SP } from './layout.js';
+import { LARGE_CLASS, NO_OWNER, PAGE_SIZE, SPAN } from './layout.js';
 import type { Region } from './region.js';
 import { freeRun, largeBlock, newRun, runPages } from './spans.js';
 import { ST_FREEING, ST_LARGE, tag } from './tags.js';
@@ -42,7 +42,7 @@ export function allocLarge(r: Region, size: number, slot: number, align = 1): nu
 
 /** Usable bytes of the large block of the run at page `pg`: to the end of its run. */
 export function largeUsable(r: Region, pg: number): number {
-  return runPages(r, pg) * PAGE_SIZE - r.i32[r.rec(pg) + SP.AT];
+  return runPages(r, pg) * PAGE_SIZE - r.i32[r.rec(pg) + SPAN.AT];
 }
 
 /**

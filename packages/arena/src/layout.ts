@@ -10,7 +10,7 @@
 export const MAGIC = 0x484b4d4d; // "HKMM"
 // 3: quad word 2 counts hits (was allocs); a heap of another version is refused on attach.
 // 4: the arena lock word holds its holder (LOCK_HOLDER gone), FENCED slots, FREEING large blocks.
-// 5: blocks 16-aligned (C.BLOCK_ALIGN, a span's first block at its class's lead), large blocks at SP.AT.
+// 5: blocks 16-aligned (CTRL.BLOCK_ALIGN, a span's first block at its class's lead), large blocks at SPAN.AT.
 /** The layout version written in the control block; a heap of another version is refused on attach. */
 export const LAYOUT_VERSION = 5;
 
@@ -20,7 +20,7 @@ export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 
 /** Control block word indices (relative to the heap base, in 32-bit words). */
-export const C = {
+export const CTRL = {
   MAGIC: 0,
   VERSION: 1,
   SALT: 2,
@@ -36,13 +36,13 @@ export const C = {
   /** the abandoned region: the abandoned-span inbox, then the abandoned span lists */
   ABANDONED: 12,
   SPANS: 13,
-  TOTALS: 18,
-  /** every block's alignment, 8 or 16 (set at creation) */
-  BLOCK_ALIGN: 19,
   BITMAP: 14,
   DATA: 15,
   BASE: 16,
   MAX_END: 17,
+  TOTALS: 18,
+  /** every block's alignment, 8 or 16 (set at creation) */
+  BLOCK_ALIGN: 19,
   /** extra regions for other boxes (the event ring, the policy table...): byte offset, words */
   EXT_AT: 20,
   EXT_WORDS: 24,
@@ -78,7 +78,7 @@ export const C = {
   TOTAL_MISC: 48,
 } as const;
 
-/** what a heap-wide collect adds to C.DIAG_EPOCH */
+/** what a heap-wide collect adds to CTRL.DIAG_EPOCH */
 export const COLLECT_REQUEST = 1 << 16;
 
 /** Control word DEBUG bit: count contract violations. */
@@ -90,11 +90,11 @@ export const CONTROL_WORDS = 64;
 export const FLAG_HEADERLESS = 1;
 
 /** Class table: one record per size class. */
-export const CT = { SIZE: 0, STRIDE: 1, SPAN_PAGES: 2, BLOCKS: 3 } as const;
-export const CT_WORDS = 4;
+export const CLASS_ROW = { SIZE: 0, STRIDE: 1, SPAN_PAGES: 2, BLOCKS: 3 } as const;
+export const CLASS_ROW_WORDS = 4;
 
 /** Worker slot: words before the per-class arrays. */
-export const S = {
+export const SLOT = {
   STATE: 0,
   EPOCH: 1,
   COLD: 2,
@@ -104,46 +104,46 @@ export const S = {
   HEADS: 16,
 } as const;
 /** The refill engine's per-slot counters (written by the owner on its cold path). */
-export const EV = { EVENTS: 0, DROPPED: 1, EXHAUSTED: 2, V_RING_FULL: 3, V_POLICY_OUTSIDE: 4, V_REFILL_WAITED: 5 } as const;
+export const MISC_COUNTER = { EVENTS: 0, DROPPED: 1, EXHAUSTED: 2, V_RING_FULL: 3, V_POLICY_OUTSIDE: 4, V_REFILL_WAITED: 5 } as const;
 /** Words of the miscellaneous per-slot counters. */
 export const MISC_WORDS = 6;
 /** Per class, the refill engine's counters (order: CN_*): refills, blocks refilled, drains, blocks drained. */
-export const CN = { REFILLS: 0, BLOCKS_IN: 1, DRAINS: 2, BLOCKS_OUT: 3 } as const;
+export const CLASS_COUNTER = { REFILLS: 0, BLOCKS_IN: 1, DRAINS: 2, BLOCKS_OUT: 3 } as const;
 /** Words of the refill engine's counters per class. */
-export const CN_WORDS = 4;
+export const CLASS_COUNTER_WORDS = 4;
 /**
  * Per class, the cache's words: [head, room, hits, maxRoom] (16 bytes, 16-aligned: never straddles
  * a cache line, four classes share one). hits (allocations
  * served from the list) is counted by the counting flavours only, maxRoom on every alloc by the
  * low-water flavour only (elsewhere on cold paths).
  */
-export const Q = { HEAD: 0, ROOM: 1, HITS: 2, MAX_ROOM: 3 } as const;
+export const QUAD = { HEAD: 0, ROOM: 1, HITS: 2, MAX_ROOM: 3 } as const;
 /** Words of a class's quad in a slot: head, room, hits, max room. */
-export const Q_WORDS = 4;
+export const QUAD_WORDS = 4;
 /** Heap-wide totals per class of slots given back: allocs, frees, then the CN_* counters. */
-export const TOT = { ALLOCS: 0, FREES: 1, REFILLS: 2, BLOCKS_IN: 3, DRAINS: 4, BLOCKS_OUT: 5 } as const;
+export const TOTAL = { ALLOCS: 0, FREES: 1, REFILLS: 2, BLOCKS_IN: 3, DRAINS: 4, BLOCKS_OUT: 5 } as const;
 /** Words of the heap-wide totals per class. */
-export const TOT_WORDS = 6;
+export const TOTAL_WORDS = 6;
 /**
  * Per-class words of a slot, offsets from the slot's start (nc = number of classes): a [head,
  * room, hits, maxRoom] quad per class (within one cache line: a pop or push touches only it), then
- * bound[nc], partial[nc], and the refill engine's counters (CN_WORDS per class).
+ * bound[nc], partial[nc], and the refill engine's counters (CLASS_COUNTER_WORDS per class).
  * room = bound - blocks cached (the cache drains when it goes below 0).
  */
-export const slotHead = (cls: number) => S.HEADS + Q_WORDS * cls;
+export const slotHead = (cls: number) => SLOT.HEADS + QUAD_WORDS * cls;
 /** Word offset, in a slot, of class `cls`'s room (bound minus blocks cached). */
-export const slotRoom = (cls: number) => S.HEADS + Q_WORDS * cls + Q.ROOM;
+export const slotRoom = (cls: number) => SLOT.HEADS + QUAD_WORDS * cls + QUAD.ROOM;
 /** Word offset, in a slot, of class `cls`'s hit counter. */
-export const slotHits = (cls: number) => S.HEADS + Q_WORDS * cls + Q.HITS;
+export const slotHits = (cls: number) => SLOT.HEADS + QUAD_WORDS * cls + QUAD.HITS;
 /** Word offset, in a slot, of class `cls`'s most room (low-water mark). */
-export const slotMaxRoom = (cls: number) => S.HEADS + Q_WORDS * cls + Q.MAX_ROOM;
+export const slotMaxRoom = (cls: number) => SLOT.HEADS + QUAD_WORDS * cls + QUAD.MAX_ROOM;
 /** Word offset, in a slot, of class `cls`'s bound (`nc` classes). */
-export const slotBound = (nc: number, cls: number) => S.HEADS + Q_WORDS * nc + cls;
+export const slotBound = (nc: number, cls: number) => SLOT.HEADS + QUAD_WORDS * nc + cls;
 /** head of the owner's list of spans with blocks to give, per class (-1: none) */
-export const slotPartial = (nc: number) => S.HEADS + (Q_WORDS + 1) * nc;
+export const slotPartial = (nc: number) => SLOT.HEADS + (QUAD_WORDS + 1) * nc;
 /** the refill engine's counters of class `cls` (CN_*) */
-export const slotCounters = (nc: number, cls: number) => S.HEADS + (Q_WORDS + 2) * nc + CN_WORDS * cls;
-/** C.COUNTERS: off; hits counted on the hot path; hits and each list's low-water mark. */
+export const slotCounters = (nc: number, cls: number) => SLOT.HEADS + (QUAD_WORDS + 2) * nc + CLASS_COUNTER_WORDS * cls;
+/** CTRL.COUNTERS: off; hits counted on the hot path; hits and each list's low-water mark. */
 export const COUNTERS_OFF = 0;
 /** Control word COUNTERS: the counting hot path (hits). */
 export const COUNTERS_HITS = 1;
@@ -161,7 +161,7 @@ export const SLOT_RECLAIMING = 3;
 export const SLOT_FENCED = 4;
 
 /** Span table: one record per page; the span's fields live in the record of its first page. */
-export const SP = {
+export const SPAN = {
   /** head page index + 1 for every page of a used run; 0 for a free page. */
   HEAD: 0,
   /** first page only: pages << 8 | class (class 255 = large run). */
@@ -214,7 +214,7 @@ export interface Layout {
   inbox: number;
   /** the abandoned-span inbox (a word per class), then the abandoned span lists (a word per class) */
   abandoned: number;
-  /** heap-wide counters of slots given back: TOT_WORDS per class */
+  /** heap-wide counters of slots given back: TOTAL_WORDS per class */
   totals: number;
   spans: number;
   bitmap: number;
@@ -231,7 +231,7 @@ const align = (n: number, a: number) => Math.ceil(n / a) * a;
 
 export function slotWordsFor(numClasses: number): number {
   // quads, bound, partial, counters per class, rounded to 64 bytes.
-  return align(S.HEADS + (Q_WORDS + 2 + CN_WORDS) * numClasses, 16);
+  return align(SLOT.HEADS + (QUAD_WORDS + 2 + CLASS_COUNTER_WORDS) * numClasses, 16);
 }
 
 /** Where everything goes in the buffer (control block, slots, spans, bitmap, extra regions, data) for these parameters. */
@@ -241,7 +241,7 @@ export function computeLayout(p: LayoutParams): Layout {
   const maxPages = Math.floor(p.maxBytes / PAGE_SIZE);
   let o = p.base + CONTROL_WORDS * 4;
   const classTable = o;
-  o = align(o + p.numClasses * CT_WORDS * 4, 64);
+  o = align(o + p.numClasses * CLASS_ROW_WORDS * 4, 64);
   const slots = o;
   o += p.numSlots * slotWords * 4;
   const inbox = o;
@@ -249,7 +249,7 @@ export function computeLayout(p: LayoutParams): Layout {
   const abandoned = o;
   o = align(o + 2 * p.numClasses * 4, 64);
   const totals = o;
-  o = align(o + TOT_WORDS * p.numClasses * 4, 64);
+  o = align(o + TOTAL_WORDS * p.numClasses * 4, 64);
   const extraWords = [...(p.extraWords ?? [])];
   const extraAt = extraWords.map((w) => {
     const at = o;
@@ -276,7 +276,7 @@ export const metadataBytes = (l: Layout) => l.data - l.base;
 
 // The word formulas: every word index of a slot, an inbox or an abandoned list is computed here.
 
-/** Word index of word `k` (an `S` word, or a per-class offset such as slotHead(cls)) of worker slot `s`. */
+/** Word index of word `k` (a `SLOT` word, or a per-class offset such as slotHead(cls)) of worker slot `s`. */
 export const slotWordOf = (l: Layout, s: number, k: number): number => (l.slots >>> 2) + s * l.slotWords + k;
 
 /**
@@ -291,31 +291,31 @@ export const abandonedListWord = (l: Layout, cls: number): number => (l.abandone
 
 export function writeLayout(i32: Int32Array, l: Layout, salt: number, flags: number): void {
   const c = l.base >>> 2;
-  i32[c + C.VERSION] = LAYOUT_VERSION;
-  i32[c + C.SALT] = salt;
-  i32[c + C.FLAGS] = flags;
-  i32[c + C.PAGE_SHIFT] = PAGE_SHIFT;
-  i32[c + C.NUM_CLASSES] = l.numClasses;
-  i32[c + C.NUM_SLOTS] = l.numSlots;
-  i32[c + C.SLOT_WORDS] = l.slotWords;
-  i32[c + C.MAX_PAGES] = l.maxPages;
-  i32[c + C.CLASS_TABLE] = l.classTable;
-  i32[c + C.SLOTS] = l.slots;
-  i32[c + C.INBOX] = l.inbox;
-  i32[c + C.ABANDONED] = l.abandoned;
-  i32[c + C.TOTALS] = l.totals;
-  i32[c + C.SPANS] = l.spans;
-  i32[c + C.BITMAP] = l.bitmap;
-  i32[c + C.DATA] = l.data;
-  i32[c + C.BASE] = l.base;
-  i32[c + C.MAX_END] = l.maxEnd;
+  i32[c + CTRL.VERSION] = LAYOUT_VERSION;
+  i32[c + CTRL.SALT] = salt;
+  i32[c + CTRL.FLAGS] = flags;
+  i32[c + CTRL.PAGE_SHIFT] = PAGE_SHIFT;
+  i32[c + CTRL.NUM_CLASSES] = l.numClasses;
+  i32[c + CTRL.NUM_SLOTS] = l.numSlots;
+  i32[c + CTRL.SLOT_WORDS] = l.slotWords;
+  i32[c + CTRL.MAX_PAGES] = l.maxPages;
+  i32[c + CTRL.CLASS_TABLE] = l.classTable;
+  i32[c + CTRL.SLOTS] = l.slots;
+  i32[c + CTRL.INBOX] = l.inbox;
+  i32[c + CTRL.ABANDONED] = l.abandoned;
+  i32[c + CTRL.TOTALS] = l.totals;
+  i32[c + CTRL.SPANS] = l.spans;
+  i32[c + CTRL.BITMAP] = l.bitmap;
+  i32[c + CTRL.DATA] = l.data;
+  i32[c + CTRL.BASE] = l.base;
+  i32[c + CTRL.MAX_END] = l.maxEnd;
   l.extraAt.forEach((at, k) => {
-    i32[c + C.EXT_AT + k] = at;
-    i32[c + C.EXT_WORDS + k] = l.extraWords[k];
-    i32[c + C.EXT_TAG + k] = l.extraTags[k];
+    i32[c + CTRL.EXT_AT + k] = at;
+    i32[c + CTRL.EXT_WORDS + k] = l.extraWords[k];
+    i32[c + CTRL.EXT_TAG + k] = l.extraTags[k];
   });
   // The magic goes last and with a release store: an attacher that sees it sees the rest.
-  Atomics.store(i32, c + C.MAGIC, MAGIC);
+  Atomics.store(i32, c + CTRL.MAGIC, MAGIC);
 }
 
 export function readLayout(i32: Int32Array, base: number): Layout {
@@ -324,13 +324,13 @@ export function readLayout(i32: Int32Array, base: number): Layout {
   // byte offsets are unsigned (a heap may lie above 2 GiB); maxEnd 2^32 is stored as 0
   const off = (k: number) => i32[c + k] >>> 0;
   return {
-    base: off(C.BASE), maxEnd: off(C.MAX_END) || 2 ** 32, numClasses: at(C.NUM_CLASSES),
-    numSlots: at(C.NUM_SLOTS), slotWords: at(C.SLOT_WORDS), maxPages: at(C.MAX_PAGES),
-    classTable: off(C.CLASS_TABLE), slots: off(C.SLOTS), inbox: off(C.INBOX), abandoned: off(C.ABANDONED), totals: off(C.TOTALS),
-    spans: off(C.SPANS), bitmap: off(C.BITMAP), data: off(C.DATA),
-    extraAt: [0, 1, 2, 3].map((k) => off(C.EXT_AT + k)).filter((x) => x !== 0),
-    extraWords: [0, 1, 2, 3].map((k) => at(C.EXT_WORDS + k)).filter((_, k) => at(C.EXT_AT + k) !== 0),
-    extraTags: [0, 1, 2, 3].map((k) => at(C.EXT_TAG + k)).filter((_, k) => at(C.EXT_AT + k) !== 0),
-    initialPages: Atomics.load(i32, c + C.COMMITTED_PAGES),
+    base: off(CTRL.BASE), maxEnd: off(CTRL.MAX_END) || 2 ** 32, numClasses: at(CTRL.NUM_CLASSES),
+    numSlots: at(CTRL.NUM_SLOTS), slotWords: at(CTRL.SLOT_WORDS), maxPages: at(CTRL.MAX_PAGES),
+    classTable: off(CTRL.CLASS_TABLE), slots: off(CTRL.SLOTS), inbox: off(CTRL.INBOX), abandoned: off(CTRL.ABANDONED), totals: off(CTRL.TOTALS),
+    spans: off(CTRL.SPANS), bitmap: off(CTRL.BITMAP), data: off(CTRL.DATA),
+    extraAt: [0, 1, 2, 3].map((k) => off(CTRL.EXT_AT + k)).filter((x) => x !== 0),
+    extraWords: [0, 1, 2, 3].map((k) => at(CTRL.EXT_WORDS + k)).filter((_, k) => at(CTRL.EXT_AT + k) !== 0),
+    extraTags: [0, 1, 2, 3].map((k) => at(CTRL.EXT_TAG + k)).filter((_, k) => at(CTRL.EXT_AT + k) !== 0),
+    initialPages: Atomics.load(i32, c + CTRL.COMMITTED_PAGES),
   };
 }

@@ -12,7 +12,7 @@
  * quiet. Waiters never step aside for a stopper: a stopper waits until they are through.
  */
 import { fault } from './fault.js';
-import { C } from './layout.js';
+import { CTRL } from './layout.js';
 import type { Region } from './region.js';
 import { repairUnderLock } from './repair.js';
 import { slotIsGone } from './slots.js';
@@ -35,27 +35,27 @@ export function canWait(): boolean {
 
 /** The slot holding the arena lock, -1 if free. */
 export function lockHolder(r: Region): number {
-  return Atomics.load(r.i32, r.ctrl + C.ARENA_LOCK) - 1;
+  return Atomics.load(r.i32, r.ctrl + CTRL.ARENA_LOCK) - 1;
 }
 
 /** Take the arena lock for `holder` (a slot, or a stopper id working on its behalf). */
 export function lockArena(r: Region, holder: number): void {
   const i32 = r.i32;
-  const w = r.ctrl + C.ARENA_LOCK;
+  const w = r.ctrl + CTRL.ARENA_LOCK;
   if (Atomics.compareExchange(i32, w, 0, holder + 1) !== 0) contend(r, holder);
   fault('lock.held');
 }
 
 function contend(r: Region, holder: number): void {
   const i32 = r.i32;
-  const w = r.ctrl + C.ARENA_LOCK;
+  const w = r.ctrl + CTRL.ARENA_LOCK;
   r.waits++;
   for (let i = 0; i < SPINS; i++) {
     if (Atomics.load(i32, w) === 0 && Atomics.compareExchange(i32, w, 0, holder + 1) === 0) return;
   }
   fault('lock.waiting');
   const wait = canWait();
-  const waitersW = r.ctrl + C.LOCK_WAITERS;
+  const waitersW = r.ctrl + CTRL.LOCK_WAITERS;
   for (;;) {
     const cur = Atomics.load(i32, w);
     if (cur === 0) {
@@ -80,8 +80,8 @@ function contend(r: Region, holder: number): void {
 /** Release the arena lock and wake one waiter, if any. */
 export function unlockArena(r: Region): void {
   const i32 = r.i32;
-  Atomics.store(i32, r.ctrl + C.ARENA_LOCK, 0);
-  if (Atomics.load(i32, r.ctrl + C.LOCK_WAITERS) > 0) Atomics.notify(i32, r.ctrl + C.ARENA_LOCK, 1);
+  Atomics.store(i32, r.ctrl + CTRL.ARENA_LOCK, 0);
+  if (Atomics.load(i32, r.ctrl + CTRL.LOCK_WAITERS) > 0) Atomics.notify(i32, r.ctrl + CTRL.ARENA_LOCK, 1);
 }
 
 /**
@@ -89,8 +89,8 @@ export function unlockArena(r: Region): void {
  * (nobody else can be inside: every attached worker is outside its cold paths).
  */
 export function breakDeadLock(r: Region, taker: number): void {
-  const cur = Atomics.load(r.i32, r.ctrl + C.ARENA_LOCK);
-  if (cur !== 0 && slotIsGone(r, cur - 1) && Atomics.compareExchange(r.i32, r.ctrl + C.ARENA_LOCK, cur, taker + 1) === cur) {
+  const cur = Atomics.load(r.i32, r.ctrl + CTRL.ARENA_LOCK);
+  if (cur !== 0 && slotIsGone(r, cur - 1) && Atomics.compareExchange(r.i32, r.ctrl + CTRL.ARENA_LOCK, cur, taker + 1) === cur) {
     repairUnderLock(r);
     unlockArena(r);
   }

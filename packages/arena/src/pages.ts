@@ -3,7 +3,7 @@
  * growable buffer or a WebAssembly memory when nothing fits. The caller holds the arena lock
  * (spans.ts: a run's pages and its records change together, under one hold of the lock).
  */
-import { C, PAGE_SIZE } from './layout.js';
+import { CTRL, PAGE_SIZE } from './layout.js';
 import type { Region } from './region.js';
 import { fault } from './fault.js';
 import { growMemory } from './memory.js';
@@ -15,7 +15,7 @@ export function claimPages(r: Region, n: number): number {
   if (pg >= 0) {
     setBits(r, pg, n, true);
     fault('pages.claimed');
-    Atomics.add(r.i32, r.ctrl + C.USED_PAGES, n);
+    Atomics.add(r.i32, r.ctrl + CTRL.USED_PAGES, n);
   }
   // views over the grown buffer before the caller writes into the new pages
   r.sync();
@@ -25,8 +25,8 @@ export function claimPages(r: Region, n: number): number {
 /** Give `n` pages from `pg` back (lock held). */
 export function releasePages(r: Region, pg: number, n: number): void {
   setBits(r, pg, n, false);
-  Atomics.sub(r.i32, r.ctrl + C.USED_PAGES, n);
-  if (pg < Atomics.load(r.i32, r.ctrl + C.PAGE_HINT)) Atomics.store(r.i32, r.ctrl + C.PAGE_HINT, pg);
+  Atomics.sub(r.i32, r.ctrl + CTRL.USED_PAGES, n);
+  if (pg < Atomics.load(r.i32, r.ctrl + CTRL.PAGE_HINT)) Atomics.store(r.i32, r.ctrl + CTRL.PAGE_HINT, pg);
 }
 
 export function pageInUse(r: Region, pg: number): boolean {
@@ -44,7 +44,7 @@ const ctz = (x: number): number => 31 - Math.clz32(x & -x);
 function findRun(r: Region, n: number): number {
   const i32 = r.i32;
   const bw = r.bitmapW;
-  const hintW = r.ctrl + C.PAGE_HINT;
+  const hintW = r.ctrl + CTRL.PAGE_HINT;
   const hint = Atomics.load(i32, hintW);
   const end = r.committedPages();
   let firstFree = -1;
@@ -112,8 +112,8 @@ function grow(r: Region, n: number): boolean {
     if (bytes > buf.byteLength) buf.grow(bytes);
     fault('pages.grown');
   }
-  Atomics.store(r.i32, r.ctrl + C.COMMITTED_PAGES, want);
-  Atomics.add(r.i32, r.ctrl + C.GROW_COUNT, 1);
-  Atomics.add(r.i32, r.ctrl + C.GROW_GEN, 1);
+  Atomics.store(r.i32, r.ctrl + CTRL.COMMITTED_PAGES, want);
+  Atomics.add(r.i32, r.ctrl + CTRL.GROW_COUNT, 1);
+  Atomics.add(r.i32, r.ctrl + CTRL.GROW_GEN, 1);
   return true;
 }

@@ -13,7 +13,7 @@ import { abandonSpan } from './abandoned.js';
 import type { SlotBackend } from './backend.js';
 import { whileStopped } from './cold.js';
 import { maxBlocks, Outbox } from './inbox.js';
-import { inboxWord, LARGE_CLASS, NO_OWNER, NOT_LISTED, S, SLOT_ATTACHED, SLOT_DEAD, SLOT_RECLAIMING, slotBound, slotHead, slotRoom, SP } from './layout.js';
+import { inboxWord, LARGE_CLASS, NO_OWNER, NOT_LISTED, SLOT, SLOT_ATTACHED, SLOT_DEAD, SLOT_RECLAIMING, slotBound, slotHead, slotRoom, SPAN } from './layout.js';
 import { lockArena, unlockArena } from './lock.js';
 import { repairUnderLock } from './repair.js';
 import type { Region } from './region.js';
@@ -62,11 +62,11 @@ export function detachSlot(b: SlotBackend): void {
  */
 export function reclaimSlot(r: Region, reclaimer: number, dead: number): ReclaimReport | null {
   const rep = whileStopped(r, reclaimer, () => {
-    const stateW = slotWord(r, dead, S.STATE);
+    const stateW = slotWord(r, dead, SLOT.STATE);
     const st = Atomics.compareExchange(r.i32, stateW, SLOT_DEAD, SLOT_RECLAIMING);
     if (st !== SLOT_DEAD && st !== SLOT_RECLAIMING) return null;
     fault('reclaim.claimed');
-    const torn = Atomics.load(r.i32, slotWord(r, dead, S.COLD)) === 1;
+    const torn = Atomics.load(r.i32, slotWord(r, dead, SLOT.COLD)) === 1;
     const rep: ReclaimReport = { slot: dead, torn, blocks: 0, spansReleased: 0, spansAbandoned: 0, exact: true };
     // a lock it held is taken over; runs, large frees and lists it left half done are repaired
     repairArena(r, reclaimer);
@@ -151,8 +151,8 @@ function rebuildByTags(r: Region, dead: number): number {
     }
     if (mine) {
       const w = r.rec(pg);
-      i32[w + SP.FREE] = free;
-      i32[w + SP.NFREE] = nfree;
+      i32[w + SPAN.FREE] = free;
+      i32[w + SPAN.NFREE] = nfree;
     }
     outbox.flushRemote(cls);
   });
@@ -168,12 +168,12 @@ function rebuildByLists(r: Region, dead: number): number {
   const back = (p: number, cls: number) => {
     given++;
     const pg = r.headOf(r.pageOf(p));
-    const owner = Atomics.load(i32, r.rec(pg) + SP.OWNER);
+    const owner = Atomics.load(i32, r.rec(pg) + SPAN.OWNER);
     if (owner === dead) {
       const w = r.rec(pg);
-      i32[(p >>> 2) + r.linkDelta] = i32[w + SP.FREE];
-      i32[w + SP.FREE] = p;
-      i32[w + SP.NFREE]++;
+      i32[(p >>> 2) + r.linkDelta] = i32[w + SPAN.FREE];
+      i32[w + SPAN.FREE] = p;
+      i32[w + SPAN.NFREE]++;
     } else outbox.addRemote(owner, p, cls);
   };
   const sw = slotWord(r, dead, 0);
@@ -199,9 +199,9 @@ function disownSpans(r: Region, slot: number, lockId: number): { released: numbe
   let released = 0;
   for (const [pg, cls] of spans) {
     const w = r.rec(pg);
-    i32[w + SP.NEXT] = -1;
-    i32[w + SP.PREV] = NOT_LISTED;
-    if (i32[w + SP.NFREE] === i32[w + SP.BUMP]) {
+    i32[w + SPAN.NEXT] = -1;
+    i32[w + SPAN.PREV] = NOT_LISTED;
+    if (i32[w + SPAN.NFREE] === i32[w + SPAN.BUMP]) {
       freeRun(r, pg, lockId);
       released++;
     } else {

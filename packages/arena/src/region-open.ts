@@ -8,7 +8,7 @@ import { MAX_HEAP_END, wordView } from './buffer.js';
 import { BLOCK_ALIGNS, checkClassSizes, DEFAULT_BLOCK_ALIGN, writeClassTable } from './classes.js';
 import { HeapError, HeapErrorCode } from './errors.js';
 import {
-  abandonedListWord, C, computeLayout, CONTROL_WORDS, FLAG_HEADERLESS, LAYOUT_VERSION, MAGIC, MAX_EXTRA, PAGE_SIZE, readLayout, S,
+  abandonedListWord, CTRL, computeLayout, CONTROL_WORDS, FLAG_HEADERLESS, LAYOUT_VERSION, MAGIC, MAX_EXTRA, PAGE_SIZE, readLayout, SLOT,
   SLOT_ATTACHED, slotPartial, slotWordOf, writeLayout, type Layout,
 } from './layout.js';
 import { growMemory, isSharedMemory, memoryBuffer, memoryMaxBytes, type WasmMemory } from './memory.js';
@@ -64,12 +64,12 @@ const bad = (msg: string) => new HeapError(HeapErrorCode.BAD_OPTION, msg);
 function liveHeapAt(buf: SharedArrayBuffer, base: number): string | null {
   const i32 = wordView(buf);
   const c = base / 4;
-  if (c + CONTROL_WORDS > i32.length || Atomics.load(i32, c + C.MAGIC) !== MAGIC || i32[c + C.VERSION] !== LAYOUT_VERSION) return null;
-  if (Atomics.load(i32, c + C.CLOSED) === 0) return 'a live heap';
+  if (c + CONTROL_WORDS > i32.length || Atomics.load(i32, c + CTRL.MAGIC) !== MAGIC || i32[c + CTRL.VERSION] !== LAYOUT_VERSION) return null;
+  if (Atomics.load(i32, c + CTRL.CLOSED) === 0) return 'a live heap';
   const l = readLayout(i32, base);
   if (l.base !== base || l.numSlots < 1 || l.numSlots > 255 || slotWordOf(l, l.numSlots, 0) > i32.length) return null;
   for (let s = 0; s < l.numSlots; s++) {
-    if (Atomics.load(i32, slotWordOf(l, s, S.STATE)) === SLOT_ATTACHED) return `a closed heap that slot ${s} still uses`;
+    if (Atomics.load(i32, slotWordOf(l, s, SLOT.STATE)) === SLOT_ATTACHED) return `a closed heap that slot ${s} still uses`;
   }
   return null;
 }
@@ -145,7 +145,7 @@ export function createHeapIn(o: CreateRegionOptions): OpenedHeap {
   // Metadata starts zeroed (a new buffer is); a reused buffer region is cleared here.
   i32.fill(0, base >>> 2, layout.data >>> 2);
   writeClassTable(i32, layout.classTable, o.classSizes, o.headerless ? 0 : 8, align);
-  i32[(base >>> 2) + C.BLOCK_ALIGN] = align;
+  i32[(base >>> 2) + CTRL.BLOCK_ALIGN] = align;
   // span lists start empty (-1): each slot's, and the abandoned ones
   const nc = layout.numClasses;
   for (let s = 0; s < layout.numSlots; s++) {
@@ -154,7 +154,7 @@ export function createHeapIn(o: CreateRegionOptions): OpenedHeap {
   }
   i32.fill(-1, abandonedListWord(layout, 0), abandonedListWord(layout, nc));
   const c = base >>> 2;
-  Atomics.store(i32, c + C.COMMITTED_PAGES, layout.initialPages);
+  Atomics.store(i32, c + CTRL.COMMITTED_PAGES, layout.initialPages);
   writeLayout(i32, layout, newSalt(), o.headerless ? FLAG_HEADERLESS : 0);
   return { buffer: buf, layout, memory: mem };
 }
@@ -174,14 +174,14 @@ export function findHeapIn(buffer: SharedArrayBuffer, base: number, memory?: Was
     throw new HeapError(HeapErrorCode.BAD_HANDLE, `no hakmem heap at offset ${String(base)} of a buffer of ${buffer.byteLength} bytes`);
   }
   const c = base >>> 2;
-  if (Atomics.load(i32, c + C.MAGIC) !== MAGIC) {
+  if (Atomics.load(i32, c + CTRL.MAGIC) !== MAGIC) {
     throw new HeapError(HeapErrorCode.BAD_HANDLE, `no hakmem heap at offset ${base}`);
   }
-  if (i32[c + C.VERSION] !== LAYOUT_VERSION) {
-    throw new HeapError(HeapErrorCode.BAD_HANDLE, `heap layout version ${i32[c + C.VERSION]}, expected ${LAYOUT_VERSION}`);
+  if (i32[c + CTRL.VERSION] !== LAYOUT_VERSION) {
+    throw new HeapError(HeapErrorCode.BAD_HANDLE, `heap layout version ${i32[c + CTRL.VERSION]}, expected ${LAYOUT_VERSION}`);
   }
   const layout = readLayout(i32, base);
-  const align = i32[c + C.BLOCK_ALIGN];
+  const align = i32[c + CTRL.BLOCK_ALIGN];
   if (layout.base !== base || layout.data <= base || layout.data > buffer.byteLength || !BLOCK_ALIGNS.includes(align)) {
     throw new HeapError(HeapErrorCode.BAD_HANDLE, `the control block at offset ${base} is damaged (base ${layout.base}, data ${layout.data})`);
   }

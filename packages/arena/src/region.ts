@@ -6,7 +6,7 @@
  */
 import { wordView } from './buffer.js';
 import { readClassTable } from './classes.js';
-import { C, FLAG_HEADERLESS, PAGE_SHIFT, PAGE_SIZE, SP, SPAN_WORDS, type Layout } from './layout.js';
+import { CTRL, FLAG_HEADERLESS, PAGE_SHIFT, PAGE_SIZE, SPAN, SPAN_WORDS, type Layout } from './layout.js';
 import { memoryBuffer, type WasmMemory } from './memory.js';
 import { createHeapIn, findHeapIn, type CreateRegionOptions } from './region-open.js';
 
@@ -58,15 +58,15 @@ export class Region {
     this.growable = memory !== null || buffer.growable;
     this.i32 = wordView(buffer);
     const c = (this.ctrl = layout.base >>> 2);
-    this.gen = Atomics.load(this.i32, c + C.GROW_GEN);
+    this.gen = Atomics.load(this.i32, c + CTRL.GROW_GEN);
     this.spansW = layout.spans >>> 2;
     this.bitmapW = layout.bitmap >>> 2;
     this.data = layout.data;
-    this.salt = this.i32[c + C.SALT];
-    const headerless = (this.i32[c + C.FLAGS] & FLAG_HEADERLESS) !== 0;
+    this.salt = this.i32[c + CTRL.SALT];
+    const headerless = (this.i32[c + CTRL.FLAGS] & FLAG_HEADERLESS) !== 0;
     this.hdr = headerless ? 0 : 8;
     this.linkDelta = headerless ? 0 : -1;
-    this.align = this.i32[c + C.BLOCK_ALIGN];
+    this.align = this.i32[c + CTRL.BLOCK_ALIGN];
     this.largeLead = headerless ? 0 : this.align;
     const g = readClassTable(this.i32, layout.classTable, layout.numClasses, this.hdr);
     this.sizes = Int32Array.from(g, (x) => x.size);
@@ -90,11 +90,11 @@ export class Region {
 
   /** Cold path: rebuild the views if another worker grew the buffer. */
   sync(): void {
-    if (Atomics.load(this.i32, this.ctrl + C.GROW_GEN) !== this.gen) this.refresh();
+    if (Atomics.load(this.i32, this.ctrl + CTRL.GROW_GEN) !== this.gen) this.refresh();
   }
 
   refresh(): void {
-    this.gen = Atomics.load(this.i32, this.ctrl + C.GROW_GEN);
+    this.gen = Atomics.load(this.i32, this.ctrl + CTRL.GROW_GEN);
     if (this.memory !== null) {
       // the memory's buffer as it is now: a grow (ours, another worker's, the module's) made a new one
       const b = memoryBuffer(this.memory);
@@ -115,7 +115,7 @@ export class Region {
   }
 
   committedPages(): number {
-    return Atomics.load(this.i32, this.ctrl + C.COMMITTED_PAGES);
+    return Atomics.load(this.i32, this.ctrl + CTRL.COMMITTED_PAGES);
   }
 
   /** byte address where the data region currently ends */
@@ -138,7 +138,7 @@ export class Region {
 
   /** first page of the run holding page `pg`, or -1 for a free page */
   headOf(pg: number): number {
-    return Atomics.load(this.i32, this.rec(pg) + SP.HEAD) - 1;
+    return Atomics.load(this.i32, this.rec(pg) + SPAN.HEAD) - 1;
   }
 
   /** word index of extra region `k` (see CreateRegionOptions.extraWords), -1 if there is none */
@@ -153,6 +153,6 @@ export class Region {
   }
 
   isClosed(): boolean {
-    return Atomics.load(this.i32, this.ctrl + C.CLOSED) !== 0;
+    return Atomics.load(this.i32, this.ctrl + CTRL.CLOSED) !== 0;
   }
 }

@@ -13,7 +13,7 @@
  * A death between `buffer.grow()` (or `memory.grow()`) and the committed-page store leaves only
  * unused bytes: the buffer or memory is longer than the heap, and the next grower commits them.
  */
-import { abandonedListWord, C, LARGE_CLASS, NO_OWNER, SP } from './layout.js';
+import { abandonedListWord, CTRL, LARGE_CLASS, NO_OWNER, SPAN } from './layout.js';
 import type { Region } from './region.js';
 import { slotIsGone } from './slots.js';
 import { forEachRun } from './walk.js';
@@ -31,10 +31,10 @@ function dropIncompleteRuns(r: Region): void {
   const i32 = r.i32;
   const end = r.committedPages();
   for (let pg = 0; pg < end; pg++) {
-    const hw = r.rec(pg) + SP.HEAD;
+    const hw = r.rec(pg) + SPAN.HEAD;
     const h = Atomics.load(i32, hw) - 1;
     if (h < 0) continue;
-    const ok = h <= pg && Atomics.load(i32, r.rec(h) + SP.HEAD) === h + 1 && pg < h + (Atomics.load(i32, r.rec(h) + SP.INFO) >>> 8);
+    const ok = h <= pg && Atomics.load(i32, r.rec(h) + SPAN.HEAD) === h + 1 && pg < h + (Atomics.load(i32, r.rec(h) + SPAN.INFO) >>> 8);
     if (!ok) Atomics.store(i32, hw, 0);
   }
 }
@@ -44,7 +44,7 @@ function finishCutShortFrees(r: Region): void {
   forEachRun(r, ({ pg, pages, cls }) => {
     if (cls !== LARGE_CLASS) return;
     // the block's address (spans.ts largeBlock; not imported: spans.ts needs the lock, which needs this file)
-    const t = r.i32[((r.pageAddr(pg) + r.i32[r.rec(pg) + SP.AT]) >>> 2) - 2];
+    const t = r.i32[((r.pageAddr(pg) + r.i32[r.rec(pg) + SPAN.AT]) >>> 2) - 2];
     if (tagState(t) === ST_FREEING && slotIsGone(r, tagSlot(t))) clearRun(r, pg, pages);
   });
 }
@@ -52,8 +52,8 @@ function finishCutShortFrees(r: Region): void {
 /** Clear a run's records (the caller holds the lock); the page map is rebuilt after. */
 function clearRun(r: Region, pg: number, pages: number): void {
   const i32 = r.i32;
-  for (let i = 0; i < pages; i++) Atomics.store(i32, r.rec(pg + i) + SP.HEAD, 0);
-  Atomics.store(i32, r.rec(pg) + SP.OWNER, NO_OWNER);
+  for (let i = 0; i < pages; i++) Atomics.store(i32, r.rec(pg + i) + SPAN.HEAD, 0);
+  Atomics.store(i32, r.rec(pg) + SPAN.OWNER, NO_OWNER);
 }
 
 function rebuildPageMap(r: Region): void {
@@ -66,15 +66,15 @@ function rebuildPageMap(r: Region): void {
     for (let k = 0; k < 32; k++) {
       const pg = wi * 32 + k;
       if (pg >= end) break;
-      if (Atomics.load(i32, r.rec(pg) + SP.HEAD) !== 0) {
+      if (Atomics.load(i32, r.rec(pg) + SPAN.HEAD) !== 0) {
         bits |= 1 << k;
         used++;
       } else if (hint < 0) hint = pg;
     }
     Atomics.store(i32, r.bitmapW + wi, bits);
   }
-  Atomics.store(i32, r.ctrl + C.USED_PAGES, used);
-  Atomics.store(i32, r.ctrl + C.PAGE_HINT, hint < 0 ? end : hint);
+  Atomics.store(i32, r.ctrl + CTRL.USED_PAGES, used);
+  Atomics.store(i32, r.ctrl + CTRL.PAGE_HINT, hint < 0 ? end : hint);
 }
 
 function relinkAbandoned(r: Region): void {
@@ -86,9 +86,9 @@ function relinkAbandoned(r: Region): void {
     if (cls === LARGE_CLASS || owner !== NO_OWNER) return;
     const w = r.rec(pg);
     const last = tail[cls];
-    i32[w + SP.PREV] = last;
-    i32[w + SP.NEXT] = -1;
-    if (last >= 0) i32[r.rec(last) + SP.NEXT] = pg;
+    i32[w + SPAN.PREV] = last;
+    i32[w + SPAN.NEXT] = -1;
+    if (last >= 0) i32[r.rec(last) + SPAN.NEXT] = pg;
     else Atomics.store(i32, abandonedListWord(r.layout, cls), pg);
     tail[cls] = pg;
   });

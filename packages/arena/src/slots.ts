@@ -4,8 +4,8 @@
  */
 import { HeapError, HeapErrorCode } from './errors.js';
 import {
-  C, CN, MISC_WORDS, S, SLOT_ATTACHED, SLOT_DEAD, SLOT_FENCED, SLOT_FREE, SLOT_RECLAIMING, slotHits, slotBound, slotCounters, slotPartial, slotRoom,
-  slotWordOf, TOT, TOT_WORDS,
+  CTRL, CLASS_COUNTER, MISC_WORDS, SLOT, SLOT_ATTACHED, SLOT_DEAD, SLOT_FENCED, SLOT_FREE, SLOT_RECLAIMING, slotHits, slotBound, slotCounters, slotPartial, slotRoom,
+  slotWordOf, TOTAL, TOTAL_WORDS,
 } from './layout.js';
 import type { Region } from './region.js';
 import { fault } from './fault.js';
@@ -15,7 +15,7 @@ export const slotWord = (r: Region, s: number, k: number): number => slotWordOf(
 
 /** Slot `s`'s state (SLOT_*), read atomically. */
 export function slotState(r: Region, s: number): number {
-  return Atomics.load(r.i32, slotWord(r, s, S.STATE));
+  return Atomics.load(r.i32, slotWord(r, s, SLOT.STATE));
 }
 
 /** Whether slot `s`'s thread is gone for good (DEAD, or being reclaimed): its lock and its stop may be taken over. */
@@ -28,16 +28,16 @@ export function slotIsGone(r: Region, s: number): boolean {
 /** Claim a free slot for this thread (`preferred` first); records `thread` (an id to match on exit). */
 export function claimSlot(r: Region, thread: number, preferred = -1): number {
   const l = r.layout;
-  if (Atomics.load(r.i32, r.ctrl + C.CLOSED) !== 0) throw new HeapError(HeapErrorCode.CLOSED, 'the heap is closed: its handle is stale');
+  if (Atomics.load(r.i32, r.ctrl + CTRL.CLOSED) !== 0) throw new HeapError(HeapErrorCode.CLOSED, 'the heap is closed: its handle is stale');
   const id = thread + 1;
   // THREAD first (0 -> id claims the slot), then STATE: a claimer that dies between the two leaves
   // a FREE slot naming it, which `unclaimSlots` (on its exit) gives back; never an attached slot
   // nobody can find.
   const tryClaim = (s: number) => {
-    if (Atomics.compareExchange(r.i32, slotWord(r, s, S.THREAD), 0, id) !== 0) return false;
+    if (Atomics.compareExchange(r.i32, slotWord(r, s, SLOT.THREAD), 0, id) !== 0) return false;
     fault('attach.claimed');
-    if (Atomics.compareExchange(r.i32, slotWord(r, s, S.STATE), SLOT_FREE, SLOT_ATTACHED) === SLOT_FREE) return true;
-    Atomics.store(r.i32, slotWord(r, s, S.THREAD), 0); // not free after all (being reclaimed)
+    if (Atomics.compareExchange(r.i32, slotWord(r, s, SLOT.STATE), SLOT_FREE, SLOT_ATTACHED) === SLOT_FREE) return true;
+    Atomics.store(r.i32, slotWord(r, s, SLOT.THREAD), 0); // not free after all (being reclaimed)
     return false;
   };
   let slot = preferred >= 0 && tryClaim(preferred) ? preferred : -1;
@@ -45,20 +45,20 @@ export function claimSlot(r: Region, thread: number, preferred = -1): number {
   if (slot < 0) {
     throw new HeapError(HeapErrorCode.NO_SLOT, `all ${l.numSlots} worker slots are taken (createHeap({ maxWorkers }) sets how many)`);
   }
-  Atomics.add(r.i32, slotWord(r, slot, S.EPOCH), 1);
+  Atomics.add(r.i32, slotWord(r, slot, SLOT.EPOCH), 1);
   return slot;
 }
 
 /** Free slots still naming `thread` (it died while claiming one): unnamed, so they can be claimed again. */
 export function unclaimSlots(r: Region, thread: number): void {
   for (let s = 0; s < r.layout.numSlots; s++) {
-    if (slotState(r, s) === SLOT_FREE) Atomics.compareExchange(r.i32, slotWord(r, s, S.THREAD), thread + 1, 0);
+    if (slotState(r, s) === SLOT_FREE) Atomics.compareExchange(r.i32, slotWord(r, s, SLOT.THREAD), thread + 1, 0);
   }
 }
 
 /** ATTACHED or FENCED -> DEAD: the slot's thread is gone. False if the slot was neither. */
 export function markDead(r: Region, s: number): boolean {
-  const w = slotWord(r, s, S.STATE);
+  const w = slotWord(r, s, SLOT.STATE);
   return Atomics.compareExchange(r.i32, w, SLOT_ATTACHED, SLOT_DEAD) === SLOT_ATTACHED ||
     Atomics.compareExchange(r.i32, w, SLOT_FENCED, SLOT_DEAD) === SLOT_FENCED;
 }
@@ -68,7 +68,7 @@ export function slotsOfThread(r: Region, thread: number): number[] {
   const out: number[] = [];
   for (let s = 0; s < r.layout.numSlots; s++) {
     const st = slotState(r, s);
-    if ((st === SLOT_ATTACHED || st === SLOT_FENCED) && Atomics.load(r.i32, slotWord(r, s, S.THREAD)) === thread + 1) out.push(s);
+    if ((st === SLOT_ATTACHED || st === SLOT_FENCED) && Atomics.load(r.i32, slotWord(r, s, SLOT.THREAD)) === thread + 1) out.push(s);
   }
   return out;
 }
@@ -92,17 +92,17 @@ export function foldCounters(r: Region, s: number, cached: (cls: number) => numb
   for (let cls = 0; cls < nc; cls++) {
     const cw = base + slotCounters(nc, cls);
     // every refill served one allocation besides the hits
-    const allocs = (i32[base + slotHits(cls)] + i32[cw + CN.REFILLS]) | 0;
-    const tw = (r.layout.totals >>> 2) + TOT_WORDS * cls;
-    const frees = (allocs + cached(cls) - i32[cw + CN.BLOCKS_IN] + i32[cw + CN.BLOCKS_OUT]) | 0;
-    Atomics.add(i32, tw + TOT.ALLOCS, allocs);
-    Atomics.add(i32, tw + TOT.FREES, frees);
-    Atomics.add(i32, tw + TOT.REFILLS, i32[cw + CN.REFILLS]);
-    Atomics.add(i32, tw + TOT.BLOCKS_IN, i32[cw + CN.BLOCKS_IN]);
-    Atomics.add(i32, tw + TOT.DRAINS, i32[cw + CN.DRAINS]);
-    Atomics.add(i32, tw + TOT.BLOCKS_OUT, i32[cw + CN.BLOCKS_OUT]);
+    const allocs = (i32[base + slotHits(cls)] + i32[cw + CLASS_COUNTER.REFILLS]) | 0;
+    const tw = (r.layout.totals >>> 2) + TOTAL_WORDS * cls;
+    const frees = (allocs + cached(cls) - i32[cw + CLASS_COUNTER.BLOCKS_IN] + i32[cw + CLASS_COUNTER.BLOCKS_OUT]) | 0;
+    Atomics.add(i32, tw + TOTAL.ALLOCS, allocs);
+    Atomics.add(i32, tw + TOTAL.FREES, frees);
+    Atomics.add(i32, tw + TOTAL.REFILLS, i32[cw + CLASS_COUNTER.REFILLS]);
+    Atomics.add(i32, tw + TOTAL.BLOCKS_IN, i32[cw + CLASS_COUNTER.BLOCKS_IN]);
+    Atomics.add(i32, tw + TOTAL.DRAINS, i32[cw + CLASS_COUNTER.DRAINS]);
+    Atomics.add(i32, tw + TOTAL.BLOCKS_OUT, i32[cw + CLASS_COUNTER.BLOCKS_OUT]);
   }
-  for (let k = 0; k < MISC_WORDS; k++) Atomics.add(i32, r.ctrl + C.TOTAL_MISC + k, i32[base + S.MISC + k]);
+  for (let k = 0; k < MISC_WORDS; k++) Atomics.add(i32, r.ctrl + CTRL.TOTAL_MISC + k, i32[base + SLOT.MISC + k]);
 }
 
 /** What a slot's lists hold by its words (bound - room): exact for a slot whose owner left cleanly. */
@@ -118,19 +118,19 @@ export function resetSlot(r: Region, s: number): void {
   const i32 = r.i32;
   const nc = r.layout.numClasses;
   const base = slotWord(r, s, 0);
-  i32.fill(0, base + S.MISC, base + r.layout.slotWords);
+  i32.fill(0, base + SLOT.MISC, base + r.layout.slotWords);
   i32.fill(-1, base + slotPartial(nc), base + slotPartial(nc) + nc);
-  Atomics.store(i32, base + S.COLD, 0);
-  Atomics.store(i32, base + S.THREAD, 0);
+  Atomics.store(i32, base + SLOT.COLD, 0);
+  Atomics.store(i32, base + SLOT.THREAD, 0);
 }
 
 /** Hand slot `s` back for another worker to claim (from `from`: ATTACHED after a detach, RECLAIMING after a reclaim). */
 export function freeSlot(r: Region, s: number, from: number): void {
-  Atomics.compareExchange(r.i32, slotWord(r, s, S.STATE), from, SLOT_FREE);
+  Atomics.compareExchange(r.i32, slotWord(r, s, SLOT.STATE), from, SLOT_FREE);
   fault('slot.freed');
 }
 
 /** ATTACHED -> FENCED: the slot's thread was declared terminated; its next cold path refuses. */
 export function fenceSlot(r: Region, s: number): boolean {
-  return Atomics.compareExchange(r.i32, slotWord(r, s, S.STATE), SLOT_ATTACHED, SLOT_FENCED) === SLOT_ATTACHED;
+  return Atomics.compareExchange(r.i32, slotWord(r, s, SLOT.STATE), SLOT_ATTACHED, SLOT_FENCED) === SLOT_ATTACHED;
 }

@@ -3,7 +3,7 @@
  * alone touches a span's free list, counters and list links; other workers only read HEAD, INFO
  * and OWNER (with Atomics) to find where a block goes.
  */
-import { LARGE_CLASS, NO_OWNER, NOT_LISTED, PAGE_SHIFT, SP } from './layout.js';
+import { LARGE_CLASS, NO_OWNER, NOT_LISTED, PAGE_SHIFT, SPAN } from './layout.js';
 import { lockArena, unlockArena } from './lock.js';
 import { claimPages, releasePages } from './pages.js';
 import type { Region } from './region.js';
@@ -13,7 +13,7 @@ import { fault } from './fault.js';
  * Claim pages for a run and write its records, under one hold of the arena lock (a run exists
  * whole or not at all: repair.ts relies on it); the run's first page, or -1. Large runs: the
  * block goes at the first `align`-aligned address from the run's start plus `r.largeLead`
- * (SP.AT records where), and `header` (headered heaps) is word 0 of its header, written with the
+ * (SPAN.AT records where), and `header` (headered heaps) is word 0 of its header, written with the
  * page count before the run becomes visible. `lockId` takes the lock (lock.ts).
  */
 export function newRun(r: Region, pages: number, cls: number, owner: number, lockId: number, header = 0, align = 1): number {
@@ -23,17 +23,17 @@ export function newRun(r: Region, pages: number, cls: number, owner: number, loc
     fault('run.claimed');
     const i32 = r.i32;
     const w = r.rec(pg);
-    Atomics.store(i32, w + SP.INFO, (pages << 8) | cls);
-    Atomics.store(i32, w + SP.OWNER, owner);
-    i32[w + SP.FREE] = 0;
-    i32[w + SP.NFREE] = 0;
-    i32[w + SP.BUMP] = 0;
-    i32[w + SP.NEXT] = -1;
-    i32[w + SP.PREV] = NOT_LISTED;
+    Atomics.store(i32, w + SPAN.INFO, (pages << 8) | cls);
+    Atomics.store(i32, w + SPAN.OWNER, owner);
+    i32[w + SPAN.FREE] = 0;
+    i32[w + SPAN.NFREE] = 0;
+    i32[w + SPAN.BUMP] = 0;
+    i32[w + SPAN.NEXT] = -1;
+    i32[w + SPAN.PREV] = NOT_LISTED;
     if (cls === LARGE_CLASS) {
       const start = r.pageAddr(pg);
       const at = Math.ceil((start + r.largeLead) / align) * align - start;
-      i32[w + SP.AT] = at;
+      i32[w + SPAN.AT] = at;
       if (header !== 0) {
         const hw = ((start + at) >>> 2) - 2;
         i32[hw] = header;
@@ -41,7 +41,7 @@ export function newRun(r: Region, pages: number, cls: number, owner: number, loc
       }
     }
     // HEAD last, first page last: a page is "in a run" for readers only once its record is complete.
-    for (let i = pages - 1; i >= 0; i--) Atomics.store(i32, r.rec(pg + i) + SP.HEAD, pg + 1);
+    for (let i = pages - 1; i >= 0; i--) Atomics.store(i32, r.rec(pg + i) + SPAN.HEAD, pg + 1);
   }
   unlockArena(r);
   return pg;
@@ -53,18 +53,18 @@ export function freeRun(r: Region, pg: number, lockId: number): void {
   const i32 = r.i32;
   const pages = runPages(r, pg);
   // first page first: a cut-short release leaves later pages that repair.ts sees as incomplete
-  for (let i = 0; i < pages; i++) Atomics.store(i32, r.rec(pg + i) + SP.HEAD, 0);
+  for (let i = 0; i < pages; i++) Atomics.store(i32, r.rec(pg + i) + SPAN.HEAD, 0);
   // A freed large run keeps INFO on its (now free) first page until the page is reused, so a
   // second free of it is told apart from a pointer that never was a block.
-  if (runClass(r, pg) !== LARGE_CLASS) Atomics.store(i32, r.rec(pg) + SP.INFO, 0);
-  Atomics.store(i32, r.rec(pg) + SP.OWNER, NO_OWNER);
+  if (runClass(r, pg) !== LARGE_CLASS) Atomics.store(i32, r.rec(pg) + SPAN.INFO, 0);
+  Atomics.store(i32, r.rec(pg) + SPAN.OWNER, NO_OWNER);
   fault('run.cleared');
   releasePages(r, pg, pages);
   unlockArena(r);
 }
 
-export const runPages = (r: Region, pg: number): number => Atomics.load(r.i32, r.rec(pg) + SP.INFO) >>> 8;
-export const runClass = (r: Region, pg: number): number => Atomics.load(r.i32, r.rec(pg) + SP.INFO) & 0xff;
+export const runPages = (r: Region, pg: number): number => Atomics.load(r.i32, r.rec(pg) + SPAN.INFO) >>> 8;
+export const runClass = (r: Region, pg: number): number => Atomics.load(r.i32, r.rec(pg) + SPAN.INFO) & 0xff;
 
 /** address of block `i` of the span at page `pg` (the pointer handed to users) */
 export function blockAddr(r: Region, pg: number, cls: number, i: number): number {
@@ -73,12 +73,12 @@ export function blockAddr(r: Region, pg: number, cls: number, i: number): number
 
 /** address of the block of the large run at page `pg` */
 export function largeBlock(r: Region, pg: number): number {
-  return r.pageAddr(pg) + r.i32[r.rec(pg) + SP.AT];
+  return r.pageAddr(pg) + r.i32[r.rec(pg) + SPAN.AT];
 }
 
 /** Span page of any pointer inside a used run (the caller has checked the range). */
 export function spanOf(r: Region, p: number): number {
-  return Atomics.load(r.i32, r.rec((p - r.data) >>> PAGE_SHIFT) + SP.HEAD) - 1;
+  return Atomics.load(r.i32, r.rec((p - r.data) >>> PAGE_SHIFT) + SPAN.HEAD) - 1;
 }
 
 // ---- lists of spans, doubly linked through NEXT/PREV (PREV NOT_LISTED: on no list) ----
@@ -91,9 +91,9 @@ export function listPush(r: Region, headW: number, pg: number): void {
   const i32 = r.i32;
   const w = r.rec(pg);
   const first = Atomics.load(i32, headW);
-  i32[w + SP.NEXT] = first;
-  i32[w + SP.PREV] = -1;
-  if (first >= 0) i32[r.rec(first) + SP.PREV] = pg;
+  i32[w + SPAN.NEXT] = first;
+  i32[w + SPAN.PREV] = -1;
+  if (first >= 0) i32[r.rec(first) + SPAN.PREV] = pg;
   Atomics.store(i32, headW, pg);
 }
 
@@ -101,14 +101,14 @@ export function listPush(r: Region, headW: number, pg: number): void {
 export function listRemove(r: Region, headW: number, pg: number): void {
   const i32 = r.i32;
   const w = r.rec(pg);
-  const next = i32[w + SP.NEXT];
-  const prev = i32[w + SP.PREV];
-  if (prev >= 0) i32[r.rec(prev) + SP.NEXT] = next;
+  const next = i32[w + SPAN.NEXT];
+  const prev = i32[w + SPAN.PREV];
+  if (prev >= 0) i32[r.rec(prev) + SPAN.NEXT] = next;
   else Atomics.store(i32, headW, next);
-  if (next >= 0) i32[r.rec(next) + SP.PREV] = prev;
-  i32[w + SP.NEXT] = -1;
-  i32[w + SP.PREV] = NOT_LISTED;
+  if (next >= 0) i32[r.rec(next) + SPAN.PREV] = prev;
+  i32[w + SPAN.NEXT] = -1;
+  i32[w + SPAN.PREV] = NOT_LISTED;
 }
 
 /** Whether span `pg` is on a list. */
-export const isListed = (r: Region, pg: number): boolean => r.i32[r.rec(pg) + SP.PREV] !== NOT_LISTED;
+export const isListed = (r: Region, pg: number): boolean => r.i32[r.rec(pg) + SPAN.PREV] !== NOT_LISTED;

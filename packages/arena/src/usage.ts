@@ -1,5 +1,5 @@
 /** stats(): where the heap's bytes are, per class and in total. JSON-able numbers only. */
-import { C, inboxWord, LARGE_CLASS, metadataBytes, NO_OWNER, PAGE_SIZE, slotBound, slotRoom } from './layout.js';
+import { CTRL, inboxWord, LARGE_CLASS, metadataBytes, NO_OWNER, PAGE_SIZE, slotBound, slotRoom } from './layout.js';
 import type { Region } from './region.js';
 import { slotWord } from './slots.js';
 import { forEachRun } from './walk.js';
@@ -89,7 +89,7 @@ export function regionStats(r: Region, inboxBlocks: (cls: number) => number): Re
     },
     pages: { committed, used: reservedPages, max: l.maxPages },
     large: { blocks: largeBlocks, bytes: largeBytes },
-    growth: { events: Atomics.load(i32, r.ctrl + C.GROW_COUNT) },
+    growth: { events: Atomics.load(i32, r.ctrl + CTRL.GROW_COUNT) },
     classes,
   };
 }

@@ -8,7 +8,7 @@
  */
 import { HeapError, HeapErrorCode } from './errors.js';
 import {
-  abandonedListWord, C, inboxWord, LARGE_CLASS, NO_OWNER, NOT_LISTED, SLOT_FREE, slotBound, slotHead, slotPartial, slotRoom, SP,
+  abandonedListWord, CTRL, inboxWord, LARGE_CLASS, NO_OWNER, NOT_LISTED, SLOT_FREE, slotBound, slotHead, slotPartial, slotRoom, SPAN,
 } from './layout.js';
 import { largeTag } from './large.js';
 import type { Region } from './region.js';
@@ -91,15 +91,15 @@ function checkControl({ r, committed }: Audit): void {
 function checkPages({ r, i32, committed }: Audit): void {
   let usedPages = 0;
   for (let pg = 0; pg < committed; pg++) {
-    const head = Atomics.load(i32, r.rec(pg) + SP.HEAD) - 1;
+    const head = Atomics.load(i32, r.rec(pg) + SPAN.HEAD) - 1;
     if (pageInUse(r, pg) !== head >= 0) fail(`page ${pg}: bitmap says ${pageInUse(r, pg) ? 'used' : 'free'}, record head ${head}`);
     if (head >= 0) usedPages++;
   }
   for (let pg = committed; pg < r.layout.maxPages; pg++) {
     if (pageInUse(r, pg)) fail(`page ${pg} beyond the committed ${committed} is marked used`);
   }
-  if (usedPages !== Atomics.load(i32, r.ctrl + C.USED_PAGES)) {
-    fail(`${usedPages} pages in runs, the counter says ${Atomics.load(i32, r.ctrl + C.USED_PAGES)}`);
+  if (usedPages !== Atomics.load(i32, r.ctrl + CTRL.USED_PAGES)) {
+    fail(`${usedPages} pages in runs, the counter says ${Atomics.load(i32, r.ctrl + CTRL.USED_PAGES)}`);
   }
 }
 
@@ -110,7 +110,7 @@ function checkRun(v: Audit, run: RunInfo): void {
   const { pg, pages } = run;
   if (pages < 1 || pg + pages > committed) fail(`run at page ${pg}: ${pages} pages overrun the committed ${committed}`);
   for (let k = 1; k < pages; k++) {
-    if (Atomics.load(i32, r.rec(pg + k) + SP.HEAD) !== pg + 1) fail(`run at page ${pg}: page ${pg + k} belongs elsewhere`);
+    if (Atomics.load(i32, r.rec(pg + k) + SPAN.HEAD) !== pg + 1) fail(`run at page ${pg}: page ${pg + k} belongs elsewhere`);
   }
   if (run.cls === LARGE_CLASS) checkLargeBlock(v, run);
   else checkSpan(v, run);
@@ -148,7 +148,7 @@ function checkSpan(v: Audit, run: RunInfo): void {
     }
     return;
   }
-  if (i32[r.rec(pg) + SP.PREV] !== NOT_LISTED) v.listed.add(pg);
+  if (i32[r.rec(pg) + SPAN.PREV] !== NOT_LISTED) v.listed.add(pg);
   checkSpanFreeList(v, run);
   if (r.hdr !== 0) checkSpanTags(v, run);
 }
@@ -160,7 +160,7 @@ function countTag(v: Audit, t: number): void {
 
 /** A span's free list: NFREE carved blocks of the span, tagged free-in-span, and no more. */
 function checkSpanFreeList({ r, i32, rep }: Audit, { pg, cls, nfree, bump }: RunInfo): void {
-  let p = i32[r.rec(pg) + SP.FREE] >>> 0;
+  let p = i32[r.rec(pg) + SPAN.FREE] >>> 0;
   for (let k = 0; k < nfree; k++) {
     checkBlock(r, p, pg, cls, bump, `span ${pg} free list`);
     if (r.hdr !== 0 && i32[(p >>> 2) - 2] !== tag(r.salt, ST_SPAN, 0, cls)) fail(`block ${p} in span ${pg}'s free list is not tagged free-in-span`);
@@ -199,13 +199,13 @@ function checkSpanLists({ r, i32, committed, gone, listed }: Audit): void {
     for (let cls = 0; cls < nc; cls++) {
       let prev = -1;
       let steps = 0;
-      for (let pg = i32[slotWord(r, s, slotPartial(nc) + cls)]; pg >= 0; pg = i32[r.rec(pg) + SP.NEXT]) {
+      for (let pg = i32[slotWord(r, s, slotPartial(nc) + cls)]; pg >= 0; pg = i32[r.rec(pg) + SPAN.NEXT]) {
         if (++steps > committed) fail(`slot ${s} class ${cls}: span list has a cycle`);
         if (!listed.delete(pg)) fail(`slot ${s} class ${cls}: listed span ${pg} is not a span marked listed`);
         const w = r.rec(pg);
-        if ((Atomics.load(i32, w + SP.INFO) & 0xff) !== cls) fail(`slot ${s} class ${cls}: span ${pg} is of class ${Atomics.load(i32, w + SP.INFO) & 0xff}`);
-        if (Atomics.load(i32, w + SP.OWNER) !== s) fail(`slot ${s}: its span list holds span ${pg} owned by ${Atomics.load(i32, w + SP.OWNER)}`);
-        if (i32[w + SP.PREV] !== prev) fail(`span ${pg}: prev link ${i32[w + SP.PREV]}, expected ${prev}`);
+        if ((Atomics.load(i32, w + SPAN.INFO) & 0xff) !== cls) fail(`slot ${s} class ${cls}: span ${pg} is of class ${Atomics.load(i32, w + SPAN.INFO) & 0xff}`);
+        if (Atomics.load(i32, w + SPAN.OWNER) !== s) fail(`slot ${s}: its span list holds span ${pg} owned by ${Atomics.load(i32, w + SPAN.OWNER)}`);
+        if (i32[w + SPAN.PREV] !== prev) fail(`span ${pg}: prev link ${i32[w + SPAN.PREV]}, expected ${prev}`);
         prev = pg;
       }
     }
@@ -216,7 +216,7 @@ function checkSpanLists({ r, i32, committed, gone, listed }: Audit): void {
 function checkAbandonedLists({ r, i32, committed, listed }: Audit): void {
   for (let cls = 0; cls < r.layout.numClasses; cls++) {
     let steps = 0;
-    for (let pg = i32[abandonedListWord(r.layout, cls)]; pg >= 0; pg = i32[r.rec(pg) + SP.NEXT]) {
+    for (let pg = i32[abandonedListWord(r.layout, cls)]; pg >= 0; pg = i32[r.rec(pg) + SPAN.NEXT]) {
       if (++steps > committed) fail(`abandoned list of class ${cls} has a cycle`);
       if (!listed.delete(pg)) fail(`abandoned span ${pg} is not marked listed`);
     }
@@ -240,9 +240,9 @@ function walkList(v: Audit, first: number, cls: number, want: number | null, wha
     if (++n > max) fail(`${what}: longer than ${max} (a cycle?)`);
     const pg = p >= r.data && p < r.end() ? r.headOf(r.pageOf(p)) : -1;
     if (pg < 0) fail(`${what}: block ${p} is not in a used run`);
-    const spanCls = Atomics.load(i32, r.rec(pg) + SP.INFO) & 0xff;
+    const spanCls = Atomics.load(i32, r.rec(pg) + SPAN.INFO) & 0xff;
     if (spanCls !== cls) fail(`${what}: block ${p} is of class ${spanCls}`);
-    checkBlock(r, p, pg, cls, i32[r.rec(pg) + SP.BUMP], what);
+    checkBlock(r, p, pg, cls, i32[r.rec(pg) + SPAN.BUMP], what);
     if (want !== null && i32[(p >>> 2) - 2] !== (want | cls)) fail(`${what}: block ${p} tagged 0x${(i32[(p >>> 2) - 2] >>> 0).toString(16)}`);
   }
   return n;

@@ -7,8 +7,8 @@
  */
 import { observerId, whileStopped } from './cold.js';
 import {
-  C, CN, COUNTERS_LOW_WATER, COUNTERS_OFF, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, EV, S, slotHits, slotBound, slotCounters, slotMaxRoom, slotRoom, TOT,
-  TOT_WORDS,
+  CTRL, CLASS_COUNTER, COUNTERS_LOW_WATER, COUNTERS_OFF, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, MISC_COUNTER, SLOT, slotHits, slotBound, slotCounters, slotMaxRoom, slotRoom, TOTAL,
+  TOTAL_WORDS,
 } from './layout.js';
 import { pageInUse } from './pages.js';
 import { Region } from './region.js';
@@ -80,8 +80,8 @@ export class HeapView {
   }
 
   get settings() {
-    const d = Atomics.load(this.r.i32, this.r.ctrl + C.DEBUG);
-    const counting = Atomics.load(this.r.i32, this.r.ctrl + C.COUNTERS);
+    const d = Atomics.load(this.r.i32, this.r.ctrl + CTRL.DEBUG);
+    const counting = Atomics.load(this.r.i32, this.r.ctrl + CTRL.COUNTERS);
     return {
       classes: this.r.layout.numClasses,
       slots: this.r.layout.numSlots,
@@ -113,9 +113,9 @@ export class HeapView {
 
   /** Start a new diagnostics interval: each worker resets its low-water marks at its next refill or drain. */
   startInterval(): void {
-    // the low half only: the high half counts collect requests (C.DIAG_EPOCH)
+    // the low half only: the high half counts collect requests (CTRL.DIAG_EPOCH)
     const i32 = this.r.i32;
-    const w = this.r.ctrl + C.DIAG_EPOCH;
+    const w = this.r.ctrl + CTRL.DIAG_EPOCH;
     for (let e = Atomics.load(i32, w); ; e = Atomics.load(i32, w)) {
       if (Atomics.compareExchange(i32, w, e, (e & ~0xffff) | ((e + 1) & 0xffff)) === e) break;
     }
@@ -130,19 +130,19 @@ export class HeapView {
     for (let s = 0; s < l.numSlots; s++) {
       const b = slotWord(r, s, 0);
       const ld = (k: number) => Atomics.load(i32, b + k);
-      const m = (k: number) => u(ld(S.MISC + k));
+      const m = (k: number) => u(ld(SLOT.MISC + k));
       const classes: SlotClassWords[] = [];
       for (let cls = 0; cls < nc; cls++) {
         const cw = slotCounters(nc, cls);
         classes.push({
           room: ld(slotRoom(cls)), bound: ld(slotBound(nc, cls)), hits: u(ld(slotHits(cls))), maxRoom: ld(slotMaxRoom(cls)),
-          refills: u(ld(cw + CN.REFILLS)), blocksIn: u(ld(cw + CN.BLOCKS_IN)), drains: u(ld(cw + CN.DRAINS)), blocksOut: u(ld(cw + CN.BLOCKS_OUT)),
+          refills: u(ld(cw + CLASS_COUNTER.REFILLS)), blocksIn: u(ld(cw + CLASS_COUNTER.BLOCKS_IN)), drains: u(ld(cw + CLASS_COUNTER.DRAINS)), blocksOut: u(ld(cw + CLASS_COUNTER.BLOCKS_OUT)),
         });
       }
       out.push({
-        slot: s, state: ld(S.STATE), thread: Math.max(0, ld(S.THREAD) - 1), attaches: ld(S.EPOCH), inColdPath: ld(S.COLD) === 1,
-        events: m(EV.EVENTS), dropped: m(EV.DROPPED), exhausted: m(EV.EXHAUSTED),
-        violations: { ringFull: m(EV.V_RING_FULL), policyOutsideRefill: m(EV.V_POLICY_OUTSIDE), refillWaited: m(EV.V_REFILL_WAITED) },
+        slot: s, state: ld(SLOT.STATE), thread: Math.max(0, ld(SLOT.THREAD) - 1), attaches: ld(SLOT.EPOCH), inColdPath: ld(SLOT.COLD) === 1,
+        events: m(MISC_COUNTER.EVENTS), dropped: m(MISC_COUNTER.DROPPED), exhausted: m(MISC_COUNTER.EXHAUSTED),
+        violations: { ringFull: m(MISC_COUNTER.V_RING_FULL), policyOutsideRefill: m(MISC_COUNTER.V_POLICY_OUTSIDE), refillWaited: m(MISC_COUNTER.V_REFILL_WAITED) },
         classes,
       });
     }
@@ -153,18 +153,18 @@ export class HeapView {
   retired(): RetiredTotals {
     const i32 = this.i32;
     const l = this.r.layout;
-    const m = (k: number) => u(Atomics.load(i32, this.r.ctrl + C.TOTAL_MISC + k));
+    const m = (k: number) => u(Atomics.load(i32, this.r.ctrl + CTRL.TOTAL_MISC + k));
     const classes = Array.from({ length: l.numClasses }, (_, cls) => {
-      const t = (l.totals >>> 2) + TOT_WORDS * cls;
+      const t = (l.totals >>> 2) + TOTAL_WORDS * cls;
       const ld = (k: number) => u(Atomics.load(i32, t + k));
       return {
-        allocs: ld(TOT.ALLOCS), frees: ld(TOT.FREES), refills: ld(TOT.REFILLS), blocksIn: ld(TOT.BLOCKS_IN),
-        drains: ld(TOT.DRAINS), blocksOut: ld(TOT.BLOCKS_OUT),
+        allocs: ld(TOTAL.ALLOCS), frees: ld(TOTAL.FREES), refills: ld(TOTAL.REFILLS), blocksIn: ld(TOTAL.BLOCKS_IN),
+        drains: ld(TOTAL.DRAINS), blocksOut: ld(TOTAL.BLOCKS_OUT),
       };
     });
     return {
-      classes, events: m(EV.EVENTS), dropped: m(EV.DROPPED), exhausted: m(EV.EXHAUSTED),
-      violations: { ringFull: m(EV.V_RING_FULL), policyOutsideRefill: m(EV.V_POLICY_OUTSIDE), refillWaited: m(EV.V_REFILL_WAITED) },
+      classes, events: m(MISC_COUNTER.EVENTS), dropped: m(MISC_COUNTER.DROPPED), exhausted: m(MISC_COUNTER.EXHAUSTED),
+      violations: { ringFull: m(MISC_COUNTER.V_RING_FULL), policyOutsideRefill: m(MISC_COUNTER.V_POLICY_OUTSIDE), refillWaited: m(MISC_COUNTER.V_REFILL_WAITED) },
     };
   }
 

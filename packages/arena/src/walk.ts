@@ -1,5 +1,5 @@
 /** Visiting the heap's runs in address order: the shared basis of validate() and stats(). */
-import { LARGE_CLASS, SP } from './layout.js';
+import { LARGE_CLASS, SPAN } from './layout.js';
 import type { Region } from './region.js';
 
 /** One run of pages in address order: a span of a class or a large block, with its owner and counts. */
@@ -20,17 +20,17 @@ export function forEachRun(r: Region, f: (run: RunInfo) => void): void {
   const run: RunInfo = { pg: 0, pages: 0, cls: 0, owner: 0, nfree: 0, bump: 0 };
   for (let pg = 0; pg < end; ) {
     const w = r.rec(pg);
-    if (Atomics.load(i32, w + SP.HEAD) !== pg + 1) {
+    if (Atomics.load(i32, w + SPAN.HEAD) !== pg + 1) {
       pg++;
       continue;
     }
-    const info = Atomics.load(i32, w + SP.INFO);
+    const info = Atomics.load(i32, w + SPAN.INFO);
     run.pg = pg;
     run.pages = info >>> 8;
     run.cls = info & 0xff;
-    run.owner = Atomics.load(i32, w + SP.OWNER);
-    run.nfree = run.cls === LARGE_CLASS ? 0 : i32[w + SP.NFREE];
-    run.bump = run.cls === LARGE_CLASS ? 0 : i32[w + SP.BUMP];
+    run.owner = Atomics.load(i32, w + SPAN.OWNER);
+    run.nfree = run.cls === LARGE_CLASS ? 0 : i32[w + SPAN.NFREE];
+    run.bump = run.cls === LARGE_CLASS ? 0 : i32[w + SPAN.BUMP];
     f(run);
     pg += Math.max(1, run.pages);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { whileStopped, OBSERVER_BASE } from '../src/cold.js';
-import { C, S, SP } from '../src/layout.js';
+import { CTRL, SLOT, SPAN } from '../src/layout.js';
 import { slotWord } from '../src/slots.js';
 import { validateRegion } from '../src/validate.js';
 import { backend, give, region, take } from './helpers.js';
@@ -18,12 +18,12 @@ describe('SlotBackend', () => {
     const blocks = r.blocks[6];
     const a = take(b, 6, blocks);
     const c = take(b, 6, blocks);
-    const usedBefore = Atomics.load(r.i32, r.ctrl + C.USED_PAGES);
+    const usedBefore = Atomics.load(r.i32, r.ctrl + CTRL.USED_PAGES);
     give(b, 6, a);
     give(b, 6, c);
-    expect(Atomics.load(r.i32, r.ctrl + C.USED_PAGES)).toBe(usedBefore - r.spanPages[6]);
+    expect(Atomics.load(r.i32, r.ctrl + CTRL.USED_PAGES)).toBe(usedBefore - r.spanPages[6]);
     b.trim();
-    expect(Atomics.load(r.i32, r.ctrl + C.USED_PAGES)).toBe(usedBefore - 2 * r.spanPages[6]);
+    expect(Atomics.load(r.i32, r.ctrl + CTRL.USED_PAGES)).toBe(usedBefore - 2 * r.spanPages[6]);
   });
 
   it("sends blocks of another slot's spans to that slot's inbox, and the owner takes them back", () => {
@@ -56,13 +56,13 @@ describe('SlotBackend', () => {
     expect(out[1]).toBe(0);
     give(b, 7, got);
     validateRegion(r, { slots: [] });
-    expect(Atomics.load(r.i32, r.rec(0) + SP.HEAD)).toBe(1); // one span kept for the class
+    expect(Atomics.load(r.i32, r.rec(0) + SPAN.HEAD)).toBe(1); // one span kept for the class
   });
 
   it('begin/end hold the cold gate across the nested calls; a call that throws inside ends the hold', () => {
     const r = region();
     const b = backend(r);
-    const cold = () => Atomics.load(r.i32, slotWord(r, 0, S.COLD));
+    const cold = () => Atomics.load(r.i32, slotWord(r, 0, SLOT.COLD));
     b.begin();
     const xs = take(b, 0, 4);
     expect(cold()).toBe(1); // takeBatch's own exit does not open the gate

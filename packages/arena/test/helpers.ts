@@ -1,6 +1,6 @@
 import { Region } from '../src/region.js';
 import { SlotBackend } from '../src/backend.js';
-import { S, SLOT_ATTACHED } from '../src/layout.js';
+import { SLOT, SLOT_ATTACHED } from '../src/layout.js';
 
 export const SIZES = [16, 32, 48, 64, 128, 256, 1024, 4096];
 
@@ -11,7 +11,7 @@ export function region(bytes = 2 << 20, o: { maxBytes?: number; headerless?: boo
 
 /** A backend for slot `s` with the slot marked attached (as the umbrella does). */
 export function backend(r: Region, s = 0): SlotBackend {
-  Atomics.store(r.i32, (r.layout.slots >>> 2) + s * r.layout.slotWords + S.STATE, SLOT_ATTACHED);
+  Atomics.store(r.i32, (r.layout.slots >>> 2) + s * r.layout.slotWords + SLOT.STATE, SLOT_ATTACHED);
   return new SlotBackend(r, s);
 }
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  C, CN_WORDS, computeLayout, CONTROL_WORDS, CT_WORDS, MAX_EXTRA, MISC_WORDS, PAGE_SIZE, Q_WORDS, S, slotCounters, slotWordsFor,
-  SPAN_WORDS, TOT_WORDS, writeLayout,
+  CTRL, CLASS_COUNTER_WORDS, computeLayout, CONTROL_WORDS, CLASS_ROW_WORDS, MAX_EXTRA, MISC_WORDS, PAGE_SIZE, QUAD_WORDS, SLOT, slotCounters, slotWordsFor,
+  SPAN_WORDS, TOTAL_WORDS, writeLayout,
 } from '../src/layout.js';
 import { classGeometry } from '../src/classes.js';
 import { region, SIZES } from './helpers.js';
@@ -13,11 +13,11 @@ describe('layout', () => {
     const nc = l.numClasses;
     const out: Array<[string, number, number, number]> = [
       ['control', l.base, l.classTable, CONTROL_WORDS * 4],
-      ['class table', l.classTable, l.slots, nc * CT_WORDS * 4],
+      ['class table', l.classTable, l.slots, nc * CLASS_ROW_WORDS * 4],
       ['slots', l.slots, l.inbox, l.numSlots * l.slotWords * 4],
       ['inboxes', l.inbox, l.abandoned, l.numSlots * nc * 4],
       ['abandoned lists', l.abandoned, l.totals, 2 * nc * 4],
-      ['totals', l.totals, l.extraAt[0] ?? l.spans, TOT_WORDS * nc * 4],
+      ['totals', l.totals, l.extraAt[0] ?? l.spans, TOTAL_WORDS * nc * 4],
     ];
     l.extraAt.forEach((at, k) => out.push([`extra ${k}`, at, l.extraAt[k + 1] ?? l.spans, l.extraWords[k] * 4]));
     out.push(['spans', l.spans, l.bitmap, l.maxPages * SPAN_WORDS * 4]);
@@ -44,9 +44,9 @@ describe('layout', () => {
         expect(l.extraAt).toHaveLength(p.extraWords.length);
         expect(l.extraWords).toEqual(p.extraWords);
         // a slot holds its quads, bounds, partial heads and counters; a cache quad does not straddle a line
-        expect(slotCounters(p.numClasses, p.numClasses - 1) + CN_WORDS).toBeLessThanOrEqual(l.slotWords);
+        expect(slotCounters(p.numClasses, p.numClasses - 1) + CLASS_COUNTER_WORDS).toBeLessThanOrEqual(l.slotWords);
         expect((l.slotWords * 4) % 64).toBe(0);
-        expect(((S.HEADS * 4) % 64) % (Q_WORDS * 4)).toBe(0);
+        expect(((SLOT.HEADS * 4) % 64) % (QUAD_WORDS * 4)).toBe(0);
         if (l.initialPages < 1) {
           // no room for data: Region.create refuses such a heap (HAKMEM_BAD_OPTION "leave no room for data")
           expect(l.data + PAGE_SIZE).toBeGreaterThan(p.base + p.initialBytes);
@@ -79,7 +79,7 @@ describe('layout', () => {
 
   it('the control block: every word index distinct and inside it, the cross-worker words from their own cache line', () => {
     const words: Array<[string, number]> = [];
-    for (const [k, v] of Object.entries(C)) {
+    for (const [k, v] of Object.entries(CTRL)) {
       const n = k === 'EXT_AT' || k === 'EXT_WORDS' || k === 'EXT_TAG' ? MAX_EXTRA : k === 'TOTAL_MISC' ? MISC_WORDS : 1;
       for (let i = 0; i < n; i++) words.push([`${k}+${i}`, v + i]);
     }
@@ -91,13 +91,13 @@ describe('layout', () => {
     }
     // the words written once at creation (writeLayout) all come before the first cross-worker word,
     // which opens a cache line
-    expect((C.COMMITTED_PAGES * 4) % 64).toBe(0);
+    expect((CTRL.COMMITTED_PAGES * 4) % 64).toBe(0);
     const i32 = new Int32Array(CONTROL_WORDS).fill(0x7f7f7f7f);
     const l = computeLayout({ base: 0, initialBytes: 8 << 20, maxBytes: 8 << 20, numClasses: 47, numSlots: 9, extraWords: [8, 8, 8, 8] });
     writeLayout(i32, l, 12345, 1);
     const written = [...i32.keys()].filter((w) => i32[w] !== 0x7f7f7f7f);
     expect(written.length).toBeGreaterThan(20);
-    expect(Math.max(...written)).toBeLessThan(C.COMMITTED_PAGES);
+    expect(Math.max(...written)).toBeLessThan(CTRL.COMMITTED_PAGES);
   });
 
   it('a region is attached from its buffer alone', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { C, PAGE_SIZE } from '../src/layout.js';
+import { CTRL, PAGE_SIZE } from '../src/layout.js';
 import { claimPages as claim, pageInUse, releasePages } from '../src/pages.js';
 
 const allocPages = (r: Parameters<typeof claim>[0], n: number, _me: number) => claim(r, n);
@@ -22,7 +22,7 @@ describe('page allocator', () => {
     const rest = total - 12;
     expect(allocPages(r, rest, 0)).toBe(12);
     expect(allocPages(r, 1, 0)).toBe(-1);
-    expect(Atomics.load(r.i32, r.ctrl + C.USED_PAGES)).toBe(total);
+    expect(Atomics.load(r.i32, r.ctrl + CTRL.USED_PAGES)).toBe(total);
     for (let pg = 0; pg < total; pg++) expect(pageInUse(r, pg)).toBe(true);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { C, S, SLOT_FREE, slotBound, slotHead, slotRoom, SP } from '../src/layout.js';
+import { CTRL, SLOT, SLOT_FREE, slotBound, slotHead, slotRoom, SPAN } from '../src/layout.js';
 import { claimPages } from '../src/pages.js';
 import { reclaimSlot } from '../src/reclaim.js';
 import { markDead, slotState, slotWord } from '../src/slots.js';
@@ -15,15 +15,15 @@ describe('reclaim of a dead slot', () => {
     for (const p of live.slice(0, 10)) r.i32[(p >>> 2) - 2] = tag(r.salt, ST_ALLOC, 0, 2); // 10 handed out
     // it died inside the page allocator: lock held, pages claimed in the bitmap, no run records yet
     const claimed = claimPages(r, 5);
-    Atomics.store(r.i32, r.ctrl + C.ARENA_LOCK, 2); // held by slot 1
+    Atomics.store(r.i32, r.ctrl + CTRL.ARENA_LOCK, 2); // held by slot 1
     // and a run half written: an interior page points at a head that never got its record
-    Atomics.store(r.i32, r.rec(claimed + 2) + SP.HEAD, claimed + 1 + 1);
-    Atomics.store(r.i32, slotWord(r, 1, S.COLD), 1);
+    Atomics.store(r.i32, r.rec(claimed + 2) + SPAN.HEAD, claimed + 1 + 1);
+    Atomics.store(r.i32, slotWord(r, 1, SLOT.COLD), 1);
     expect(() => validateRegion(r, { slots: [] })).toThrow(/bitmap|page|counter/);
     expect(markDead(r, 1)).toBe(true);
     const rep = reclaimSlot(r, 0, 1)!;
     expect(rep).toMatchObject({ slot: 1, torn: true, blocks: 30, spansAbandoned: 1, exact: true });
-    expect(Atomics.load(r.i32, r.ctrl + C.ARENA_LOCK)).toBe(0);
+    expect(Atomics.load(r.i32, r.ctrl + CTRL.ARENA_LOCK)).toBe(0);
     expect(slotState(r, 1)).toBe(SLOT_FREE);
     const v = validateRegion(r);
     expect(v).toMatchObject({ blocksLive: 10, blocksInSpans: 30, spans: 1 });
@@ -43,10 +43,10 @@ describe('reclaim of a dead slot', () => {
     const abandonedHead = (r.layout.abandoned >>> 2) + r.layout.numClasses + 4;
     const span = Atomics.load(r.i32, abandonedHead);
     expect(span).toBeGreaterThanOrEqual(0);
-    expect(Atomics.load(r.i32, r.rec(span) + SP.OWNER)).toBe(-1);
+    expect(Atomics.load(r.i32, r.rec(span) + SPAN.OWNER)).toBe(-1);
     const b = backend(r, 2);
     const more = take(b, 4, 5); // adopts the abandoned span: carves after its 20 live blocks
-    expect(Atomics.load(r.i32, r.rec(span) + SP.OWNER)).toBe(2);
+    expect(Atomics.load(r.i32, r.rec(span) + SPAN.OWNER)).toBe(2);
     expect(Atomics.load(r.i32, abandonedHead)).toBe(-1);
     expect(r.headOf(r.pageOf(more[0]))).toBe(span);
     validateRegion(r, { slots: [] });

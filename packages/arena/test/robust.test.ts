@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { observerId, OBSERVER_BASE, resumeTheWorld, stopTheWorld } from '../src/cold.js';
 import { HeapErrorCode } from '../src/errors.js';
 import { allocLarge, freeLarge } from '../src/large.js';
-import { C, LARGE_CLASS, NO_OWNER, S, SLOT_FENCED, SLOT_FREE, SP } from '../src/layout.js';
+import { CTRL, LARGE_CLASS, NO_OWNER, SLOT, SLOT_FENCED, SLOT_FREE, SPAN } from '../src/layout.js';
 import { lockArena, lockHolder, unlockArena } from '../src/lock.js';
 import type { Region } from '../src/region.js';
 import { claimPages } from '../src/pages.js';
@@ -55,7 +55,7 @@ describe('the arena lock survives its holder', () => {
     const r = region(2 << 20, { slots: 3 });
     lockArena(r, 2);
     expect(lockHolder(r)).toBe(2);
-    expect(Atomics.load(r.i32, r.ctrl + C.ARENA_LOCK)).toBe(3);
+    expect(Atomics.load(r.i32, r.ctrl + CTRL.ARENA_LOCK)).toBe(3);
     unlockArena(r);
     expect(lockHolder(r)).toBe(-1);
   });
@@ -65,7 +65,7 @@ describe('the arena lock survives its holder', () => {
     const dead = backend(r, 2);
     take(dead, 3, 10);
     // slot 2 died inside newRun: lock held, pages claimed in the bitmap, no run records
-    Atomics.store(r.i32, r.ctrl + C.ARENA_LOCK, 3);
+    Atomics.store(r.i32, r.ctrl + CTRL.ARENA_LOCK, 3);
     const claimed = claimPages(r, r.spanPages[4]);
     expect(() => validateRegion(r, { slots: [] })).toThrow(/bitmap|page|counter/);
     markDead(r, 2);
@@ -85,9 +85,9 @@ describe('the arena lock survives its holder', () => {
     const r = region(2 << 20, { slots: 3 });
     backend(r, 2);
     fenceSlot(r, 2);
-    Atomics.store(r.i32, slotWord(r, 2, S.COLD), 1);
+    Atomics.store(r.i32, slotWord(r, 2, SLOT.COLD), 1);
     expect(code(() => stopTheWorld(r, 0, 50))).toBe(HeapErrorCode.BUSY);
-    expect(Atomics.load(r.i32, r.ctrl + C.STW)).toBe(0);
+    expect(Atomics.load(r.i32, r.ctrl + CTRL.STW)).toBe(0);
   });
 });
 
@@ -98,15 +98,15 @@ describe('large blocks freed once, even by two at once or by one that dies', () 
     allocLarge(r, 9000, 1); // 3 pages: the next run starts on an odd page
     const p = allocLarge(r, 100_000, 1, align);
     expect(p % Math.max(align, 16)).toBe(0);
-    const used = Atomics.load(r.i32, r.ctrl + C.USED_PAGES);
+    const used = Atomics.load(r.i32, r.ctrl + CTRL.USED_PAGES);
     // slot 1 is between its claim of the block and its release of the pages
     r.i32[(p >>> 2) - 2] = tag(r.salt, ST_FREEING, 1, LARGE_CLASS);
     expect(code(() => freeLarge(r, p, 2))).toBe(HeapErrorCode.DOUBLE_FREE);
-    expect(Atomics.load(r.i32, r.ctrl + C.USED_PAGES)).toBe(used);
+    expect(Atomics.load(r.i32, r.ctrl + CTRL.USED_PAGES)).toBe(used);
     // ... and dies there: its reclaim finishes the free
     markDead(r, 1);
     reclaimSlot(r, 0, 1);
-    expect(Atomics.load(r.i32, r.ctrl + C.USED_PAGES)).toBe(3); // the first block's
+    expect(Atomics.load(r.i32, r.ctrl + CTRL.USED_PAGES)).toBe(3); // the first block's
     expect(validateRegion(r)).toMatchObject({ largeRuns: 1 });
   });
 
@@ -115,7 +115,7 @@ describe('large blocks freed once, even by two at once or by one that dies', () 
     backend(r, 0);
     const p = allocLarge(r, 50_000, 0);
     const pg = r.headOf(r.pageOf(p));
-    expect(r.i32[(p >>> 2) - 1]).toBe(Atomics.load(r.i32, r.rec(pg) + SP.INFO) >>> 8);
+    expect(r.i32[(p >>> 2) - 1]).toBe(Atomics.load(r.i32, r.rec(pg) + SPAN.INFO) >>> 8);
     freeLarge(r, p, 0);
     expect(tagState(r.i32[(p >>> 2) - 2])).toBe(ST_FREEING);
     expect(validateRegion(r)).toMatchObject({ largeRuns: 0 });
@@ -137,8 +137,8 @@ describe('adoption checks what it adopts, under the lock', () => {
     expect(r.headOf(r.pageOf(big))).toBe(span);
     const late = (a as unknown as { adopter: { adoptSpan(pg: number, cls: number): boolean } }).adopter.adoptSpan(span, 4);
     expect(late).toBe(false);
-    expect(Atomics.load(r.i32, r.rec(span) + SP.OWNER)).toBe(NO_OWNER);
-    expect(Atomics.load(r.i32, r.rec(span) + SP.INFO) & 0xff).toBe(LARGE_CLASS);
+    expect(Atomics.load(r.i32, r.rec(span) + SPAN.OWNER)).toBe(NO_OWNER);
+    expect(Atomics.load(r.i32, r.rec(span) + SPAN.INFO) & 0xff).toBe(LARGE_CLASS);
     expect(() => validateRegion(r, { slots: [] })).not.toThrow();
   });
 });
@@ -152,18 +152,18 @@ describe('stops are never left held', () => {
     expect(Math.min(a, b)).toBeGreaterThanOrEqual(OBSERVER_BASE);
     stopTheWorld(r, a);
     resumeTheWorld(r, b);
-    expect(Atomics.load(r.i32, r.ctrl + C.STW)).toBe(a + 1);
+    expect(Atomics.load(r.i32, r.ctrl + CTRL.STW)).toBe(a + 1);
     resumeTheWorld(r, a);
-    expect(Atomics.load(r.i32, r.ctrl + C.STW)).toBe(0);
+    expect(Atomics.load(r.i32, r.ctrl + CTRL.STW)).toBe(0);
   });
 
   it('a stop held by a dead slot is released by the next stopper', () => {
     const r = region(2 << 20, { slots: 3 });
     backend(r, 1);
-    Atomics.store(r.i32, r.ctrl + C.STW, 2); // slot 1 died inside a reclaim or detach
+    Atomics.store(r.i32, r.ctrl + CTRL.STW, 2); // slot 1 died inside a reclaim or detach
     markDead(r, 1);
     expect(() => stopTheWorld(r, 0, 500)).not.toThrow();
-    expect(Atomics.load(r.i32, r.ctrl + C.STW)).toBe(1);
+    expect(Atomics.load(r.i32, r.ctrl + CTRL.STW)).toBe(1);
     resumeTheWorld(r, 0);
   });
 
@@ -173,7 +173,7 @@ describe('stops are never left held', () => {
     give(b, 2, take(b, 2, 4));
     detachSlot(b);
     expect(slotState(r, 1)).toBe(SLOT_FREE);
-    expect(Atomics.load(r.i32, r.ctrl + C.STW)).toBe(0);
+    expect(Atomics.load(r.i32, r.ctrl + CTRL.STW)).toBe(0);
   });
 });
 
@@ -181,12 +181,12 @@ describe('a fenced slot', () => {
   it('refuses its cold paths with HAKMEM_RECLAIMED and touches nothing', () => {
     const r = region(2 << 20, { slots: 2 });
     const b = backend(r, 1);
-    const before = Atomics.load(r.i32, r.ctrl + C.USED_PAGES);
+    const before = Atomics.load(r.i32, r.ctrl + CTRL.USED_PAGES);
     expect(fenceSlot(r, 1)).toBe(true);
     expect(slotState(r, 1)).toBe(SLOT_FENCED);
     expect(code(() => take(b, 3, 4))).toBe(HeapErrorCode.RECLAIMED);
     expect(code(() => b.allocLarge(100_000))).toBe(HeapErrorCode.RECLAIMED);
-    expect(Atomics.load(r.i32, r.ctrl + C.USED_PAGES)).toBe(before);
-    expect(Atomics.load(r.i32, slotWord(r, 1, S.COLD))).toBe(0);
+    expect(Atomics.load(r.i32, r.ctrl + CTRL.USED_PAGES)).toBe(before);
+    expect(Atomics.load(r.i32, slotWord(r, 1, SLOT.COLD))).toBe(0);
   });
 });

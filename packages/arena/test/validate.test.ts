@@ -1,6 +1,6 @@
 /** validate() must catch each kind of damage, naming it (a check that cannot fail is worth nothing). */
 import { describe, expect, it } from 'vitest';
-import { C, slotBound, slotHead, slotRoom, SP } from '../src/layout.js';
+import { CTRL, slotBound, slotHead, slotRoom, SPAN } from '../src/layout.js';
 import type { Region } from '../src/region.js';
 import { tag, ST_ALLOC, ST_SPAN } from '../src/tags.js';
 import { validateRegion } from '../src/validate.js';
@@ -39,26 +39,26 @@ describe('validate', () => {
 
   it('a used-pages counter that disagrees', () => {
     const { r } = scene();
-    Atomics.add(r.i32, r.ctrl + C.USED_PAGES, 1);
+    Atomics.add(r.i32, r.ctrl + CTRL.USED_PAGES, 1);
     broken(r, /pages in runs/);
   });
 
   it('a span free list count that disagrees', () => {
     const { r } = scene();
-    r.i32[r.rec(0) + SP.NFREE]--;
+    r.i32[r.rec(0) + SPAN.NFREE]--;
     broken(r, /free list longer than its count|tagged free-in-span/);
   });
 
   it('a cycle in a span free list', () => {
     const { r } = scene();
-    const first = r.i32[r.rec(0) + SP.FREE];
+    const first = r.i32[r.rec(0) + SPAN.FREE];
     r.i32[(first >>> 2) - 1] = first;
     broken(r, /free list longer|not tagged/);
   });
 
   it('a live block that is also in a free list', () => {
     const { r, live } = scene();
-    const first = r.i32[r.rec(0) + SP.FREE];
+    const first = r.i32[r.rec(0) + SPAN.FREE];
     r.i32[(first >>> 2) - 1] = live[0];
     broken(r, /not tagged free-in-span/);
   });
@@ -89,7 +89,7 @@ describe('validate', () => {
 
   it('a span on its owner list with a wrong prev link', () => {
     const { r } = scene();
-    r.i32[r.rec(0) + SP.PREV] = 5;
+    r.i32[r.rec(0) + SPAN.PREV] = 5;
     broken(r, /prev link/);
   });
 });

@@ -4,8 +4,8 @@
  * and pointers it refuses go. Cold paths only.
  */
 import {
-  allocBase, badSize, C, cacheBase, classify, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, detachSlot, HeapError, HeapErrorCode,
-  LIVE_LARGE, LIVE_SMALL, PAGE_SIZE, Region, S, SlotBackend, slotCounters, usableSize, viewBytes,
+  allocBase, badSize, CTRL, cacheBase, classify, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, detachSlot, HeapError, HeapErrorCode,
+  LIVE_LARGE, LIVE_SMALL, PAGE_SIZE, Region, SLOT, SlotBackend, slotCounters, usableSize, viewBytes,
 } from '@hakmem/arena';
 import type { CacheBase, CacheConfig, Fallback, HeaderlessCache, ThreadCache } from '@hakmem/pool-tls';
 import { pushEvent, readPolicy } from '@hakmem/ace-learning/producer';
@@ -53,14 +53,14 @@ export class HeapCore implements Fallback {
     const r = this.r;
     this.cache = cache;
     const lw = learningWords(r);
-    const flags = Atomics.load(r.i32, r.ctrl + C.DEBUG);
-    const capKiB = Atomics.load(r.i32, r.ctrl + C.MAX_CACHED_KIB);
+    const flags = Atomics.load(r.i32, r.ctrl + CTRL.DEBUG);
+    const capKiB = Atomics.load(r.i32, r.ctrl + CTRL.MAX_CACHED_KIB);
     const sizes = Array.from(r.sizes);
     this.engine = new RefillEngine(cache, this.backend, {
       counts: counts ?? defaultRefillCounts(sizes),
       learning: lw ? { policy: lw.policy, ring: lw.ring, worker: this.slot, pushEvent: (flags & DEBUG_LOG_DROPS) !== 0 ? loggingDrops(this.slot) : pushEvent, readPolicy } : undefined,
-      counters: { misc: this.backend.slotW + S.MISC, perClass: this.backend.slotW + slotCounters(r.layout.numClasses, 0) },
-      intervalWord: r.ctrl + C.DIAG_EPOCH,
+      counters: { misc: this.backend.slotW + SLOT.MISC, perClass: this.backend.slotW + slotCounters(r.layout.numClasses, 0) },
+      intervalWord: r.ctrl + CTRL.DIAG_EPOCH,
       maxBounds: capKiB > 0 ? capBounds(sizes, defaultBounds(sizes), capKiB * 1024) : undefined,
       debug: { contracts: (flags & DEBUG_CONTRACTS) !== 0 },
     });

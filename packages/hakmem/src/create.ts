@@ -4,7 +4,7 @@
  * heap class the heap's settings call for.
  */
 import { markDead, observerId, reclaimSlot, waitOutStop } from '@hakmem/arena';
-import { C, claimSlot, COUNTERS_HITS, COUNTERS_LOW_WATER, COUNTERS_OFF, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, HeapError, HeapErrorCode, Region } from '@hakmem/arena';
+import { CTRL, claimSlot, COUNTERS_HITS, COUNTERS_LOW_WATER, COUNTERS_OFF, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, HeapError, HeapErrorCode, Region } from '@hakmem/arena';
 import { LEARNING_TAGS, learningRegions, setUpLearning } from './learning.js';
 import { CountingHeap, HeaderlessHeap, Heap, LowWaterHeap } from './heap.js';
 import type { HeapHandle } from './handle.js';
@@ -27,9 +27,9 @@ export function createHeap(options: HeapOptions = {}): Heap | HeaderlessHeap {
     extraTags: o.learning ? LEARNING_TAGS : [],
   });
   // heap-wide settings every attached worker follows (written before the handle exists)
-  Atomics.store(r.i32, r.ctrl + C.COUNTERS, o.counters === 'low-water' ? COUNTERS_LOW_WATER : o.counters ? COUNTERS_HITS : COUNTERS_OFF);
-  Atomics.store(r.i32, r.ctrl + C.DEBUG, (o.debug.contracts ? DEBUG_CONTRACTS : 0) | (o.debug.logDrops ? DEBUG_LOG_DROPS : 0));
-  Atomics.store(r.i32, r.ctrl + C.MAX_CACHED_KIB, Math.ceil(cacheCap(options.maxCachedBytes, o.maxBytes) / 1024));
+  Atomics.store(r.i32, r.ctrl + CTRL.COUNTERS, o.counters === 'low-water' ? COUNTERS_LOW_WATER : o.counters ? COUNTERS_HITS : COUNTERS_OFF);
+  Atomics.store(r.i32, r.ctrl + CTRL.DEBUG, (o.debug.contracts ? DEBUG_CONTRACTS : 0) | (o.debug.logDrops ? DEBUG_LOG_DROPS : 0));
+  Atomics.store(r.i32, r.ctrl + CTRL.MAX_CACHED_KIB, Math.ceil(cacheCap(options.maxCachedBytes, o.maxBytes) / 1024));
   const slot = claimSlot(r, currentThreadId(), 0);
   const counts = o.refillCounts ? Int32Array.from(o.refillCounts) : undefined;
   const heap = makeHeap(r, slot, counts);
@@ -38,7 +38,7 @@ export function createHeap(options: HeapOptions = {}): Heap | HeaderlessHeap {
       heap.core.learner = setUpLearning(r, heap.core.engine.counts, heap.core.engine.maxCounts, o.learning);
     } catch (e) {
       // no learner where one was required: leave a closed heap, which a new createHeap may replace
-      Atomics.store(r.i32, r.ctrl + C.CLOSED, 1);
+      Atomics.store(r.i32, r.ctrl + CTRL.CLOSED, 1);
       heap.detach();
       throw e;
     }
@@ -102,7 +102,7 @@ function cacheCap(v: unknown, maxBytes: number): number {
 /** The heap class the heap's settings call for: headerless, counting (hits, or with low-water marks), or the default. */
 function makeHeap(r: Region, slot: number, counts?: Int32Array): Heap | HeaderlessHeap {
   if (r.hdr === 0) return new HeaderlessHeap(r, slot, counts);
-  const counting = Atomics.load(r.i32, r.ctrl + C.COUNTERS);
+  const counting = Atomics.load(r.i32, r.ctrl + CTRL.COUNTERS);
   if (counting === COUNTERS_HITS) return new CountingHeap(r, slot, counts) as unknown as Heap;
   if (counting === COUNTERS_LOW_WATER) return new LowWaterHeap(r, slot, counts) as unknown as Heap;
   return new Heap(r, slot, counts);

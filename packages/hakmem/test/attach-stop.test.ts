@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { C, observerId, resumeTheWorld, SLOT_ATTACHED, slotsIn, stopTheWorld, validateRegion } from '@hakmem/arena';
+import { CTRL, observerId, resumeTheWorld, SLOT_ATTACHED, slotsIn, stopTheWorld, validateRegion } from '@hakmem/arena';
 import { createHeap } from '../src/index.js';
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
@@ -46,8 +46,8 @@ describe('attaching while the heap is stopped', () => {
     const r = h.core.r;
     expect(h.attachedSlots()).toEqual([h.slot]);
     // what validate() and stats() run their walks in
-    expect(h.whileStopped(() => Atomics.load(r.i32, r.ctrl + C.STW))).toBe(h.slot + 1);
-    expect(Atomics.load(r.i32, r.ctrl + C.STW)).toBe(0);
+    expect(h.whileStopped(() => Atomics.load(r.i32, r.ctrl + CTRL.STW))).toBe(h.slot + 1);
+    expect(Atomics.load(r.i32, r.ctrl + CTRL.STW)).toBe(0);
     await h.close();
   });
 });

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { C } from '@hakmem/arena';
+import { CTRL } from '@hakmem/arena';
 import { HeapView, snapshot, type Snapshot } from '@hakmem/pool-diagnostics';
 import { describe, expect, it, vi } from 'vitest';
 import { createHeap, type Heap } from '../src/index.js';
@@ -248,10 +248,10 @@ describe('diagnostics are read-only', () => {
     const h = createHeap({ size: 16 << 20, counters: true, learning: false, debug: { contracts: true } });
     const ps = Array.from({ length: 3000 }, (_, i) => h.alloc(16 + (i % 2000)));
     for (const p of ps.slice(0, 1500)) h.free(p);
-    // the one word a reader writes for good: the numbering of observers' stops (C.OBSERVER_SEQ)
+    // the one word a reader writes for good: the numbering of observers' stops (CTRL.OBSERVER_SEQ)
     const bytes = () => {
       const b = Buffer.from(new Uint8Array(h.buffer).slice());
-      b.writeInt32LE(0, h.byteOffset + 4 * C.OBSERVER_SEQ);
+      b.writeInt32LE(0, h.byteOffset + 4 * CTRL.OBSERVER_SEQ);
       return b;
     };
     const before = bytes();

@@ -234,14 +234,14 @@ describe('misuse across workers', () => {
     const stuck = attach(heap);
     const gone = attach(heap);
     const r = (heap as unknown as { core: { r: Parameters<typeof slotWord>[0] } }).core.r;
-    Atomics.store(r.i32, slotWord(r, stuck.slot, S.COLD), 1); // "inside a cold path" for ever
+    Atomics.store(r.i32, slotWord(r, stuck.slot, SLOT.COLD), 1); // "inside a cold path" for ever
     markDead(r, gone.slot);
     const warned: unknown[] = [];
     const onWarning = (w: unknown) => warned.push(w);
     process.on('warning', onWarning);
     expect(() => heap.retryReclaim(1)).not.toThrow();
     expect(heap.reclaimErrors.map((e) => (e as { code?: string }).code)).toEqual([E.BUSY]);
-    Atomics.store(r.i32, slotWord(r, stuck.slot, S.COLD), 0);
+    Atomics.store(r.i32, slotWord(r, stuck.slot, SLOT.COLD), 0);
     expect(heap.reclaimDead().map((x) => x.slot)).toEqual([gone.slot]);
     stuck.detach();
     heap.validate();
@@ -267,4 +267,4 @@ function attach(h: Heap | { kind: string }) {
   return attachHeapSync('handle' in h ? h.handle : (h as never));
 }
 import { attachHeap as attachHeapSync } from '../src/index.js';
-import { markDead, S, slotWord } from '@hakmem/arena';
+import { markDead, SLOT, slotWord } from '@hakmem/arena';

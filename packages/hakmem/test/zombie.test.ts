@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { S, SLOT_FENCED, slotHead, slotState, slotWord, tag, ST_CACHE } from '@hakmem/arena';
+import { SLOT, SLOT_FENCED, slotHead, slotState, slotWord, tag, ST_CACHE } from '@hakmem/arena';
 import { attachHeap, createHeap } from '../src/index.js';
 
 describe('a terminated worker that keeps running', () => {
@@ -67,7 +67,7 @@ describe('attach over a slot written after its reclaim', () => {
     r.i32[slotWord(r, 1, slotHead(r.i32[(p >>> 2) - 2] & 0xff))] = p;
     const a = attachHeap(h.handle);
     expect(a.slot).toBe(1);
-    expect(Atomics.load(r.i32, slotWord(r, 1, S.STATE))).toBe(1);
+    expect(Atomics.load(r.i32, slotWord(r, 1, SLOT.STATE))).toBe(1);
     a.detach();
     expect(h.validate()).toMatchObject({ blocksLive: 0 });
     await h.close();

@@ -3,7 +3,7 @@
  * decoded with the layouts @hakmem/ace-learning/stats publishes (atomic loads only; the learner
  * and the producers go on meanwhile).
  */
-import { CL, classesAt, classWords, CPU_UNIT_MS, MODE_INLINE, MODE_STARTING, MODE_WAITING, MODE_WORKER, R, ST } from '@hakmem/ace-learning/stats';
+import { LEARNER_CLASS, classesAt, classWords, CPU_UNIT_MS, MODE_INLINE, MODE_STARTING, MODE_WAITING, MODE_WORKER, RING, LEARNER } from '@hakmem/ace-learning/stats';
 
 /** What runs, as the state region's MODE word says. */
 export type LearnerMode = 'waiting' | 'starting' | 'worker' | 'inline' | 'stopped';
@@ -36,16 +36,16 @@ export interface RingCounters {
 export function ringCounters(i32: Int32Array, at: number): RingCounters {
   // every successful claim moves TAIL by one, so TAIL is the count (mod 2^32): no shared counter
   // written per push (it was a second cache line bouncing between producers on every refill)
-  const tail = Atomics.load(i32, at + R.TAIL);
+  const tail = Atomics.load(i32, at + RING.TAIL);
   const pushed = tail >>> 0;
-  const full = Atomics.load(i32, at + R.DROPPED_FULL);
-  const race = Atomics.load(i32, at + R.DROPPED_RACE);
-  const consumed = Atomics.load(i32, at + R.CONSUMED);
+  const full = Atomics.load(i32, at + RING.DROPPED_FULL);
+  const race = Atomics.load(i32, at + RING.DROPPED_RACE);
+  const consumed = Atomics.load(i32, at + RING.CONSUMED);
   const dropped = full + race;
   return {
-    capacity: i32[at + R.CAPACITY], pushed, dropped, droppedFull: full, droppedRace: race, consumed,
-    lost: Atomics.load(i32, at + R.LOST), late: Atomics.load(i32, at + R.LATE), garbled: Atomics.load(i32, at + R.GARBLED),
-    pending: (tail - Atomics.load(i32, at + R.HEAD)) | 0,
+    capacity: i32[at + RING.CAPACITY], pushed, dropped, droppedFull: full, droppedRace: race, consumed,
+    lost: Atomics.load(i32, at + RING.LOST), late: Atomics.load(i32, at + RING.LATE), garbled: Atomics.load(i32, at + RING.GARBLED),
+    pending: (tail - Atomics.load(i32, at + RING.HEAD)) | 0,
     dropRate: pushed + dropped === 0 ? 0 : dropped / (pushed + dropped),
   };
 }
@@ -77,25 +77,25 @@ export interface LearnerSnapshot {
 /** The learner state at word `at`, read with atomic loads (any thread, while the learner runs). */
 export function learnerSnapshot(i32: Int32Array, at: number): LearnerSnapshot {
   const ld = (k: number) => Atomics.load(i32, at + k);
-  const nc = ld(ST.NUM_CLASSES);
-  const na = ld(ST.NUM_ARMS);
-  const counts = Array.from({ length: na }, (_, a) => ld(ST.ARMS + a));
+  const nc = ld(LEARNER.NUM_CLASSES);
+  const na = ld(LEARNER.NUM_ARMS);
+  const counts = Array.from({ length: na }, (_, a) => ld(LEARNER.ARMS + a));
   const classes: ClassLearning[] = [];
   for (let c = 0; c < nc; c++) {
     const w = classesAt(na) + c * classWords(na);
     classes.push({
-      cls: c, count: ld(w + CL.COUNT), changes: ld(w + CL.CHANGES), events: ld(w + CL.EVENTS),
+      cls: c, count: ld(w + LEARNER_CLASS.COUNT), changes: ld(w + LEARNER_CLASS.CHANGES), events: ld(w + LEARNER_CLASS.EVENTS),
       arms: counts.map((count, a) => ({
-        count, pulls: ld(w + CL.PER_ARM + 2 * a) / 1000, meanReward: ld(w + CL.PER_ARM + 2 * a + 1) / 1e6,
+        count, pulls: ld(w + LEARNER_CLASS.PER_ARM + 2 * a) / 1000, meanReward: ld(w + LEARNER_CLASS.PER_ARM + 2 * a + 1) / 1e6,
       })),
     });
   }
-  const mode = ld(ST.MODE);
-  const cpu = ld(ST.CPU);
-  const start = ld(ST.START_CPU);
+  const mode = ld(LEARNER.MODE);
+  const cpu = ld(LEARNER.CPU);
+  const start = ld(LEARNER.START_CPU);
   return {
     mode: modeName(mode),
-    heartbeat: ld(ST.HEARTBEAT), decisions: ld(ST.DECISIONS), events: ld(ST.EVENTS),
+    heartbeat: ld(LEARNER.HEARTBEAT), decisions: ld(LEARNER.DECISIONS), events: ld(LEARNER.EVENTS),
     cpuMs: cpu < 0 ? null : cpu * CPU_UNIT_MS,
     startupCpuMs: cpu < 0 || start < 0 ? null : start * CPU_UNIT_MS,
     classes,

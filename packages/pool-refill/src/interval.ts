@@ -1,5 +1,5 @@
 /**
- * The interval word (RefillOptions.intervalWord; in a hakmem heap the arena's C.DIAG_EPOCH), which
+ * The interval word (RefillOptions.intervalWord; in a hakmem heap the arena's CTRL.DIAG_EPOCH), which
  * the engine checks at each refill and drain, on its owner's cold path. Its low half moves when a
  * diagnostics reader starts a new interval: the cache's low-water marks start again. Its high half
  * moves when a heap-wide collect asks every worker to give its cache back: the engine flushes.

@@ -4,7 +4,7 @@
  * touch the heap throws HAKMEM_CLOSED: the layers' methods check `core.closed` (`assertOpen`, or
  * through `alloc`), and `alloc` and `free`, which cannot check, are refused here (`refuseHotPath`).
  */
-import { C } from '@hakmem/arena';
+import { CTRL } from '@hakmem/arena';
 import { closedError, type HeapClass } from './base.js';
 
 export function Lifecycle<T extends HeapClass>(Base: T) {
@@ -44,7 +44,7 @@ export function Lifecycle<T extends HeapClass>(Base: T) {
      */
     async close(): Promise<void> {
       if (this.core.closed) return;
-      Atomics.store(this.core.r.i32, this.core.r.ctrl + C.CLOSED, 1);
+      Atomics.store(this.core.r.i32, this.core.r.ctrl + CTRL.CLOSED, 1);
       const learner = this.core.learner;
       this.core.learner = null;
       this.detach();

@@ -12,7 +12,7 @@
  *   worker still running is seen.
  */
 import {
-  fenceSlot, HeapError, HeapErrorCode, markDead, reclaimSlot, S, SLOT_DEAD, SLOT_FREE, SLOT_RECLAIMING, slotsIn, slotsOfThread,
+  fenceSlot, HeapError, HeapErrorCode, markDead, reclaimSlot, SLOT, SLOT_DEAD, SLOT_FREE, SLOT_RECLAIMING, slotsIn, slotsOfThread,
   slotState, slotWord, unclaimSlots, type ReclaimReport, type Region,
 } from '@hakmem/arena';
 import type { HeapClass } from './base.js';
@@ -136,7 +136,7 @@ function slotSignature(r: Region, s: number): number {
   const i32 = r.i32;
   const from = slotWord(r, s, 0);
   let h = 0x811c9dc5;
-  for (let w = from + S.COLD; w < from + r.layout.slotWords; w++) h = Math.imul(h ^ i32[w], 0x01000193);
+  for (let w = from + SLOT.COLD; w < from + r.layout.slotWords; w++) h = Math.imul(h ^ i32[w], 0x01000193);
   return h;
 }
 

@@ -5,7 +5,7 @@
  * policy follows a phase of a few ms within it) and doubles, up to 50 ms, while the ring stays
  * empty (an idle heap costs ~20 wake-ups a second). Stops when the owner sets STOP.
  */
-import { hasEvent, Learner, MODE_STARTING, MODE_WORKER, R, ST, type LearnerConfig } from '@hakmem/ace-learning';
+import { hasEvent, Learner, MODE_STARTING, MODE_WORKER, RING, LEARNER, type LearnerConfig } from '@hakmem/ace-learning';
 import { cpuWord, threadCpuMs } from './cpu.js';
 
 const SPINS = 200;
@@ -30,27 +30,27 @@ const CPU_EVERY_MS = 500;
  */
 export function runLearnerLoop(cfg: LearnerConfig, onStart?: () => void): void {
   const { i32, ring, state } = cfg;
-  if (Atomics.compareExchange(i32, state + ST.MODE, MODE_STARTING, MODE_WORKER) !== MODE_STARTING) return;
+  if (Atomics.compareExchange(i32, state + LEARNER.MODE, MODE_STARTING, MODE_WORKER) !== MODE_STARTING) return;
   const learner = new Learner(cfg);
-  Atomics.store(i32, state + ST.START_CPU, cpuWord(threadCpuMs()));
+  Atomics.store(i32, state + LEARNER.START_CPU, cpuWord(threadCpuMs()));
   onStart?.();
   let cpuAt = -Infinity;
   let nap = MIN_NAP_MS;
-  while (Atomics.load(i32, state + ST.STOP) === 0) {
-    Atomics.add(i32, state + ST.HEARTBEAT, 1);
+  while (Atomics.load(i32, state + LEARNER.STOP) === 0) {
+    Atomics.add(i32, state + LEARNER.HEARTBEAT, 1);
     const n = learner.step(STEP);
     if (n < STEP) {
       if (n > MANY) nap = Math.max(MIN_NAP_MS, nap / 2);
       else if (n < FEW) nap = Math.min(MAX_NAP_MS, 2 * nap);
       for (let k = 0; k < SPINS && !hasEvent(i32, ring); k++);
-      if (!hasEvent(i32, ring)) Atomics.wait(i32, ring + R.TAIL, Atomics.load(i32, ring + R.TAIL), nap);
+      if (!hasEvent(i32, ring)) Atomics.wait(i32, ring + RING.TAIL, Atomics.load(i32, ring + RING.TAIL), nap);
     }
     const now = performance.now();
     if (now - cpuAt > CPU_EVERY_MS) {
       cpuAt = now;
-      Atomics.store(i32, state + ST.CPU, cpuWord(threadCpuMs()));
+      Atomics.store(i32, state + LEARNER.CPU, cpuWord(threadCpuMs()));
     }
   }
-  Atomics.store(i32, state + ST.CPU, cpuWord(threadCpuMs()));
-  Atomics.store(i32, state + ST.MODE, 0);
+  Atomics.store(i32, state + LEARNER.CPU, cpuWord(threadCpuMs()));
+  Atomics.store(i32, state + LEARNER.MODE, 0);
 }

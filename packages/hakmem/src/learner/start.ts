@@ -11,7 +11,7 @@
  * compareExchange(STARTING -> INLINE) makes sure a Worker that starts after all finds the role
  * taken and returns without consuming. So at most one consumer ever reads the ring.
  */
-import { Learner, MODE_INLINE, MODE_STARTING, MODE_WORKER, R, ST } from '@hakmem/ace-learning';
+import { Learner, MODE_INLINE, MODE_STARTING, MODE_WORKER, RING, LEARNER } from '@hakmem/ace-learning';
 import { HeapError, HeapErrorCode } from '@hakmem/arena';
 import { modeName, type LearnerMode } from '@hakmem/pool-diagnostics';
 import { configFor, wordsOf, type WorkerConfig } from './config.js';
@@ -78,7 +78,7 @@ export function startLearner(o: StartOptions): LearnerHandle {
   checkStart(o);
   const { mode = 'auto', startTimeoutMs = DEFAULT_START_TIMEOUT_MS, workerUrl, ...cfg } = o;
   const i32 = wordsOf(cfg.buffer);
-  Atomics.store(i32, cfg.state + ST.STOP, 0);
+  Atomics.store(i32, cfg.state + LEARNER.STOP, 0);
   const h = new Handle(cfg, i32, mode === 'auto');
   if (mode === 'inline' || !h.spawn(startTimeoutMs, workerUrl)) {
     if (mode === 'worker') throw new Error('the learner cannot start a Worker here');
@@ -106,7 +106,7 @@ class Handle implements LearnerHandle {
   }
 
   get mode(): LearnerMode {
-    return modeName(Atomics.load(this.i32, this.cfg.state + ST.MODE));
+    return modeName(Atomics.load(this.i32, this.cfg.state + LEARNER.MODE));
   }
 
   get worker(): { terminate(): unknown } | null {
@@ -115,7 +115,7 @@ class Handle implements LearnerHandle {
     return {
       terminate: () => {
         // whoever ends the Worker, running or starting, stops the learner (no fallback: it was asked)
-        const w = this.cfg.state + ST.MODE;
+        const w = this.cfg.state + LEARNER.MODE;
         if (Atomics.compareExchange(this.i32, w, MODE_STARTING, 0) !== MODE_STARTING) Atomics.compareExchange(this.i32, w, MODE_WORKER, 0);
         this.settleOnce();
         return s.worker.terminate();
@@ -125,7 +125,7 @@ class Handle implements LearnerHandle {
 
   /** Create the Worker and wait for its claim; false where none can be created. */
   spawn(timeoutMs: number, url?: URL): boolean {
-    const w = this.cfg.state + ST.MODE;
+    const w = this.cfg.state + LEARNER.MODE;
     Atomics.store(this.i32, w, MODE_STARTING);
     this.spawned = spawnLearner(this.cfg, {
       ready: () => this.settleOnce(),
@@ -151,7 +151,7 @@ class Handle implements LearnerHandle {
   /** The Worker cannot start, failed, or is too slow: the inline learner takes over (in 'auto' mode). */
   private failed(): void {
     if (this.stopped || this.inline) return;
-    const w = this.cfg.state + ST.MODE;
+    const w = this.cfg.state + LEARNER.MODE;
     // STARTING: it never took the role; WORKER: it took it, then threw out of its loop
     const was = Atomics.load(this.i32, w);
     if (was !== MODE_STARTING && was !== MODE_WORKER) return;
@@ -172,17 +172,17 @@ class Handle implements LearnerHandle {
   /** The learner on this thread's event loop: a step now, then every 10 to 50 ms (fewer while few events come). */
   runInline(claimed = false): void {
     const { cfg, i32 } = this;
-    if (!claimed) Atomics.store(i32, cfg.state + ST.MODE, MODE_INLINE);
+    if (!claimed) Atomics.store(i32, cfg.state + LEARNER.MODE, MODE_INLINE);
     const learner = new Learner(configFor(cfg));
     let busyMs = 0;
     let nap = INLINE_MIN_MS;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const step = (): number => {
-      Atomics.add(i32, cfg.state + ST.HEARTBEAT, 1);
+      Atomics.add(i32, cfg.state + LEARNER.HEARTBEAT, 1);
       const t = performance.now();
       const n = learner.step();
       busyMs += performance.now() - t;
-      Atomics.store(i32, cfg.state + ST.CPU, cpuWord(busyMs)); // time spent learning, on this thread
+      Atomics.store(i32, cfg.state + LEARNER.CPU, cpuWord(busyMs)); // time spent learning, on this thread
       return n;
     };
     // a step that finds few events doubles the nap, one that finds many halves it (as the Worker's loop)
@@ -209,14 +209,14 @@ class Handle implements LearnerHandle {
     const { cfg, i32 } = this;
     if (this.inline) this.inline();
     else if (this.spawned) {
-      Atomics.store(i32, cfg.state + ST.STOP, 1);
-      Atomics.compareExchange(i32, cfg.state + ST.MODE, MODE_STARTING, 0); // a Worker still starting finds the role gone
-      Atomics.notify(i32, cfg.ring + R.TAIL);
+      Atomics.store(i32, cfg.state + LEARNER.STOP, 1);
+      Atomics.compareExchange(i32, cfg.state + LEARNER.MODE, MODE_STARTING, 0); // a Worker still starting finds the role gone
+      Atomics.notify(i32, cfg.ring + RING.TAIL);
       const { worker, exited } = this.spawned;
       if (exited) await within(exited, 2000, () => worker.terminate());
       else worker.terminate();
     }
-    Atomics.store(i32, cfg.state + ST.MODE, 0);
+    Atomics.store(i32, cfg.state + LEARNER.MODE, 0);
     this.settleOnce();
   }
 }

@@ -14,7 +14,7 @@
  * START_EVENTS events to a full ring within one interval: the owner yields too seldom for it.
  * The MODE word says 'waiting' until the start.
  */
-import { MODE_WAITING, R, ST } from '@hakmem/ace-learning';
+import { MODE_WAITING, RING, LEARNER } from '@hakmem/ace-learning';
 
 /** the first check, and the delay while events keep coming (ms) */
 export const CHECK_MS = 50;
@@ -44,7 +44,7 @@ export class StartTrigger {
   ) {
     this.seen = attempts(i32, ring);
     this.drops = dropped(i32, ring);
-    Atomics.store(i32, state + ST.MODE, MODE_WAITING);
+    Atomics.store(i32, state + LEARNER.MODE, MODE_WAITING);
   }
 
   /** One check, with the learner not started yet ('waiting') or running inline ('inline'): what to do now. */
@@ -63,15 +63,15 @@ export class StartTrigger {
 
   /** No learner after all (the heap closes): the MODE word says 'stopped'. */
   cancel(): void {
-    Atomics.compareExchange(this.i32, this.state + ST.MODE, MODE_WAITING, 0);
+    Atomics.compareExchange(this.i32, this.state + LEARNER.MODE, MODE_WAITING, 0);
   }
 }
 
 function dropped(i32: Int32Array, ring: number): number {
-  return (Atomics.load(i32, ring + R.DROPPED_FULL) + Atomics.load(i32, ring + R.DROPPED_RACE)) >>> 0;
+  return (Atomics.load(i32, ring + RING.DROPPED_FULL) + Atomics.load(i32, ring + RING.DROPPED_RACE)) >>> 0;
 }
 
 /** Events producers tried to push so far: claimed positions and drops (uint32, wrapping). */
 function attempts(i32: Int32Array, ring: number): number {
-  return (Atomics.load(i32, ring + R.TAIL) + dropped(i32, ring)) >>> 0;
+  return (Atomics.load(i32, ring + RING.TAIL) + dropped(i32, ring)) >>> 0;
 }

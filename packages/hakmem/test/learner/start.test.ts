@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { initLearnerState, initRing, learnerStateWords, MODE_INLINE, pushEvent, ringWords, ST } from '@hakmem/ace-learning';
+import { initLearnerState, initRing, learnerStateWords, MODE_INLINE, pushEvent, ringWords, LEARNER } from '@hakmem/ace-learning';
 import { learnerSnapshot, ringCounters } from '@hakmem/pool-diagnostics';
 import { startLearner, type LearnerHandle, type StartOptions } from '../../dist/learner/start.js';
 import { configFor } from '../../dist/learner/config.js';
@@ -94,8 +94,8 @@ describe('startLearner', () => {
 
   it('a Worker that starts after the learner fell back finds the role taken and leaves the state alone', () => {
     const h = heap();
-    Atomics.store(h.i32, h.state + ST.MODE, MODE_INLINE);
-    Atomics.store(h.i32, h.state + ST.STOP, 1); // were it to run its loop, it would leave it at once
+    Atomics.store(h.i32, h.state + LEARNER.MODE, MODE_INLINE);
+    Atomics.store(h.i32, h.state + LEARNER.STOP, 1); // were it to run its loop, it would leave it at once
     const before = h.i32.slice(h.state);
     runLearnerLoop(configFor(h));
     expect(h.i32.slice(h.state)).toEqual(before);
