@@ -13,7 +13,7 @@ const PRODUCER = pathToFileURL(fileURLToPath(new URL('../dist/producer.js', impo
 const INDEX = pathToFileURL(fileURLToPath(new URL('../dist/index.js', import.meta.url))).href;
 
 /** The learner in a Worker of its own (as hakmem hosts it, without the naps): steps until STOP. */
-const LEARNER = `
+const LEARNER_SRC = `
 const { workerData: d } = require('node:worker_threads');
 (async () => {
   const { Learner } = await import(d.url);
@@ -96,7 +96,7 @@ describe('the ring with real Workers', () => {
     initLearnerState(i32, state, 5);
     await producer(buffer, 3, 1, true); // dies with position 0 claimed
     const cfg = { buffer, ring: 0, policy, state, classSizes: [16, 32, 64, 128, 256], defaults: [64, 64, 64, 32, 16] };
-    const l = new Worker(LEARNER, { eval: true, workerData: { cfg, url: INDEX, stop: state + LEARNER.STOP, tail: RING.TAIL } });
+    const l = new Worker(LEARNER_SRC, { eval: true, workerData: { cfg, url: INDEX, stop: state + LEARNER.STOP, tail: RING.TAIL } });
     const exited = new Promise((ok) => l.once('exit', ok));
     try {
       const N = 1000;
