@@ -1,0 +1,21 @@
+/**
+ * A stress run of the example for the zeroed-header race seen under load (stop 18's note): RUNS runs of the two
+ * Node workers at ITERS iterations each, counting runs that threw or reported errors. Start several
+ * at once to load the machine:  node stress.mjs [RUNS=40] [ITERS=20000]
+ */
+import { runInNode } from './node.mjs';
+
+const runs = Number(process.argv[2] ?? 40);
+const iters = Number(process.argv[3] ?? 20000);
+let fails = 0;
+for (let k = 0; k < runs; k++) {
+  try {
+    const r = await runInNode({ iters });
+    const errors = (r.threads ?? []).reduce((a, t) => a + (t.errors ?? 0), 0);
+    if (errors) { fails++; console.log('errors', errors); }
+  } catch (e) {
+    fails++;
+    console.log('threw', String(e).slice(0, 160));
+  }
+}
+console.log(`stress: ${fails} of ${runs} runs failed`);
