@@ -1,5 +1,6 @@
 /**
- * A stress run of the example for the zeroed-header race seen under load (stop 18's note): RUNS runs of the two
+ * A stress run of the example under load (it found the race of a memory object that had not yet
+ * seen another thread's grow: arena/src/memory.ts, bufferCovering): RUNS runs of the two
  * Node workers at ITERS iterations each, counting runs that threw or reported errors. Start several
  * at once to load the machine:  node stress.mjs [RUNS=40] [ITERS=20000]
  */
@@ -15,7 +16,7 @@ for (let k = 0; k < runs; k++) {
     if (errors) { fails++; console.log('errors', errors); }
   } catch (e) {
     fails++;
-    console.log('threw', String(e).slice(0, 160));
+    console.log('threw', String(e.stack ?? e).slice(0, 1500));
   }
 }
 console.log(`stress: ${fails} of ${runs} runs failed`);

@@ -2,6 +2,7 @@
  * What a pointer is, for the cold side of free/sizeOf/realloc: a live small block, a live large
  * block, or a specific misuse. Runs only when the one-compare check on the hot path failed.
  */
+import { viewBytes } from './buffer.js';
 import { HeapError, HeapErrorCode as E } from './errors.js';
 import { LARGE_CLASS, SPAN } from './layout.js';
 import { largeTag, largeUsable } from './large.js';
@@ -21,7 +22,8 @@ export function classify(r: Region, p: number): number {
   }
   r.sync();
   const base = r.layout.base;
-  const end = r.end();
+  // a grow committed after the sync is not in the views: a pointer there cannot be this thread's yet
+  const end = Math.min(r.end(), viewBytes(r.buffer));
   if (p < base || p >= end) {
     if (looksForeign(r, p)) throw foreign(r, p);
     throw new HeapError(E.OUT_OF_RANGE, `pointer ${p} is outside the heap [${base}, ${end})`, p);

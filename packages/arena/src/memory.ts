@@ -30,8 +30,23 @@ export function isSharedMemory(m: unknown): m is WasmMemory {
   return wasm !== undefined && m instanceof wasm.Memory && m.buffer instanceof SharedArrayBuffer;
 }
 
-/** The memory's buffer as it is now (another thread, or the module, may have grown it). */
+/** The memory's buffer as this thread's memory object has it (another thread, or the module, may have grown it). */
 export const memoryBuffer = (m: WasmMemory): SharedArrayBuffer => m.buffer as SharedArrayBuffer;
+
+/**
+ * The memory's buffer, at least `bytes` long when the memory is. A grow by another thread reaches
+ * this thread's memory object only at this thread's next interrupt check (V8 updates the other
+ * isolates' buffers from a stack-guard interrupt), so `memory.buffer` can lag behind a grow this
+ * thread already knows of through the heap's words; views over it would end before pages the
+ * heap hands out (their header writes dropped, their reads undefined). `grow(0)` brings this
+ * thread's object up to date at once (V8 broadcasts every grow, and a zero grow is one).
+ */
+export function bufferCovering(m: WasmMemory, bytes: number): SharedArrayBuffer {
+  const b = memoryBuffer(m);
+  if (b.byteLength >= bytes) return b;
+  m.grow(0);
+  return memoryBuffer(m);
+}
 
 const leb = (n: number): number[] => {
   const out: number[] = [];

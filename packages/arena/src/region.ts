@@ -7,7 +7,7 @@
 import { wordView } from './buffer.js';
 import { readClassTable } from './classes.js';
 import { CTRL, FLAG_HEADERLESS, PAGE_SHIFT, PAGE_SIZE, SPAN, SPAN_WORDS, type Layout } from './layout.js';
-import { memoryBuffer, type WasmMemory } from './memory.js';
+import { bufferCovering, memoryBuffer, type WasmMemory } from './memory.js';
 import { createHeapIn, findHeapIn, type CreateRegionOptions } from './region-open.js';
 
 /**
@@ -74,6 +74,8 @@ export class Region {
     this.lead = Int32Array.from(g, (x) => x.lead);
     this.spanPages = Int32Array.from(g, (x) => x.spanPages);
     this.blocks = Int32Array.from(g, (x) => x.blocks);
+    // a memory's buffer as this thread got it may predate the last grow (refresh)
+    if (memory !== null && buffer.byteLength < this.end()) this.refresh();
   }
 
   /** A new heap in a buffer or memory (region-open.ts: the options checked, the metadata written). */
@@ -94,10 +96,11 @@ export class Region {
   }
 
   refresh(): void {
+    // the generation, then the end it committed (stored before the generation), then a buffer that covers it
     this.gen = Atomics.load(this.i32, this.ctrl + CTRL.GROW_GEN);
     if (this.memory !== null) {
-      // the memory's buffer as it is now: a grow (ours, another worker's, the module's) made a new one
-      const b = memoryBuffer(this.memory);
+      // a grow (ours, another worker's, the module's) made a new buffer, which this thread may not have yet
+      const b = bufferCovering(this.memory, this.end());
       if (b !== this.buffer) this.buffers.push((this.buffer = b));
     }
     this.i32 = wordView(this.buffer);
