@@ -7,8 +7,10 @@
  * the HeapError, which traps the calling wasm code, as a debug C allocator aborts.
  */
 import { HeapError, HeapErrorCode } from '@hakmem/arena';
+import { defaultClassSizes } from '@hakmem/pool-tls';
 import { MAX_ALIGN } from './api/c-calls.js';
 import { CountingHeap, HeaderlessHeap, Heap, LowWaterHeap } from './heap.js';
+import { instantiateFastPath } from './wasm-fast-path.js';
 
 /** WASI's errno values that `posix_memalign` returns (wasi-libc's `EINVAL` and `ENOMEM`). */
 export const EINVAL = 28;
@@ -33,6 +35,16 @@ export interface MallocImports {
   malloc_usable_size(p: number): number;
 }
 
+/** Options of `mallocImports`. */
+export interface MallocImportsOptions {
+  /**
+   * `malloc` and `free` as WebAssembly functions running the cache's fast path (src/wasm-fast-path.ts),
+   * where the heap allows it: a default heap (headers, default size classes, no counters) in a
+   * shared `WebAssembly.Memory`. Default true; false gives the JavaScript functions.
+   */
+  fastPath?: boolean;
+}
+
 /**
  * C's allocation functions over `heap`, ready to pass as a WebAssembly module's imports:
  * `WebAssembly.instantiate(module, { env: { memory, ...mallocImports(heap) } })`, the heap living
@@ -47,7 +59,7 @@ export interface MallocImports {
  * traps the wasm caller. A headerless heap works too, its `free` finding each block's size
  * (slower than a heap with headers).
  */
-export function mallocImports(heap: Heap | HeaderlessHeap): MallocImports {
+export function mallocImports(heap: Heap | HeaderlessHeap, o: MallocImportsOptions = {}): MallocImports {
   const flavours = [Heap, CountingHeap, LowWaterHeap, HeaderlessHeap];
   if (!flavours.some((F) => heap instanceof F)) {
     throw new HeapError(HeapErrorCode.BAD_OPTION, 'mallocImports(heap) needs a heap (createHeap or attachHeap)');
@@ -70,9 +82,10 @@ export function mallocImports(heap: Heap | HeaderlessHeap): MallocImports {
     if (a === 0 || (a & (a - 1)) !== 0 || a > MAX_ALIGN || n > heap.maxAllocSize) return 0;
     return heap.alignedAlloc(a, n);
   };
+  const fast = o.fastPath === false ? null : fastPath(heap, malloc, free);
   return {
-    malloc,
-    free,
+    malloc: fast?.malloc ?? malloc,
+    free: fast?.free ?? free,
     calloc(count: number, size: number): number {
       const bytes = (count >>> 0) * (size >>> 0);
       // a product past size_t (2^32 - 1) is C's overflow: NULL, as glibc
@@ -108,4 +121,24 @@ export function mallocImports(heap: Heap | HeaderlessHeap): MallocImports {
       return q === 0 ? 0 : heap.usableSize(q);
     },
   };
+}
+
+/**
+ * The wasm fast path over `heap`, or null where it does not apply: another flavour than the
+ * default heap, class sizes other than the default ones (the module computes the default classes),
+ * a heap in a plain buffer (the module needs the memory), a closed heap, no WebAssembly.
+ */
+function fastPath(heap: Heap | HeaderlessHeap, malloc: (n: number) => number, free: (p: number) => void) {
+  if (Object.getPrototypeOf(heap) !== Heap.prototype || heap.core.closed) return null;
+  const h = heap as Heap;
+  const memory = h.core.r.memory;
+  const sizes = Array.from(h.sizes);
+  const defaults = defaultClassSizes(Math.max(64, h.maxSmall));
+  if (memory === null || sizes.length !== defaults.length || sizes.some((s, i) => s !== defaults[i])) return null;
+  const fast = instantiateFastPath(
+    { headsAt: h.heads * 4, allocTag: h.allocTag, freeTag: h.freeTag, maxSmall: h.maxSmall },
+    { alloc: malloc, free, drain: (cls: number) => h.refiller.drain(cls), memory },
+  );
+  if (fast !== null) h.core.onRelease.push(fast.close);
+  return fast;
 }

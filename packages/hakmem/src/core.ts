@@ -25,6 +25,8 @@ export class HeapCore implements Fallback {
   closed = false;
   /** the learner this heap's creator started (null: none, or not the creator) */
   learner: LearnerHandle | null = null;
+  /** called once this worker has detached (the wasm fast paths of mallocImports turn to JavaScript) */
+  readonly onRelease: Array<() => void> = [];
 
   constructor(
     readonly r: Region,
@@ -158,5 +160,6 @@ export class HeapCore implements Fallback {
     this.engine.flush();
     detachSlot(this.backend);
     this.closed = true;
+    for (const f of this.onRelease.splice(0)) f();
   }
 }

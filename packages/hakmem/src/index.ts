@@ -4,7 +4,7 @@ export { Heap, CountingHeap, LowWaterHeap, HeaderlessHeap } from './heap.js';
 export type { HeapHandle } from './handle.js';
 export type { HeapStats, LearningStats } from './api/inspect.js';
 export type { HeapOptions } from './options.js';
-export { mallocImports, EINVAL, ENOMEM, type MallocImports } from './c-imports.js';
+export { mallocImports, EINVAL, ENOMEM, type MallocImports, type MallocImportsOptions } from './c-imports.js';
 export { startLearner, type LearnerHandle, type StartOptions, type WorkerConfig } from './learner/start.js';
 export { threadCpuMs } from './learner/cpu.js';
 export type { HeapArray, TypedArray, TypedArrayConstructor } from './typed.js';

@@ -172,14 +172,25 @@ function run(h: Heap | HeaderlessHeap, ops: Op[]): void {
   expect(h.stats().bytes.inUse).toBe(0);
 }
 
+/** A heap of 16 MiB: in a buffer, or in a shared WebAssembly.Memory (there malloc and free are the wasm fast path). */
+function heapFor(headerless: boolean, inMemory: boolean): Heap | HeaderlessHeap {
+  if (!inMemory) return createHeap({ size: 16 << 20, maxWorkers: 1, learning: false, headerless });
+  const memory = new (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => never } }).WebAssembly.Memory({ initial: 1, maximum: 320, shared: true });
+  return createHeap({ memory, byteOffset: 0, reservedBelow: 0, maxSize: 16 << 20, maxWorkers: 1, learning: false });
+}
+/** mallocImports' malloc and free are WebAssembly functions */
+const isWasm = (f: unknown) => /\[native code\]/.test(String(f)) && /^function \d+\(/.test(String(f));
+
 describe.each([
-  ['with headers', false],
-  ['headerless', true],
-] as const)('mallocImports against a model (%s)', (_, headerless) => {
+  ['with headers', false, false],
+  ['headerless', true, false],
+  ['in a memory: the wasm fast path', false, true],
+] as const)('mallocImports against a model (%s)', (_, headerless, inMemory) => {
   it('NULL where C says, aligned, sized, disjoint, contents kept, errno right', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 120 }), (ops) => {
-        const h = createHeap({ size: 16 << 20, maxWorkers: 1, learning: false, headerless });
+        const h = heapFor(headerless, inMemory);
+        expect(isWasm(mallocImports(h).malloc)).toBe(inMemory);
         try {
           run(h, ops as Op[]);
         } finally {
@@ -211,9 +222,10 @@ describe('mallocImports: exhaustion and misuse', () => {
     expect(h.stats().bytes.inUse).toBe(0);
   });
 
-  it('misuse still throws the HeapError: double free, a pointer the heap never gave, an out-pointer outside memory', () => {
-    const h = createHeap({ size: 2 << 20, maxWorkers: 1, learning: false });
+  it.each([false, true])('misuse still throws the HeapError: double free, a pointer the heap never gave, an out-pointer outside memory (in a memory: %s)', (inMemory) => {
+    const h = heapFor(false, inMemory);
     const c = mallocImports(h);
+    expect(isWasm(c.free)).toBe(inMemory);
     const p = c.malloc(40);
     c.free(p);
     expect(() => c.free(p)).toThrow(HeapError);

@@ -4,8 +4,9 @@
  * watch() reclaims them; validate() runs every few kills while the others work. A ledger per
  * worker in shared memory says what each held, a bitmap that no block was handed out twice; at the
  * end nothing may be lost beyond one block per kill that caught a worker with a block in its hands.
- * Short by default; HAKMEM_SOAK=1 runs for minutes (HAKMEM_SOAK_MS to choose). The seed picks the
- * kill moments and victims (thread timing still varies): HAKMEM_FUZZ_SEED replays one.
+ * Short by default (7 s, longer on a loaded machine until 8 kills are made); HAKMEM_SOAK=1 runs
+ * for minutes (HAKMEM_SOAK_MS to choose). The seed picks the kill moments and victims (thread
+ * timing still varies): HAKMEM_FUZZ_SEED replays one.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runScenario, SOAK, stopAll } from './harness.js';
@@ -31,7 +32,7 @@ interface Facts {
 }
 
 const ms = SOAK ? Number(process.env.HAKMEM_SOAK_MS ?? 180_000) : 7_000;
-const budget = ms + 40_000;
+const budget = ms + 60_000; // the scenario may run 20 s past ms on a loaded machine, to make its kills
 
 afterEach(stopAll);
 

@@ -292,8 +292,9 @@ function wasmNotes(p: MixedParams, rows: WasmRow[], repeat: number): string[] {
   notes.push(
     'the wasm rows run one C source, wasm/random_mixed.c: its worker_run() (warm-up, prefault, start line, timed loop and drain) in every ' +
       'thread and its coordinate() on the main thread. hakmem: built with clang --target=wasm32, no libc, malloc/free imported from ' +
-      'JavaScript (hakmem\'s mallocImports: size >>> 0, NULL where C returns it) and served by a hakmem heap of 64 MiB placed in the ' +
-      'shared WebAssembly.Memory above the module\'s data and the threads\' stacks; each Worker attaches to the heap and instantiates the ' +
+      'hakmem\'s mallocImports: its wasm fast path (the cache\'s pop and push as a tiny WebAssembly module per thread, calling ' +
+      'JavaScript on a miss or a drain; hakmem/src/wasm-fast-path.ts), over a hakmem heap of 64 MiB placed in the shared ' +
+      'WebAssembly.Memory (createHeap({ memory })) above the module\'s data and the threads\' stacks; each Worker attaches to the heap and instantiates the ' +
       'module on the same memory with its own stack (src/wasm/child.ts, worker.ts). dlmalloc / emmalloc: built with emcc -pthread ' +
       '(shared memory, the thread-safe malloc), run by emscripten\'s own runtime in Node: main() starts the threads with pthread_create on ' +
       'its pre-started pool of 2 Workers (src/wasm/emcc.ts). Every wasm process runs node --no-liftoff: each function compiled ' +

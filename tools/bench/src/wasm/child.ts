@@ -69,7 +69,8 @@ async function main(argv: string[]): Promise<void> {
   const pl = placement(exports.__heap_base.value as number);
   memory.grow(pl.pages - memory.buffer.byteLength / PAGE);
   const buffer = memory.buffer as unknown as SharedArrayBuffer;
-  const heap = createHeap({ buffer, byteOffset: pl.heapAt, byteLength: pl.heapBytes, maxWorkers: n + 1 });
+  // in the memory itself (not its buffer): mallocImports then gives the module wasm malloc and free
+  const heap = createHeap({ memory, byteOffset: pl.heapAt, reservedBelow: pl.heapAt, maxSize: pl.heapBytes, maxWorkers: n + 1 });
   const probe = hakmemProbe(heap);
   const ctl = new Int32Array(buffer, exports.ctl_at(), 4);
 

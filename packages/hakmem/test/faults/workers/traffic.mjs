@@ -19,7 +19,7 @@ function holdUntilWaiter() {
   // Hold what we hold (the arena lock) until another worker is seen waiting for it (bounded).
   const base = Atomics.load(ctl, CTL.WAITERS);
   Atomics.store(ctl, CTL.HELD, 1);
-  const end = Date.now() + 4000;
+  const end = Date.now() + 15_000; // bounded; a loaded machine can take seconds to bring a survivor to the lock
   const nap = new Int32Array(new SharedArrayBuffer(4));
   while (Atomics.load(ctl, CTL.WAITERS) === base && Date.now() < end) Atomics.wait(nap, 0, 0, 1);
   Atomics.store(ctl, CTL.HELD, 0);
