@@ -12,7 +12,7 @@ import { badOption, type CacheBase, type Refiller } from '@hakmem/pool-tls';
 import { installChain, takeChain } from '@hakmem/pool-tls/chain';
 import type { RefillBackend } from './backend.js';
 import { MISC, PER_CLASS, PER_CLASS_WORDS, type CounterPlace } from './counters.js';
-import { RefillEvents } from './events.js';
+import { RefillEvents, SAMPLE_MS } from './events.js';
 import { newInterval } from './interval.js';
 import type { RefillLearner } from './learner.js';
 import { boundFor, defaultBounds, maxCount } from './policy.js';
@@ -105,7 +105,7 @@ export class RefillEngine extends RefillEvents implements Refiller {
     // inlined into the caller's loop, slows the loop (ARCHITECTURE.md, "What V8 does").
     this.missStreak[cls]++;
     this.lastRefillAt[cls] = this.last.at;
-    if (this.ringW >= 0 && this.sampled(cls)) this.notify();
+    if (this.ringW >= 0 && (--this.sampleIn[cls] <= 0 || this.last.sinceLastMs >= SAMPLE_MS)) this.report(cls);
     this.inRefill = false;
     return head;
   }

@@ -3,7 +3,8 @@
  * RefillEngine): the state captured just before each refill, the per-class history it needs (miss
  * streak, time of the last refill), the sampling rule, and the push into the learner's ring
  * (dropped, and counted, when the ring is full). Sampling: a class whose refills come less than
- * SAMPLE_MS (1 ms) apart reports one refill in 8, less than FAST_MS (0.1 ms) apart one in 32. Such
+ * SAMPLE_MS (1 ms) apart reports one refill in 8, less than FAST_MS (0.1 ms) apart one in 32 (a
+ * countdown per class, set at each report by the interval then). Such
  * events carry the same information (the interval and the count of the refill reported), and the
  * ring and the learner's work stay small when classes refill hundreds of thousands of times a
  * second. Without a learner (or one with no ring) nothing is pushed or counted.
@@ -27,15 +28,25 @@ export interface RefillSnapshot {
 /** What RefillEvents takes of the engine's options (RefillOptions, engine.ts). */
 type EventOptions = { learning?: RefillLearner; now?: () => number; counters?: CounterPlace; debug?: { contracts?: boolean } };
 
-const SAMPLE_MS = 1;
-const SAMPLE_MASK = 7;
+/** refills at least this far apart (ms) are all reported */
+export const SAMPLE_MS = 1;
+/** one in SAMPLE_EVERY of closer ones, one in FAST_EVERY of those under FAST_MS apart */
+const SAMPLE_EVERY = 8;
 const FAST_MS = 0.1;
-const FAST_MASK = 31;
+const FAST_EVERY = 32;
 
 /** The learner's side of the engine: snapshots, sampling, events. */
 export abstract class RefillEvents extends EngineCounters {
   /** refills since the last drain, per class */
   readonly missStreak: Int32Array;
+  /**
+   * Per class, refills until the next one is reported (0 at first: the first is). The refill
+   * checks it with one decrement and compare and calls `report` only when it runs out or the
+   * refill came SAMPLE_MS after the last: a call that rare stays out of the refill TurboFan inlines
+   * into the caller's loop (ARCHITECTURE.md, "What V8 does"), where the sampling rule in full cost
+   * larson's 2-32 KiB blocks 5-10 % (BENCHMARKS.md).
+   */
+  readonly sampleIn: Int32Array;
   readonly lastRefillAt: Float64Array;
   readonly last: RefillSnapshot = { cls: -1, count: 0, blocksLeft: 0, missStreak: 0, sinceLastMs: 0, at: 0 };
   /** the ring's word offset, -1 without one (no events) */
@@ -49,6 +60,7 @@ export abstract class RefillEvents extends EngineCounters {
   constructor(cache: CacheBase, o: EventOptions) {
     super(cache, o.counters);
     this.missStreak = new Int32Array(cache.sizes.length);
+    this.sampleIn = new Int32Array(cache.sizes.length);
     this.lastRefillAt = new Float64Array(cache.sizes.length);
     this.ringW = o.learning?.pushEvent ? (o.learning.ring ?? -1) : -1;
     this.worker = o.learning?.worker ?? 0;
@@ -69,14 +81,19 @@ export abstract class RefillEvents extends EngineCounters {
     s.at = t;
   }
 
-  /** The sampling rule: is the refill of `cls` just counted (the snapshot's) reported? */
-  protected sampled(cls: number): boolean {
+  /**
+   * The refill of `cls` just counted (the snapshot's) is reported: the next one of this class will
+   * be in SAMPLE_EVERY refills, or FAST_EVERY while they come under FAST_MS apart (sooner if one
+   * comes SAMPLE_MS after the last: the refill checks that itself).
+   */
+  protected report(cls: number): void {
     const since = this.last.sinceLastMs;
-    return since >= SAMPLE_MS || since < 0 || (this.refillsOf(cls) & (since < FAST_MS ? FAST_MASK : SAMPLE_MASK)) === 0;
+    this.sampleIn[cls] = since >= 0 && since < FAST_MS ? FAST_EVERY : SAMPLE_EVERY;
+    this.notify();
   }
 
   /** Report the refill to the learner: plain numbers into the ring; dropped (counted) when full. */
-  protected notify(): void {
+  private notify(): void {
     const s = this.last;
     const since = s.sinceLastMs < 0 ? -1 : Math.min(2147483647, Math.round(s.sinceLastMs * 1000));
     this.bump(this.miscW + MISC.EVENTS, 1);
