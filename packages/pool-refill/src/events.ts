@@ -43,8 +43,7 @@ export abstract class RefillEvents extends EngineCounters {
    * Per class, refills until the next one is reported (0 at first: the first is). The refill
    * checks it with one decrement and compare and calls `report` only when it runs out or the
    * refill came SAMPLE_MS after the last: a call that rare stays out of the refill TurboFan inlines
-   * into the caller's loop (ARCHITECTURE.md, "What V8 does"), where the sampling rule in full cost
-   * larson's 2-32 KiB blocks 5-10 % (BENCHMARKS.md).
+   * into the caller's loop (ARCHITECTURE.md, "What V8 does"; the full rule was inlined there).
    */
   readonly sampleIn: Int32Array;
   /** per class, the clock at its last refill in this worker (-Infinity before the first) */
