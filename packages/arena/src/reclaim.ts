@@ -50,7 +50,9 @@ export function detachSlot(b: SlotBackend): void {
     fault('detach.resetting');
     resetSlot(r, b.slot);
   }, DETACH_TIMEOUT_MS);
-  // after the stop is released: a slot that holds STW is never one another worker can claim
+  // after the stop is released: a slot that holds STW is never one another worker can claim. Until
+  // then it still names its thread (freeSlot unnames it): a death here leaves a slot watch() finds
+  fault('detach.freeing');
   freeSlot(r, b.slot, SLOT_ATTACHED);
 }
 

@@ -111,8 +111,9 @@ export const cachedByWords = (r: Region, s: number) => (cls: number): number =>
 
 /**
  * Empty the slot's words (its lists must already be given back, its counters folded). The slot
- * stays in its state: `freeSlot` hands it back once the stop is released, so a stopper never
- * holds STW from a slot that another worker may claim.
+ * stays in its state and keeps naming its thread: `freeSlot` hands it back once the stop is
+ * released, so a stopper never holds STW from a slot that another worker may claim, and a thread
+ * that dies before that leaves a slot its exit still finds (slotsOfThread).
  */
 export function resetSlot(r: Region, s: number): void {
   const i32 = r.i32;
@@ -121,13 +122,18 @@ export function resetSlot(r: Region, s: number): void {
   i32.fill(0, base + SLOT.MISC, base + r.layout.slotWords);
   i32.fill(-1, base + slotPartial(nc), base + slotPartial(nc) + nc);
   Atomics.store(i32, base + SLOT.COLD, 0);
-  Atomics.store(i32, base + SLOT.THREAD, 0);
 }
 
-/** Hand slot `s` back for another worker to claim (from `from`: ATTACHED after a detach, RECLAIMING after a reclaim). */
+/**
+ * Hand slot `s` back for another worker to claim (from `from`: ATTACHED after a detach, RECLAIMING
+ * after a reclaim): FREE, then unnamed. A claimer takes a slot by naming itself in THREAD first, so
+ * it passes this one over until it is unnamed; a thread that dies in between leaves a FREE slot
+ * naming it, which `unclaimSlots` unnames on its exit.
+ */
 export function freeSlot(r: Region, s: number, from: number): void {
-  Atomics.compareExchange(r.i32, slotWord(r, s, SLOT.STATE), from, SLOT_FREE);
+  if (Atomics.compareExchange(r.i32, slotWord(r, s, SLOT.STATE), from, SLOT_FREE) !== from) return;
   fault('slot.freed');
+  Atomics.store(r.i32, slotWord(r, s, SLOT.THREAD), 0);
 }
 
 /** ATTACHED -> FENCED: the slot's thread was declared terminated; its next cold path refuses. */

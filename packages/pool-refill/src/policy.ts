@@ -23,11 +23,14 @@ export function defaultBound(size: number): number {
 }
 
 /**
- * The largest count a policy may set: half the default bound (twice the default count). A refill
- * above half the bound would be drained back at the next frees.
+ * The largest count a policy may set: twice the default (half the default bound) for blocks of
+ * 2 KiB or less (16 or more a default refill), where a larger refill saves slow paths for little
+ * memory; the default itself for larger blocks, a few to a refill already, where a larger refill
+ * held more memory idle and cost larson's 2-32 KiB blocks ~10 % (BENCHMARKS.md).
  */
 export function maxCount(size: number): number {
-  return 2 * defaultRefillCount(size);
+  const n = defaultRefillCount(size);
+  return n >= 16 ? 2 * n : n; // 16: a default refill of 2 KiB blocks
 }
 
 /**

@@ -1,7 +1,7 @@
 /** --learner-cost: learning on / off in pairs per row (never timings: what ran, and the counts). */
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../src/args.js';
-import { renderLearnerCost, runLearnerCost } from '../src/learning/cost.js';
+import { perCpu, renderLearnerCost, runLearnerCost, type CostRun } from '../src/learning/cost.js';
 import { MIXED_DEFAULTS } from '../src/random-mixed/params.js';
 
 describe('--learner-cost', () => {
@@ -27,5 +27,18 @@ describe('--learner-cost', () => {
 
   it('an unknown row is an error', () => {
     expect(() => runLearnerCost({ rows: ['nope'], pairs: 1, params: MIXED_DEFAULTS, sleep: 0.2, progress: () => {} })).toThrow(/unknown row nope/);
+  });
+});
+
+describe('learner cost per CPU second', () => {
+  const run = (ops: number, cpu?: number): CostRun => ({ opsPerSec: ops, refills: 0, ops, learnerCpuMs: null, startCpuMs: null, processCpuMs: null, ...(cpu === undefined ? {} : { runCpuSeconds: cpu }) });
+  it('pairs on and off runs in order by ops per CPU second of the timed run, and is absent without the CPU', () => {
+    // pair 1: the same ops in half the CPU (2x); pair 2: half the ops in the same CPU (0.5x); pair 3: equal
+    const on = [run(100, 1), run(50, 1), run(10, 1)];
+    const off = [run(100, 2), run(100, 1), run(10, 1)];
+    expect(perCpu(on, off)).toEqual({ cpu: { ratio: 1, min: 0.5, max: 2 } });
+    expect(perCpu([run(100)], [run(100, 1)])).toEqual({});
+    const row = { row: 'x', label: 'a row', on, off, ratio: 1, min: 1, max: 1, ...perCpu(on, off) };
+    expect(renderLearnerCost([row], 3)).toMatch(/\| a row \| 1\.000x +\| 1\.00\.\.1\.00 \| 1\.000x +\| 0\.50\.\.2\.00 /);
   });
 });

@@ -31,6 +31,8 @@ export interface CostRun {
   startCpuMs: number | null;
   /** the process's CPU, ms, where the child reports it */
   processCpuMs: number | null;
+  /** the CPU of the timed run alone, s, where the child reports it (larson): the run's ops per CPU second */
+  runCpuSeconds?: number;
   mode?: string;
 }
 
@@ -43,6 +45,11 @@ export interface CostRow {
   ratio: number;
   min: number;
   max: number;
+  /**
+   * the same for ops per CPU second of the timed run, where the child reports its CPU (larson):
+   * on a shared VM, time another guest takes from this one is in the wall clock, not in the CPU
+   */
+  cpu?: { ratio: number; min: number; max: number };
 }
 
 export interface CostOptions {
@@ -80,7 +87,7 @@ function larsonRun(learning: boolean, set: ReturnType<typeof larsonSets>[number]
   const f = (r.checkFacts ?? {}) as CheckFacts & { slowPaths?: { refills: number } };
   const l = f.learning;
   return {
-    opsPerSec: r.opsPerSec, refills: f.slowPaths?.refills ?? 0, ops: r.allocs,
+    opsPerSec: r.opsPerSec, refills: f.slowPaths?.refills ?? 0, ops: r.allocs, runCpuSeconds: r.cpuSeconds,
     learnerCpuMs: l?.learnerCpuMs ?? null, startCpuMs: l?.learnerStartupCpuMs ?? null, processCpuMs: l?.processCpuMs ?? null, mode: l?.mode,
   };
 }
@@ -104,7 +111,14 @@ function paired(row: string, label: string, n: number, run: (learning: boolean) 
     return r.opsPerSec;
   }, (k, p) => say(`[learner-cost ${row} ${k + 1}/${n}] on / off = ${p.ratio.toFixed(3)}`));
   const s = summarize(pairs);
-  return { row, label, on, off, ratio: s.ratio, min: s.min, max: s.max };
+  return { row, label, on, off, ratio: s.ratio, min: s.min, max: s.max, ...perCpu(on, off) };
+}
+
+/** on / off in ops per CPU second of the timed run, pair by pair (the runs' order is the pairs'). */
+export function perCpu(on: CostRun[], off: CostRun[]): Pick<CostRow, 'cpu'> {
+  const rate = (r: CostRun) => (r.runCpuSeconds ? r.ops / r.runCpuSeconds : NaN);
+  const rs = on.map((r, k) => rate(r) / rate(off[k])).filter(Number.isFinite);
+  return rs.length === on.length && rs.length > 0 ? { cpu: { ratio: median(rs), min: Math.min(...rs), max: Math.max(...rs) } } : {};
 }
 
 export function runLearnerCost(o: CostOptions): CostRow[] {
@@ -132,14 +146,15 @@ const med = (rs: CostRun[], f: (r: CostRun) => number | null) => {
 };
 
 export function renderLearnerCost(rows: CostRow[], pairs: number): string {
-  const head = ['row', 'on/off (median)', 'pairs', 'learner CPU ms', 'start ms', 'learner % of process', 'process CPU ms on/off', 'refills/M ops on/off', 'learner mode'];
+  const head = ['row', 'on/off (median)', 'pairs', 'per CPU s on/off', 'its pairs', 'learner CPU ms', 'start ms', 'learner % of process', 'process CPU ms on/off', 'refills/M ops on/off', 'learner mode'];
   const lines = rows.map((r) => {
     const lc = med(r.on, (x) => x.learnerCpuMs);
     const pc = med(r.on, (x) => x.processCpuMs);
     const pcOff = med(r.off, (x) => x.processCpuMs);
     const modes = [...new Set(r.on.map((x) => x.mode).filter(Boolean))].join('/');
     return [
-      r.label, `${r.ratio.toFixed(3)}x`, `${r.min.toFixed(2)}..${r.max.toFixed(2)}`, fmt(lc), fmt(med(r.on, (x) => x.startCpuMs)),
+      r.label, `${r.ratio.toFixed(3)}x`, `${r.min.toFixed(2)}..${r.max.toFixed(2)}`,
+      r.cpu ? `${r.cpu.ratio.toFixed(3)}x` : '-', r.cpu ? `${r.cpu.min.toFixed(2)}..${r.cpu.max.toFixed(2)}` : '-', fmt(lc), fmt(med(r.on, (x) => x.startCpuMs)),
       lc !== null && pc ? `${((100 * lc) / pc).toFixed(2)} %` : '-', `${fmt(pc, 0)} / ${fmt(pcOff, 0)}`,
       `${fmt(med(r.on, perM), 0)} / ${fmt(med(r.off, perM), 0)}`, modes || '-',
     ];
@@ -151,5 +166,6 @@ export function renderLearnerCost(rows: CostRow[], pairs: number): string {
     row(head), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...lines.map(row),
     'learner CPU: its thread\'s (start included; "-": none ran; inline: its steps on the owner\'s thread); start: of which its Worker\'s start; process CPU: every thread of the child;',
     'refills per million operations (larson: of the timed run, per allocation; random-mixed, fresh, scaling: the heap\'s, per main-loop and prefault cycle).',
+    'per CPU s: the same pairs in operations per CPU second of the timed run (every thread of the child; larson only): time a shared machine gives to others is not in it.',
   ].join('\n');
 }

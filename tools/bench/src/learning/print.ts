@@ -52,7 +52,7 @@ export function renderLearningReport(r: LearningReport): string {
       `cached bytes ${pct(r.cachedRatio)} (target: at most +10 %: ${r.targets.cachedHeld ? 'met' : 'NOT met'}), ops/s ${pct(r.opsRatio)}.`,
     '- cached bytes: bytes held in the worker cache, read from heap.stats() after every phase (mean and max over the run).',
     '- a burst favours larger refills (fewer slow paths); the light phase favours smaller ones (less memory idle): the learner ' +
-      'may raise a count to twice its default, never below it (hakmem passes its defaults as minCounts); a cache bound never grows with a count (pool-refill policy.ts).',
+      'may raise a count to twice its default (blocks of 2 KiB or less; pool-refill maxCount), never below it (hakmem passes its defaults as minCounts); a cache bound never grows with a count (pool-refill policy.ts).',
     wakeNote(r.learning),
     "- memory: the heap's peak reserved bytes (pages in spans and large blocks, the arena's USED_PAGES word, sampled every " +
       'millisecond by a Worker) against the workload\'s peak live bytes (the sizes it asks for: a burst on top of the light ' +
