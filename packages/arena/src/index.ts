@@ -13,7 +13,7 @@ export { claimSlot, unclaimSlots, markDead, fenceSlot, freeSlot, slotIsGone, slo
 export { detachSlot, reclaimSlot, repairArena, type ReclaimReport } from './reclaim.js';
 export { abandonSpan } from './abandoned.js';
 export { lockArena, unlockArena, lockHolder, breakDeadLock } from './lock.js';
-export { isSharedMemory, memoryMaxBytes, growMemory, WASM_PAGE, type WasmMemory } from './memory.js';
+export { isSharedMemory, memoryMaxBytes, growMemory, uleb128, WASM_PAGE, type WasmMemory } from './memory.js';
 export { HeapError, HeapErrorCode, badSize } from './errors.js';
 export { classify, usableSize, LIVE_SMALL, LIVE_LARGE } from './diagnose.js';
 export { allocLarge, freeLarge, largePages, largeSlack, largeUsable } from './large.js';

@@ -48,8 +48,10 @@ export function bufferCovering(m: WasmMemory, bytes: number): SharedArrayBuffer 
   return memoryBuffer(m);
 }
 
-const leb = (n: number): number[] => {
+/** `n` (unsigned 32-bit) as the unsigned LEB128 bytes of the WebAssembly binary format. */
+export const uleb128 = (n: number): number[] => {
   const out: number[] = [];
+  n >>>= 0;
   do {
     let b = n & 0x7f;
     n >>>= 7;
@@ -62,9 +64,9 @@ const leb = (n: number): number[] => {
 /** Whether `m` links to a module importing a shared memory of at most `pages` pages. */
 function maxAtMost(m: WasmMemory, pages: number): boolean {
   // (import "m" "m" (memory 0 pages shared)): the import's maximum must be >= the memory's
-  const entry = [1, 0x6d, 1, 0x6d, 0x02, 0x03, 0x00, ...leb(pages)];
+  const entry = [1, 0x6d, 1, 0x6d, 0x02, 0x03, 0x00, ...uleb128(pages)];
   const section = [1, ...entry];
-  const bytes = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0, 0, 0, 0x02, ...leb(section.length), ...section]);
+  const bytes = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0, 0, 0, 0x02, ...uleb128(section.length), ...section]);
   try {
     new wasm!.Instance(new wasm!.Module(bytes), { m: { m } });
     return true;

@@ -126,14 +126,19 @@ export function resetSlot(r: Region, s: number): void {
 
 /**
  * Hand slot `s` back for another worker to claim (from `from`: ATTACHED after a detach, RECLAIMING
- * after a reclaim): FREE, then unnamed. A claimer takes a slot by naming itself in THREAD first, so
- * it passes this one over until it is unnamed; a thread that dies in between leaves a FREE slot
- * naming it, which `unclaimSlots` unnames on its exit.
+ * after a reclaim). After a detach: FREE, then unnamed. A claimer takes a slot by naming itself in
+ * THREAD first, so it passes this one over until it is unnamed; a detacher that dies in between
+ * leaves a FREE slot naming it, which `unclaimSlots` unnames on its exit. After a reclaim the dead
+ * thread's name goes first.
  */
 export function freeSlot(r: Region, s: number, from: number): void {
+  const tw = slotWord(r, s, SLOT.THREAD);
+  // a reclaimed slot's thread is gone, its exit past: unnamed first, or a reclaimer dying after
+  // the hand-back would leave a FREE slot naming a thread whose exit will never unname it
+  if (from === SLOT_RECLAIMING) Atomics.store(r.i32, tw, 0);
   if (Atomics.compareExchange(r.i32, slotWord(r, s, SLOT.STATE), from, SLOT_FREE) !== from) return;
   fault('slot.freed');
-  Atomics.store(r.i32, slotWord(r, s, SLOT.THREAD), 0);
+  Atomics.store(r.i32, tw, 0);
 }
 
 /** ATTACHED -> FENCED: the slot's thread was declared terminated; its next cold path refuses. */

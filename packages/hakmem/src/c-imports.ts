@@ -64,6 +64,9 @@ export function mallocImports(heap: Heap | HeaderlessHeap, o: MallocImportsOptio
   if (!flavours.some((F) => heap instanceof F)) {
     throw new HeapError(HeapErrorCode.BAD_OPTION, 'mallocImports(heap) needs a heap (createHeap or attachHeap)');
   }
+  if (o === null || typeof o !== 'object' || (o.fastPath !== undefined && typeof o.fastPath !== 'boolean')) {
+    throw new HeapError(HeapErrorCode.BAD_OPTION, 'mallocImports(heap, options): options.fastPath must be true or false');
+  }
   const small = heap.maxSmall;
   const malloc = (size: number): number => {
     const n = size >>> 0;

@@ -12,6 +12,7 @@
  * Only the default heap (headers, the default size classes, no counters) has this fast path; the
  * others keep the JavaScript one.
  */
+import { uleb128 as uleb } from '@hakmem/arena';
 
 /** What the module is built from: this worker's heap, as constants. */
 export interface FastPathSpec {
@@ -40,18 +41,7 @@ export interface FastPathImports {
   memory: object;
 }
 
-// --- the binary format: LEB128 numbers, sections, opcodes ---
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  n >>>= 0;
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-};
+// --- the binary format: LEB128 numbers (the unsigned ones: @hakmem/arena's uleb128), sections, opcodes ---
 const sleb = (n: number): number[] => {
   const out: number[] = [];
   n |= 0;

@@ -40,6 +40,14 @@ describe('the wasm fast path', () => {
     expect(isWasm(mallocImports(createHeap({ size: 1 << 20, learning: false })).malloc)).toBe(false);
   });
 
+  it('refuses options it does not know with HAKMEM_BAD_OPTION', () => {
+    const h = inMemory();
+    for (const o of [null, 1, 'fast', { fastPath: 1 }, { fastPath: 'no' }]) {
+      expect(() => mallocImports(h, o as never)).toThrow(expect.objectContaining({ code: E.BAD_OPTION }));
+    }
+    void h.close();
+  });
+
   it('shares the lists with the heap: blocks go both ways, a full list drains, nothing is handed out twice', () => {
     const h = inMemory();
     const c = mallocImports(h);
