@@ -12,7 +12,7 @@ import { badOption, type CacheBase, type Refiller } from '@hakmem/pool-tls';
 import { installChain, takeChain } from '@hakmem/pool-tls/chain';
 import type { RefillBackend } from './backend.js';
 import { MISC, PER_CLASS, PER_CLASS_WORDS, type CounterPlace } from './counters.js';
-import { RefillEvents, SAMPLE_MS } from './events.js';
+import { RefillEvents } from './events.js';
 import { newInterval } from './interval.js';
 import type { RefillLearner } from './learner.js';
 import { boundFor, defaultBounds, maxCount } from './policy.js';
@@ -102,10 +102,8 @@ export class RefillEngine extends RefillEvents implements Refiller {
     }
     // Contract: a refill never waits. A backend that had to (a lock held by another worker, a heap
     // stopped for a reclaim) counts it in V_REFILL_WAITED itself: a counter read here, on a path
-    // inlined into the caller's loop, slows the loop (ARCHITECTURE.md, "What V8 does").
-    this.missStreak[cls]++;
-    this.lastRefillAt[cls] = this.last.at;
-    if (this.ringW >= 0 && (--this.sampleIn[cls] <= 0 || this.last.sinceLastMs >= SAMPLE_MS)) this.report(cls);
+    // inlined into the caller's loop, slows the loop (ARCHITECTURE.md, "What V8 does"); so does
+    // the learner's part of a refill, which move() does (refilled).
     this.inRefill = false;
     return head;
   }
@@ -148,14 +146,16 @@ export class RefillEngine extends RefillEvents implements Refiller {
    * Move blocks and count them inside the backend's cold section (begin/end): a reader that stops
    * the backend sees blocks and counters move together, never one without the other (only the
    * backend's calls can throw in between, and it ends the section then). `times` says which move:
-   * REFILLS, up to `n` blocks from the backend into the list, returning the new head (0: none, and
-   * no refill counted); DRAINS, `n` blocks of the list back (a drain); -1, the same uncounted as
-   * a drain (a flush).
+   * REFILLS, up to `n` blocks from the backend into the list (the bound set for `n` first),
+   * returning the new head (0: none, and no refill counted); DRAINS, `n` blocks of the list back
+   * (a drain); -1, the same uncounted as a drain (a flush). Not inlined into the caller's loop:
+   * the rare work of a refill belongs here (ARCHITECTURE.md, "What V8 does").
    */
   private move(cls: number, n: number, times: number): number {
     const b = this.backend;
-    b.begin?.();
     const refill = times === PER_CLASS.REFILLS;
+    if (refill && n !== this.applied[cls]) this.applyCount(cls, n);
+    b.begin?.();
     const head = refill ? b.takeBatch(cls, n, this.chain) : takeChain(this.cache, cls, n, this.chain);
     const tail = this.chain[0];
     const moved = this.chain[1];
@@ -165,6 +165,7 @@ export class RefillEngine extends RefillEvents implements Refiller {
     if (times >= 0 && (head !== 0 || !refill)) this.bump(w + times, 1);
     this.bump(w + (refill ? PER_CLASS.BLOCKS_IN : PER_CLASS.BLOCKS_OUT), moved);
     b.end?.();
+    if (head !== 0 && refill) this.refilled(cls);
     return head;
   }
 
@@ -184,18 +185,19 @@ export class RefillEngine extends RefillEvents implements Refiller {
   /**
    * The count in force for this refill: the policy table's (one atomic load, at refill time
    * only: a change applies to the next refill, never to one under way), capped at maxCount, else
-   * the default. The cache's bound follows the count downwards (boundFor).
+   * the default. Both are computed on every refill: TurboFan may inline this into the caller's
+   * loop, and a branch first taken when the learner sets a count would deoptimize that loop.
    */
   private countFor(cls: number): number {
-    let n = this.counts[cls];
     const p = this.policyCount(cls);
-    if (p > 0) n = Math.min(p, this.maxCounts[cls]);
-    if (n < 1) n = 1;
-    if (n !== this.applied[cls]) {
-      this.applied[cls] = n;
-      this.cache.setBound(cls, Math.min(boundFor(n, this.cache.sizes[cls]), this.maxBounds[cls]));
-    }
-    return n;
+    const capped = Math.min(p, this.maxCounts[cls]);
+    return p > 0 ? capped : this.counts[cls];
+  }
+
+  /** A new count for `cls` (move, before its refill): the cache's bound follows it downwards (boundFor). */
+  private applyCount(cls: number, n: number): void {
+    this.applied[cls] = n;
+    this.cache.setBound(cls, Math.min(boundFor(n, this.cache.sizes[cls]), this.maxBounds[cls]));
   }
 }
 

@@ -3,7 +3,7 @@
  * RefillEngine): the state captured just before each refill, the per-class history it needs (miss
  * streak, time of the last refill), the sampling rule, and the push into the learner's ring
  * (dropped, and counted, when the ring is full). Sampling: a class whose refills come less than
- * SAMPLE_MS (1 ms) apart reports one refill in 8, less than FAST_MS (0.1 ms) apart one in 32 (a
+ * SAMPLE_MS (10 ms) apart reports one refill in 8, less than FAST_MS (0.1 ms) apart one in 32 (a
  * countdown per class, set at each report by the interval then). Such
  * events carry the same information (the interval and the count of the refill reported), and the
  * ring and the learner's work stay small when classes refill hundreds of thousands of times a
@@ -28,8 +28,11 @@ export interface RefillSnapshot {
 /** What RefillEvents takes of the engine's options (RefillOptions, engine.ts). */
 type EventOptions = { learning?: RefillLearner; now?: () => number; counters?: CounterPlace; debug?: { contracts?: boolean } };
 
-/** refills at least this far apart (ms) are all reported */
-export const SAMPLE_MS = 1;
+/**
+ * refills at least this far apart (ms) are all reported. 10, not 1: classes refilling every 1 to
+ * 10 ms (larson's 2-32 KiB blocks) had every refill reported, the most events of any rate.
+ */
+const SAMPLE_MS = 10;
 /** one in SAMPLE_EVERY of closer ones, one in FAST_EVERY of those under FAST_MS apart */
 const SAMPLE_EVERY = 8;
 const FAST_MS = 0.1;
@@ -39,12 +42,7 @@ const FAST_EVERY = 32;
 export abstract class RefillEvents extends EngineCounters {
   /** refills since the last drain, per class */
   readonly missStreak: Int32Array;
-  /**
-   * Per class, refills until the next one is reported (0 at first: the first is). The refill
-   * checks it with one decrement and compare and calls `report` only when it runs out or the
-   * refill came SAMPLE_MS after the last: a call that rare stays out of the refill TurboFan inlines
-   * into the caller's loop (ARCHITECTURE.md, "What V8 does"; the full rule was inlined there).
-   */
+  /** Per class, refills until the next one is reported (0 at first: the first is); see refilled. */
   readonly sampleIn: Int32Array;
   /** per class, the clock at its last refill in this worker (-Infinity before the first) */
   readonly lastRefillAt: Float64Array;
@@ -84,12 +82,17 @@ export abstract class RefillEvents extends EngineCounters {
   }
 
   /**
-   * The refill of `cls` just counted (the snapshot's) is reported: the next one of this class will
-   * be in SAMPLE_EVERY refills, or FAST_EVERY while they come under FAST_MS apart (sooner if one
-   * comes SAMPLE_MS after the last: the refill checks that itself).
+   * A refill of `cls` (the snapshot's) succeeded: its history, and its event when the countdown
+   * runs out or it came SAMPLE_MS after the last; the next one of this class is then reported in
+   * SAMPLE_EVERY refills, FAST_EVERY while they come under FAST_MS apart. Called from the engine's
+   * move(), a call TurboFan does not inline: none of this lands in the caller's loop, where it cost
+   * larson's workers 3-5 % with learning on (BENCHMARKS.md, "What learning cost larson").
    */
-  protected report(cls: number): void {
+  protected refilled(cls: number): void {
     const since = this.last.sinceLastMs;
+    this.missStreak[cls]++;
+    this.lastRefillAt[cls] = this.last.at;
+    if (this.ringW < 0 || (--this.sampleIn[cls] > 0 && since < SAMPLE_MS)) return;
     this.sampleIn[cls] = since >= 0 && since < FAST_MS ? FAST_EVERY : SAMPLE_EVERY;
     this.notify();
   }
@@ -103,10 +106,7 @@ export abstract class RefillEvents extends EngineCounters {
       this.cache.words, this.ringW, s.cls, this.worker, s.count, s.blocksLeft, s.missStreak, since,
       this.cache.cached(s.cls),
     );
-    if (!pushed) this.onDrop();
-  }
-
-  private onDrop(): void {
+    if (pushed) return;
     this.bump(this.miscW + MISC.DROPPED, 1);
     if (this.contracts) this.bump(this.miscW + MISC.V_RING_FULL, 1);
   }

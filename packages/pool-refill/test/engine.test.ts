@@ -100,6 +100,34 @@ describe('RefillEngine (Box 2)', () => {
     expect([counter(engine, 'EVENTS'), counter(engine, 'DROPPED')]).toEqual([0, 0]);
   });
 
+  it('refill events are sampled per class: every refill 10 ms apart or more, one in 8 closer, one in 32 under 0.1 ms', () => {
+    const run = (stepMs: number, refills: number) => {
+      const events: number[] = [];
+      const learner: RefillLearner = {
+        policy: 8, ring: 100, worker: 0, readPolicy: () => 0,
+        pushEvent: (_i32, _ring, cls, _w, _count, _left, streak) => (events.push(cls === 2 ? streak : -1), true),
+      };
+      const be = new Scripted();
+      const cache = new ThreadCache({ i32: be.i32, heads: 16, classSizes: SIZES, bounds: SIZES.map(defaultBound), allocTag: TAG_A, freeTag: TAG_F });
+      let t = 0;
+      const engine = new RefillEngine(cache, be, { counts: defaultRefillCounts(SIZES), now: () => (t += stepMs), learning: learner });
+      cache.connect(engine, { allocSlow: () => 0, freeSlow: () => {} });
+      for (let i = 0; i < 32 * refills; i++) expect(cache.alloc(1000)).not.toBe(0); // 32 blocks a refill, never freed
+      expect(be.takes.length).toBe(refills);
+      // the history moves once per refill, reported or not; a refill that finds nothing moves nothing
+      expect([engine.missStreak[2], engine.lastRefillAt[2]]).toEqual([refills, refills * stepMs]);
+      be.budget = 0;
+      expect(cache.alloc(1000)).toBe(0);
+      expect([engine.missStreak[2], engine.lastRefillAt[2], events.length]).toEqual([refills, refills * stepMs, counter(engine, 'EVENTS')]);
+      return events;
+    };
+    expect(run(10, 64).length).toBe(64);
+    // 2 ms apart: the first refill, then one in 8 (each event carries the miss streak of its refill)
+    expect(run(2, 64)).toEqual([0, 8, 16, 24, 32, 40, 48, 56]);
+    // 1/16 ms apart: the first (no interval yet: one in 8 next), then one in 32
+    expect(run(1 / 16, 64)).toEqual([0, 8, 40]);
+  });
+
   it('default policy: larger classes refill fewer blocks', () => {
     // an engine on the default counts: the first alloc of each size refills its class once
     const { be, cache } = setup();

@@ -36,7 +36,7 @@ export interface BenchArgs {
   /** --ab: random-mixed paired against another checkout's build, instead of the benchmarks */
   ab?: { dir: string; pairs: number; runner: string };
   /** --learner-cost: learning on / off paired per row, instead of the benchmarks */
-  learnerCost?: { rows: string[]; pairs: number };
+  learnerCost?: { rows: string[]; pairs: number; larsonAllocs?: number };
   help: boolean;
 }
 
@@ -69,6 +69,8 @@ export const USAGE = `usage: pnpm bench [-- flags]   (or: node tools/bench/dist/
                          random-mixed, larson (hakmem handoff, every set), scaling (2 workers); default all
                          four; learner CPU, its start, process CPU and refills on / off beside the ratio
   --learner-pairs N      --learner-cost: paired runs per row (default 9)
+  --learner-allocs N     --learner-cost: larson rows do a fixed N allocations (whole generations, the
+                         ranges sharing them) instead of running for --sleep: the same work on and off
   --quick                smoke test: cycles / 10, larson sleep 0.5 s, and --repeat 1 unless given
 
  random-mixed (and scaling and wasm, in every worker):
@@ -116,6 +118,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let abRunner = 'hakmem';
   let costRows: string[] | undefined;
   let costPairs = 9;
+  let costAllocs: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     if (raw === '--') continue; // `pnpm bench -- --quick` passes the separator through
@@ -175,6 +178,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         break;
       }
       case '--learner-pairs': costPairs = int(flag, value()); if (costPairs < 1) throw new Error('--learner-pairs must be at least 1'); break;
+      case '--learner-allocs': costAllocs = int(flag, value()); if (costAllocs < 1) throw new Error('--learner-allocs must be at least 1'); break;
       case '--quick': quick = true; break;
       case '--help': case '-h': help = true; break;
       default: throw new Error(`unknown flag ${raw}\n\n${USAGE}`);
@@ -189,6 +193,6 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     ...(sleep !== undefined ? { sleep } : {}), ...(threads !== undefined ? { threads } : {}),
     ...(larsonSet !== undefined ? { larsonSet } : {}), ...(variant !== undefined ? { variant } : {}),
     ...(abDir !== undefined ? { ab: { dir: abDir, pairs: abPairs, runner: abRunner } } : {}),
-    ...(costRows !== undefined ? { learnerCost: { rows: costRows, pairs: costPairs } } : {}), help,
+    ...(costRows !== undefined ? { learnerCost: { rows: costRows, pairs: costPairs, ...(costAllocs !== undefined ? { larsonAllocs: costAllocs } : {}) } } : {}), help,
   };
 }

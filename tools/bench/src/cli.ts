@@ -50,8 +50,8 @@ function main(): void {
   }
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   if (args.learnerCost) {
-    const { rows, pairs } = args.learnerCost;
-    const r = runLearnerCost({ rows, pairs, params: args.params, sleep: args.sleep ?? DEFAULT_SLEEP, progress });
+    const { rows, pairs, larsonAllocs } = args.learnerCost;
+    const r = runLearnerCost({ rows, pairs, params: args.params, sleep: args.sleep ?? DEFAULT_SLEEP, larsonAllocs, progress });
     process.stdout.write(`\n${renderLearnerCost(r, pairs)}\n`);
     if (args.json) writeJson(args.json, { machine: machine(), learnerCost: r });
     return;

@@ -1,7 +1,7 @@
 /** --learner-cost: learning on / off in pairs per row (never timings: what ran, and the counts). */
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../src/args.js';
-import { perCpu, renderLearnerCost, runLearnerCost, type CostRun } from '../src/learning/cost.js';
+import { generationsFor, perCpu, renderLearnerCost, runLearnerCost, type CostRun } from '../src/learning/cost.js';
 import { MIXED_DEFAULTS } from '../src/random-mixed/params.js';
 
 describe('--learner-cost', () => {
@@ -11,6 +11,27 @@ describe('--learner-cost', () => {
     expect(parseArgs(['--learner-cost', '--quick']).learnerCost?.rows).toHaveLength(4);
     expect(parseArgs([]).learnerCost).toBeUndefined();
     expect(() => parseArgs(['--learner-pairs', '0'])).toThrow(/at least 1/);
+    expect(parseArgs(['--learner-cost', 'larson', '--learner-allocs', '4000000']).learnerCost).toEqual({ rows: ['larson'], pairs: 9, larsonAllocs: 4_000_000 });
+    expect(() => parseArgs(['--learner-allocs', '0'])).toThrow(/at least 1/);
+  });
+
+  it('--learner-allocs: whole generations per range, the ranges sharing the allocations', () => {
+    const set = (threads: number, chunks: number, rounds: number) => ({ sleep: 2, min: 8, max: 1000, chunks, rounds, seed: 1, threads });
+    expect(generationsFor(set(1, 10000, 1), 4e6)).toBe(400);
+    expect(generationsFor(set(4, 10000, 1), 4e6)).toBe(100);
+    expect(generationsFor(set(2, 5000, 100), 4e6)).toBe(4);
+    expect(generationsFor(set(2, 5000, 100), 1)).toBe(1);
+  });
+
+  it('larson with --learner-allocs: the same allocations on and off, counted by the child', () => {
+    const rows = runLearnerCost({ rows: ['larson'], pairs: 1, params: MIXED_DEFAULTS, sleep: 0.2, larsonAllocs: 40_000, progress: () => {} });
+    const hak = rows.filter((r) => r.row.startsWith('larson-hakmem'));
+    expect(hak.length).toBeGreaterThan(0);
+    for (const r of hak) {
+      const g = generationsFor({ sleep: 0.2, min: 2048, max: 32768, chunks: 10000, rounds: 1, seed: 12345, threads: Number(r.row.split('-').pop()) }, 40_000);
+      expect(r.label).toContain(`${g} generations a range`);
+      expect([r.on[0].ops, r.off[0].ops]).toEqual([g * Number(r.row.split('-').pop()) * 10000, g * Number(r.row.split('-').pop()) * 10000]);
+    }
   });
 
   it('a short program from createHeap() in a fresh process: no learner starts, the refills are those of learning off', () => {

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runLarsonJs } from '../larson/js.js';
-import { larsonSets } from '../larson/params.js';
+import { generationIters, larsonSets, type LarsonParams } from '../larson/params.js';
 import type { MixedParams } from '../random-mixed/params.js';
 import { runJsChild } from '../random-mixed/js.js';
 import { runPairs, summarize } from '../report/paired.js';
@@ -58,6 +58,11 @@ export interface CostOptions {
   params: MixedParams;
   /** larson's sleep, s */
   sleep: number;
+  /**
+   * larson: a fixed number of allocations instead of the sleep (whole generations per range, at
+   * least one): the same work on and off, so the ratio is not that of two different amounts of work
+   */
+  larsonAllocs?: number;
   progress: (line: string) => void;
 }
 
@@ -82,8 +87,13 @@ function runMixed(learning: boolean, p: MixedParams): CostRun {
   return { opsPerSec: r.opsPerSec, refills: c.refills ?? 0, ops: p.cycles * 1.1, learnerCpuMs: c.learning?.learnerCpuMs ?? null, startCpuMs: null, processCpuMs: null };
 }
 
-function larsonRun(learning: boolean, set: ReturnType<typeof larsonSets>[number]): CostRun {
-  const r = runLarsonJs(learning ? 'hakmem' : 'hakmem-fixed', 'handoff', set.params);
+/** Generations per range for about `allocs` allocations in all (at least one). */
+export function generationsFor(p: LarsonParams, allocs: number): number {
+  return Math.max(1, Math.round(allocs / (p.threads * generationIters(p))));
+}
+
+function larsonRun(learning: boolean, set: ReturnType<typeof larsonSets>[number], generations: number): CostRun {
+  const r = runLarsonJs(learning ? 'hakmem' : 'hakmem-fixed', 'handoff', set.params, { generations });
   const f = (r.checkFacts ?? {}) as CheckFacts & { slowPaths?: { refills: number } };
   const l = f.learning;
   return {
@@ -130,8 +140,10 @@ export function runLearnerCost(o: CostOptions): CostRow[] {
     else if (row === 'scaling') out.push(paired(row, `scaling, 2 workers on one heap, ${p.cycles / 1e6}M each`, o.pairs, (l) => runScaling(l, p), o.progress));
     else if (row === 'larson') {
       for (const set of larsonSets({ cores: availableParallelism(), sleep: o.sleep })) {
-        const label = `larson ${set.id} ${set.params.threads}t handoff, sleep ${set.params.sleep} s`;
-        out.push(paired(`larson-${set.id}-${set.params.threads}`, label, o.pairs, (l) => larsonRun(l, set), o.progress));
+        const g = o.larsonAllocs ? generationsFor(set.params, o.larsonAllocs) : 0;
+        const work = g ? `${g} generations a range (${((g * set.params.threads * generationIters(set.params)) / 1e6).toFixed(1)}M allocs)` : `sleep ${set.params.sleep} s`;
+        const label = `larson ${set.id} ${set.params.threads}t handoff, ${work}`;
+        out.push(paired(`larson-${set.id}-${set.params.threads}`, label, o.pairs, (l) => larsonRun(l, set, g), o.progress));
       }
     } else throw new Error(`--learner-cost: unknown row ${row} (known: ${COST_ROWS.join(', ')})`);
   }
