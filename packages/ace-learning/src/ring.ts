@@ -83,7 +83,7 @@ export function isRingCapacity(capacity: unknown): capacity is number {
 
 /** Throws unless `capacity` is a power of two in [2, 2^20] (isRingCapacity). */
 export function checkCapacity(capacity: number): void {
-  if (!isRingCapacity(capacity)) throw badOption(`ring capacity ${String(capacity)} must be a power of two in [2, 2^20]`);
+  if (!isRingCapacity(capacity)) throw badOption(`ring capacity ${typeof capacity === 'number' ? capacity : typeof capacity} must be a power of two in [2, 2^20]`);
 }
 
 /** What a record may hold: the consumer drops a record with a class or worker at or above these. */

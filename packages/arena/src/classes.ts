@@ -4,7 +4,7 @@
  * and the blocks in one (classGeometry); the class sizes a heap accepts; the class table of the
  * layout, written at creation and read by every attacher.
  */
-import { HeapError, HeapErrorCode } from './errors.js';
+import { HeapError, HeapErrorCode, shown } from './errors.js';
 import { CLASS_ROW, CLASS_ROW_WORDS, PAGE_SIZE } from './layout.js';
 
 /** How a size class is cut out of spans. */
@@ -63,7 +63,7 @@ export function checkClassSizes(sizes: readonly number[]): void {
   let prev = 0;
   for (const s of sizes) {
     if (typeof s !== 'number' || !Number.isInteger(s) || s < 8 || s % 8 !== 0 || s <= prev || s > MAX_CLASS_SIZE) {
-      throw bad(`classSizes must be increasing multiples of 8 in [8, ${MAX_CLASS_SIZE}] (got ${String(s)})`);
+      throw bad(`classSizes must be increasing multiples of 8 in [8, ${MAX_CLASS_SIZE}] (got ${shown(s)})`);
     }
     prev = s;
   }

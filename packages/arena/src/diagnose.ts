@@ -3,7 +3,7 @@
  * block, or a specific misuse. Runs only when the one-compare check on the hot path failed.
  */
 import { viewBytes } from './buffer.js';
-import { HeapError, HeapErrorCode as E } from './errors.js';
+import { HeapError, HeapErrorCode as E, shown } from './errors.js';
 import { LARGE_CLASS, SPAN } from './layout.js';
 import { largeTag, largeUsable } from './large.js';
 import type { Region } from './region.js';
@@ -18,7 +18,7 @@ export const LIVE_LARGE = 2;
 /** LIVE_SMALL or LIVE_LARGE, or throws the HeapError that names what is wrong with `p`. */
 export function classify(r: Region, p: number): number {
   if (typeof p !== 'number' || !Number.isInteger(p)) {
-    throw new HeapError(E.MISALIGNED, `pointer ${String(p)} is not an integer byte offset`);
+    throw new HeapError(E.MISALIGNED, `pointer ${shown(p)} is not an integer byte offset`);
   }
   r.sync();
   const base = r.layout.base;

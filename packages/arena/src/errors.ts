@@ -57,9 +57,21 @@ export class HeapError extends Error {
   }
 }
 
+/**
+ * A caller's value for an error message. String() throws for some (an object whose toString is not
+ * callable, a Symbol in a template): a bad value must get its coded error, never a TypeError.
+ */
+export function shown(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
 /** The RangeError (with code HAKMEM_BAD_SIZE) for a size that cannot be allocated. */
 export function badSize(size: unknown, why: string): RangeError & { code: HeapErrorCode } {
-  const e = new RangeError(`bad size ${String(size)}: ${why} [${HeapErrorCode.BAD_SIZE}]`) as RangeError & {
+  const e = new RangeError(`bad size ${shown(size)}: ${why} [${HeapErrorCode.BAD_SIZE}]`) as RangeError & {
     code: HeapErrorCode;
   };
   e.code = HeapErrorCode.BAD_SIZE;

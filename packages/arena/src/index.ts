@@ -14,7 +14,7 @@ export { detachSlot, reclaimSlot, repairArena, type ReclaimReport } from './recl
 export { abandonSpan } from './abandoned.js';
 export { lockArena, unlockArena, lockHolder, breakDeadLock } from './lock.js';
 export { isSharedMemory, memoryMaxBytes, growMemory, uleb128, WASM_PAGE, type WasmMemory } from './memory.js';
-export { HeapError, HeapErrorCode, badSize } from './errors.js';
+export { HeapError, HeapErrorCode, badSize, shown } from './errors.js';
 export { classify, usableSize, LIVE_SMALL, LIVE_LARGE } from './diagnose.js';
 export { allocLarge, freeLarge, largePages, largeSlack, largeUsable } from './large.js';
 export { validateRegion, attachedSlots, type ValidateOptions, type ValidateReport } from './validate.js';

@@ -6,7 +6,7 @@
  */
 import { MAX_HEAP_END, wordView } from './buffer.js';
 import { BLOCK_ALIGNS, checkClassSizes, DEFAULT_BLOCK_ALIGN, writeClassTable } from './classes.js';
-import { HeapError, HeapErrorCode } from './errors.js';
+import { HeapError, HeapErrorCode, shown } from './errors.js';
 import {
   abandonedListWord, CTRL, computeLayout, CONTROL_WORDS, FLAG_HEADERLESS, LAYOUT_VERSION, MAGIC, MAX_EXTRA, PAGE_SIZE, readLayout, SLOT,
   SLOT_ATTACHED, slotPartial, slotWordOf, writeLayout, type Layout,
@@ -103,16 +103,16 @@ export function createHeapIn(o: CreateRegionOptions): OpenedHeap {
   if (!(buf instanceof SharedArrayBuffer)) throw bad('buffer must be a SharedArrayBuffer');
   const base = o.base ?? 0;
   if (typeof base !== 'number' || !Number.isInteger(base) || base < 0 || base % 8 !== 0 || base >= MAX_HEAP_END) {
-    throw bad(`base ${String(base)} must be a multiple of 8 below ${MAX_HEAP_END}`);
+    throw bad(`base ${shown(base)} must be a multiple of 8 below ${MAX_HEAP_END}`);
   }
   const cap = mem !== null ? memoryMaxBytes(mem) : buf.growable ? buf.maxByteLength : buf.byteLength;
   const limit = Math.min(cap - base, MAX_HEAP_END - base);
-  if (o.maxBytes !== undefined && (typeof o.maxBytes !== 'number' || !Number.isInteger(o.maxBytes))) throw bad(`maxBytes ${String(o.maxBytes)} is not an integer`);
+  if (o.maxBytes !== undefined && (typeof o.maxBytes !== 'number' || !Number.isInteger(o.maxBytes))) throw bad(`maxBytes ${shown(o.maxBytes)} is not an integer`);
   const maxBytes = Math.min(o.maxBytes ?? limit, limit);
   // everything is checked before a memory is grown (a grow cannot be undone)
   checkClassSizes(o.classSizes);
   const align = o.align ?? DEFAULT_BLOCK_ALIGN;
-  if (!BLOCK_ALIGNS.includes(align)) throw bad(`align ${String(align)} must be 8 or 16`);
+  if (!BLOCK_ALIGNS.includes(align)) throw bad(`align ${shown(align)} must be 8 or 16`);
   if (typeof o.slots !== 'number' || !Number.isInteger(o.slots) || o.slots < 1 || o.slots > 255) throw bad('slots must be 1..255');
   const live = liveHeapAt(buf, base);
   if (live) {
@@ -127,11 +127,11 @@ export function createHeapIn(o: CreateRegionOptions): OpenedHeap {
   // unused), and a memory's up to maxBytes (the memory may be grown past it by the module)
   const bytes = o.bytes ?? Math.min(buf.byteLength, MAX_HEAP_END, mem !== null ? base + maxBytes : Infinity) - base;
   if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes <= 0 || base + bytes > buf.byteLength) {
-    throw bad(`bytes ${String(bytes)} do not fit in the buffer (${buf.byteLength} bytes from offset ${base})`);
+    throw bad(`bytes ${shown(bytes)} do not fit in the buffer (${buf.byteLength} bytes from offset ${base})`);
   }
   if (base + bytes > MAX_HEAP_END) throw bad(`a heap ends by ${MAX_HEAP_END} (2^32): ${bytes} bytes from offset ${base} do not`);
   if (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < bytes) {
-    throw bad(`maxBytes ${String(maxBytes)} is below bytes ${bytes}`);
+    throw bad(`maxBytes ${shown(maxBytes)} is below bytes ${bytes}`);
   }
   const layout = computeLayout({
     base, initialBytes: bytes, maxBytes, numClasses: o.classSizes.length, numSlots: o.slots, extraWords: extra,
@@ -171,7 +171,7 @@ export function findHeapIn(buffer: SharedArrayBuffer, base: number, memory?: Was
   const i32 = wordView(buffer);
   // an offset the heap could not have been created at (NaN, '0', 1.5, -8, 2^32, past the buffer)
   if (typeof base !== 'number' || !Number.isInteger(base) || base < 0 || base % 8 !== 0 || base / 4 + CONTROL_WORDS > i32.length) {
-    throw new HeapError(HeapErrorCode.BAD_HANDLE, `no hakmem heap at offset ${String(base)} of a buffer of ${buffer.byteLength} bytes`);
+    throw new HeapError(HeapErrorCode.BAD_HANDLE, `no hakmem heap at offset ${shown(base)} of a buffer of ${buffer.byteLength} bytes`);
   }
   const c = base >>> 2;
   if (Atomics.load(i32, c + CTRL.MAGIC) !== MAGIC) {

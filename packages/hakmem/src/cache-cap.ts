@@ -2,7 +2,7 @@
  * The cap on what one worker's cache may hold idle (`createHeap({ maxCachedBytes })`): a heap-wide
  * choice, turned here into the per-class largest bounds the refill engine takes (`maxBounds`).
  */
-import { HeapError, HeapErrorCode } from '@hakmem/arena';
+import { HeapError, HeapErrorCode, shown } from '@hakmem/arena';
 
 const badOption = (msg: string) => new HeapError(HeapErrorCode.BAD_OPTION, msg);
 
@@ -15,7 +15,7 @@ export function capBounds(sizes: readonly number[], bounds: ArrayLike<number>, m
   if (!Array.isArray(sizes) || bounds === null || typeof bounds !== 'object' || bounds.length !== sizes.length) {
     throw badOption('capBounds: an array of class sizes and as many bounds');
   }
-  if (typeof maxBytes !== 'number' || !(maxBytes > 0)) throw badOption(`maxBytes ${String(maxBytes)} must be a positive number`);
+  if (typeof maxBytes !== 'number' || !(maxBytes > 0)) throw badOption(`maxBytes ${shown(maxBytes)} must be a positive number`);
   const capped = Int32Array.from(bounds);
   let sum = sizes.reduce((a, s, cls) => a + s * capped[cls], 0);
   while (sum > maxBytes) {

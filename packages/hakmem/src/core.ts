@@ -5,7 +5,7 @@
  */
 import {
   allocBase, badSize, CTRL, cacheBase, classify, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, detachSlot, HeapError, HeapErrorCode,
-  LIVE_LARGE, LIVE_SMALL, PAGE_SIZE, Region, SLOT, SlotBackend, slotCounters, usableSize, viewBytes,
+  LIVE_LARGE, LIVE_SMALL, PAGE_SIZE, Region, SLOT, SlotBackend, slotCounters, usableSize, viewBytes, shown,
 } from '@hakmem/arena';
 import type { CacheBase, CacheConfig, Fallback, HeaderlessCache, ThreadCache } from '@hakmem/pool-tls';
 import { pushEvent, readPolicy } from '@hakmem/ace-learning/producer';
@@ -136,7 +136,7 @@ export class HeapCore implements Fallback {
     if (this.r.hdr === 0) {
       const usable = usableSize(this.r, p, LIVE_SMALL);
       if (!renewed || !this.sizeFits(size, usable)) {
-        throw new HeapError(HeapErrorCode.BAD_SIZE, `free(${p}, ${String(size)}): the size does not match the block (${usable} usable bytes)`, p);
+        throw new HeapError(HeapErrorCode.BAD_SIZE, `free(${p}, ${shown(size)}): the size does not match the block (${usable} usable bytes)`, p);
       }
       (this.cache as HeaderlessCache).free(p, size as number);
     } else {

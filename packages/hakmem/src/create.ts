@@ -4,7 +4,7 @@
  * heap class the heap's settings call for.
  */
 import { markDead, observerId, reclaimSlot, waitOutStop } from '@hakmem/arena';
-import { CTRL, claimSlot, COUNTERS_HITS, COUNTERS_LOW_WATER, COUNTERS_OFF, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, HeapError, HeapErrorCode, Region } from '@hakmem/arena';
+import { CTRL, claimSlot, COUNTERS_HITS, COUNTERS_LOW_WATER, COUNTERS_OFF, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, HeapError, HeapErrorCode, Region, shown } from '@hakmem/arena';
 import { LEARNING_TAGS, learningRegions, setUpLearning } from './learning.js';
 import { CountingHeap, HeaderlessHeap, Heap, LowWaterHeap } from './heap.js';
 import type { HeapHandle } from './handle.js';
@@ -61,12 +61,12 @@ export function attachHeap(handle: HeapHandle<boolean>): Heap | HeaderlessHeap {
   if (handle === null || typeof handle !== 'object' || handle.kind !== 'hakmem-heap') {
     throw new HeapError(HeapErrorCode.BAD_HANDLE, 'not a hakmem heap handle (pass heap.handle)');
   }
-  if (handle.version !== 1) throw new HeapError(HeapErrorCode.BAD_HANDLE, `handle version ${String(handle.version)}, expected 1`);
-  if (typeof handle.byteOffset !== 'number') throw new HeapError(HeapErrorCode.BAD_HANDLE, `handle.byteOffset ${String(handle.byteOffset)} is not a number`);
+  if (handle.version !== 1) throw new HeapError(HeapErrorCode.BAD_HANDLE, `handle version ${shown(handle.version)}, expected 1`);
+  if (typeof handle.byteOffset !== 'number') throw new HeapError(HeapErrorCode.BAD_HANDLE, `handle.byteOffset ${shown(handle.byteOffset)} is not a number`);
   const r = Region.attach(handle.buffer, handle.byteOffset, handle.memory);
   // a handle written by hand before the flag existed may leave it out
   if (handle.headerless !== undefined && handle.headerless !== (r.hdr === 0)) {
-    throw new HeapError(HeapErrorCode.BAD_HANDLE, `the handle says headerless: ${String(handle.headerless)}, the heap is ${r.hdr === 0 ? '' : 'not '}headerless`);
+    throw new HeapError(HeapErrorCode.BAD_HANDLE, `the handle says headerless: ${shown(handle.headerless)}, the heap is ${r.hdr === 0 ? '' : 'not '}headerless`);
   }
   return attachSlot(r, 1);
 }
@@ -94,7 +94,7 @@ function attachSlot(r: Region, retries: number): Heap | HeaderlessHeap {
 function cacheCap(v: unknown, maxBytes: number): number {
   if (v === undefined) return Math.max(4 << 20, Math.floor(maxBytes / 16));
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 4096 || v > 2 ** 31) {
-    throw new HeapError(HeapErrorCode.BAD_OPTION, `maxCachedBytes must be an integer in [4096, 2^31], got ${String(v)}`);
+    throw new HeapError(HeapErrorCode.BAD_OPTION, `maxCachedBytes must be an integer in [4096, 2^31], got ${shown(v)}`);
   }
   return v;
 }

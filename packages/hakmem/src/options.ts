@@ -3,7 +3,7 @@
  * defaults (every option that cannot work is a HeapError HAKMEM_BAD_OPTION before anything is
  * created).
  */
-import { BLOCK_ALIGNS, checkClassSizes, DEFAULT_BLOCK_ALIGN, HeapError, HeapErrorCode, isSharedMemory, MAX_HEAP_END, memoryMaxBytes, type WasmMemory } from '@hakmem/arena';
+import { BLOCK_ALIGNS, checkClassSizes, DEFAULT_BLOCK_ALIGN, HeapError, HeapErrorCode, isSharedMemory, MAX_HEAP_END, memoryMaxBytes, type WasmMemory, shown } from '@hakmem/arena';
 import { DEFAULT_CAPACITY, isRingCapacity } from '@hakmem/ace-learning';
 import { defaultClassSizes } from '@hakmem/pool-tls';
 
@@ -138,7 +138,7 @@ function countersFrom(v: HeapOptions['counters']): ResolvedOptions['counters'] {
     return e === 'low-water' ? 'low-water' : e === '1' || e === 'true' ? 'hits' : false;
   }
   if (v === 'low-water') return 'low-water';
-  if (typeof v !== 'boolean') throw bad(`counters must be true, false or 'low-water', got ${String(v)}`);
+  if (typeof v !== 'boolean') throw bad(`counters must be true, false or 'low-water', got ${shown(v)}`);
   return v ? 'hits' : false;
 }
 
@@ -149,18 +149,18 @@ const bad = (msg: string) => new HeapError(HeapErrorCode.BAD_OPTION, msg);
 
 function int(name: string, v: unknown, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw bad(`${name} must be an integer in [${min}, ${max}], got ${String(v)}`);
+    throw bad(`${name} must be an integer in [${min}, ${max}], got ${shown(v)}`);
   }
   return v;
 }
 
 function bool(name: string, v: unknown): boolean {
-  if (v !== undefined && typeof v !== 'boolean') throw bad(`${name} must be true or false, got ${String(v)}`);
+  if (v !== undefined && typeof v !== 'boolean') throw bad(`${name} must be true or false, got ${shown(v)}`);
   return v === true;
 }
 
 function object(name: string, v: unknown): void {
-  if (v !== undefined && (v === null || typeof v !== 'object')) throw bad(`${name} must be an object, got ${String(v)}`);
+  if (v !== undefined && (v === null || typeof v !== 'object')) throw bad(`${name} must be an object, got ${shown(v)}`);
 }
 
 export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
@@ -176,7 +176,7 @@ export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
   checkClassSizes(classSizes);
   const headerless = bool('headerless', o.headerless);
   const align = o.align ?? DEFAULT_BLOCK_ALIGN;
-  if (!BLOCK_ALIGNS.includes(align)) throw bad(`align must be 8 or 16, got ${String(align)}`);
+  if (!BLOCK_ALIGNS.includes(align)) throw bad(`align must be 8 or 16, got ${shown(align)}`);
   if (o.maxCachedBytes !== undefined) int('maxCachedBytes', o.maxCachedBytes, 4096, 2 ** 31); // before anything is written
   if (o.refillCounts !== undefined && (!Array.isArray(o.refillCounts) || o.refillCounts.length !== classSizes.length)) {
     throw bad(`refillCounts must be an array of ${classSizes.length} counts (one per class)`);
@@ -200,7 +200,7 @@ export function resolveOptions(o: HeapOptions = {}): ResolvedOptions {
   if (learning) {
     if (!['auto', 'worker', 'inline'].includes(learning.mode)) throw bad(`learning.mode must be auto, worker or inline`);
     const c = learning.ringCapacity;
-    if (!isRingCapacity(c)) throw bad(`learning.ringCapacity ${String(c)} must be a power of two in [2, 2^20]`);
+    if (!isRingCapacity(c)) throw bad(`learning.ringCapacity ${shown(c)} must be a power of two in [2, 2^20]`);
   }
   const rest = { slots: maxWorkers + 1, headerless, align, classSizes, refillCounts: o.refillCounts, learning, counters, debug };
   if (o.memory !== undefined) {

@@ -4,7 +4,7 @@
  * view or a `(type, ptr, count)` triple back into a live block. Every block is 8-aligned (16 by default), which is
  * enough for every element type (Float64Array and BigInt64Array included).
  */
-import { badSize, classify, HeapError, HeapErrorCode, usableSize, type Region } from '@hakmem/arena';
+import { badSize, classify, HeapError, HeapErrorCode, usableSize, type Region, shown } from '@hakmem/arena';
 
 /** Any typed array (over any buffer): what `free`, `reallocArray` and `usableSize` accept. */
 export type TypedArray =
@@ -58,7 +58,7 @@ type AnyCtor = new (b: SharedArrayBuffer, off: number, n: number) => TypedArray;
 /** The bytes of `count` elements of `type`; throws for anything but a typed array constructor and a count that is not a non-negative integer. */
 export function arrayBytes(type: unknown, count: number): number {
   if (!TYPES.has(type)) {
-    throw new HeapError(HeapErrorCode.BAD_OPTION, `${String((type as { name?: unknown })?.name ?? type)} is not a typed array constructor (Float64Array, Uint8Array, ...)`);
+    throw new HeapError(HeapErrorCode.BAD_OPTION, `${shown((type as { name?: unknown })?.name ?? type)} is not a typed array constructor (Float64Array, Uint8Array, ...)`);
   }
   if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) throw badSize(count, 'count must be a non-negative integer');
   return count * (type as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;

@@ -231,6 +231,15 @@ describe('every public function with every wrong kind of value', () => {
   });
 });
 
+/** A value for a message: String() throws for some (an object whose toString is not callable). */
+function shown(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
 describe('arbitrary values among valid traffic', () => {
   it('never an uncoded exception, the heap valid after every step', async () => {
     const { h } = ctx;
@@ -250,7 +259,7 @@ describe('arbitrary values among valid traffic', () => {
         for (const [k, v] of steps) {
           let r: unknown;
           const o = await outcome(() => (r = ops[k](v)));
-          expect(o.startsWith('UNCODED'), `${o} from op ${k} with ${String(v)}`).toBe(false);
+          expect(o.startsWith('UNCODED'), `${o} from op ${k} with ${shown(v)}`).toBe(false);
           if (o === 'ok' && (k === 0 || k === 2) && typeof r === 'number' && r !== 0) mine.push(r);
         }
         for (const p of mine) h.free(p);
@@ -258,5 +267,17 @@ describe('arbitrary values among valid traffic', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('a value String() cannot convert gets a coded error from every call', async () => {
+    const { h } = ctx;
+    const odd = { toString: [] } as unknown as number;
+    const calls = [
+      () => h.alloc(odd), () => h.free(odd), () => h.calloc(odd, 2), () => h.sizeOf(odd), () => h.realloc(0, odd),
+      () => h.alignedAlloc(odd, 8), () => h.reclaim(odd), () => createHeap({ size: odd }), () => createHeap({ size: 1 << 20, align: odd }),
+      () => checkCapacity(odd), () => defaultBound(odd), () => defaultClassSizes(odd), () => capBounds([16], [4], odd),
+    ];
+    for (const call of calls) expect(await outcome(call), String(call)).toMatch(/^HAKMEM_/);
+    intact();
   });
 });

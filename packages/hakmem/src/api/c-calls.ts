@@ -4,7 +4,7 @@
  * on the cache's `alloc` and `free`. They throw on misuse as the rest of the heap does; C's own
  * semantics for a WebAssembly module (NULL instead of an exception) are in src/c-imports.ts.
  */
-import { badSize, classify, HeapError, HeapErrorCode, usableSize } from '@hakmem/arena';
+import { badSize, classify, HeapError, HeapErrorCode, usableSize, shown } from '@hakmem/arena';
 import { blockOfView, type TypedArray } from '../typed.js';
 import type { HeapClass } from './base.js';
 
@@ -14,7 +14,7 @@ export const MAX_ALIGN = 2 ** 30;
 /** Throws HAKMEM_BAD_ALIGN unless `align` is a power of two in [1, MAX_ALIGN]. */
 function checkAlign(align: unknown): void {
   if (typeof align !== 'number' || !Number.isInteger(align) || align < 1 || align > MAX_ALIGN || (align & (align - 1)) !== 0) {
-    throw new HeapError(HeapErrorCode.BAD_ALIGN, `alignment ${String(align)} is not a power of two in [1, 2^30]`);
+    throw new HeapError(HeapErrorCode.BAD_ALIGN, `alignment ${shown(align)} is not a power of two in [1, 2^30]`);
   }
 }
 
@@ -49,7 +49,7 @@ export function CCalls<T extends HeapClass<{ readonly u8: Uint8Array<SharedArray
       const ok = Number.isSafeInteger(count) && Number.isSafeInteger(size) && count >= 0 && size >= 0;
       const bytes = ok ? count * size : Number.NaN;
       if (!Number.isSafeInteger(bytes)) {
-        throw badSize(`${String(count)} * ${String(size)}`, 'count and size must be non-negative integers with an exact product');
+        throw badSize(`${shown(count)} * ${shown(size)}`, 'count and size must be non-negative integers with an exact product');
       }
       const p = this.alloc(bytes);
       if (p !== 0) this.u8.fill(0, p, p + bytes);

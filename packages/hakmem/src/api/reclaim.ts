@@ -13,7 +13,7 @@
  */
 import {
   fenceSlot, HeapError, HeapErrorCode, markDead, reclaimSlot, SLOT, SLOT_DEAD, SLOT_FREE, SLOT_RECLAIMING, slotsIn, slotsOfThread,
-  slotState, slotWord, unclaimSlots, type ReclaimReport, type Region,
+  slotState, slotWord, unclaimSlots, type ReclaimReport, type Region, shown,
 } from '@hakmem/arena';
 import type { HeapClass } from './base.js';
 
@@ -116,7 +116,7 @@ export function Reclaim<T extends HeapClass>(Base: T) {
 /** Throws HAKMEM_BAD_SLOT unless `slot` is a slot of this heap other than the caller's own, `mine`. */
 function checkOtherSlot(r: Region, slot: unknown, mine: number): number {
   if (typeof slot !== 'number' || !Number.isInteger(slot) || slot < 0 || slot >= r.layout.numSlots || slot === mine) {
-    throw new HeapError(HeapErrorCode.BAD_SLOT, `slot ${String(slot)} is not another worker's slot of this heap`);
+    throw new HeapError(HeapErrorCode.BAD_SLOT, `slot ${shown(slot)} is not another worker's slot of this heap`);
   }
   return slot;
 }
@@ -177,7 +177,7 @@ async function reclaimTerminatedSlot(
 function checkQuietMs(q: unknown): number {
   if (q === undefined) return DEFAULT_QUIET_MS;
   if (typeof q !== 'number' || !Number.isFinite(q) || q < 0) {
-    throw new HeapError(HeapErrorCode.BAD_OPTION, `quietMs ${String(q)} must be a finite number of milliseconds, 0 or more`);
+    throw new HeapError(HeapErrorCode.BAD_OPTION, `quietMs ${shown(q)} must be a finite number of milliseconds, 0 or more`);
   }
   return q;
 }

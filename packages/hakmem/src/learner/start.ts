@@ -12,7 +12,7 @@
  * taken and returns without consuming. So at most one consumer ever reads the ring.
  */
 import { Learner, MODE_INLINE, MODE_STARTING, MODE_WORKER, RING, LEARNER } from '@hakmem/ace-learning';
-import { HeapError, HeapErrorCode } from '@hakmem/arena';
+import { HeapError, HeapErrorCode, shown } from '@hakmem/arena';
 import { modeName, type LearnerMode } from '@hakmem/pool-diagnostics';
 import { configFor, wordsOf, type WorkerConfig } from './config.js';
 import { cpuWord } from './cpu.js';
@@ -61,16 +61,16 @@ function checkStart(o: StartOptions): void {
   const words = Math.floor(Math.min(o.buffer.byteLength, 2 ** 32) / 4);
   for (const k of ['ring', 'policy', 'state'] as const) {
     const v = o[k];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= words) throw badOption(`${k} ${String(v)} is not a word index of the buffer`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= words) throw badOption(`${k} ${shown(v)} is not a word index of the buffer`);
   }
   if (!Array.isArray(o.classSizes) || !Array.isArray(o.defaults) || o.defaults.length !== o.classSizes.length) {
     throw badOption('classSizes and defaults must be arrays of one entry per class');
   }
   if (o.mode !== undefined && o.mode !== 'auto' && o.mode !== 'worker' && o.mode !== 'inline') {
-    throw badOption(`mode ${String(o.mode)} must be auto, worker or inline`);
+    throw badOption(`mode ${shown(o.mode)} must be auto, worker or inline`);
   }
   const t = o.startTimeoutMs;
-  if (t !== undefined && (typeof t !== 'number' || !(t >= 0 && t <= 2 ** 31 - 1))) throw badOption(`startTimeoutMs ${String(t)} must be a number of ms`);
+  if (t !== undefined && (typeof t !== 'number' || !(t >= 0 && t <= 2 ** 31 - 1))) throw badOption(`startTimeoutMs ${shown(t)} must be a number of ms`);
 }
 
 /** Start the learner on a heap's ring, policy and state regions: in a Worker, or inline on this thread. */
