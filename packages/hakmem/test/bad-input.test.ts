@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkCapacity, ringWords } from '@hakmem/ace-learning';
-import { Region } from '@hakmem/arena';
+import { Region, shown } from '@hakmem/arena';
 import { checkHealth, formatDiagnostics, HeapView, printDiagnostics, snapshot, watchHealth } from '@hakmem/pool-diagnostics';
 import { capBounds } from '../src/cache-cap.js';
 import { boundFor, defaultBound, defaultBounds, defaultRefillCount, defaultRefillCounts, maxCount, RefillEngine } from '@hakmem/pool-refill';
@@ -231,15 +231,6 @@ describe('every public function with every wrong kind of value', () => {
   });
 });
 
-/** A value for a message: String() throws for some (an object whose toString is not callable). */
-function shown(v: unknown): string {
-  try {
-    return String(v);
-  } catch {
-    return Object.prototype.toString.call(v);
-  }
-}
-
 describe('arbitrary values among valid traffic', () => {
   it('never an uncoded exception, the heap valid after every step', async () => {
     const { h } = ctx;
@@ -276,6 +267,8 @@ describe('arbitrary values among valid traffic', () => {
       () => h.alloc(odd), () => h.free(odd), () => h.calloc(odd, 2), () => h.sizeOf(odd), () => h.realloc(0, odd),
       () => h.alignedAlloc(odd, 8), () => h.reclaim(odd), () => createHeap({ size: odd }), () => createHeap({ size: 1 << 20, align: odd }),
       () => checkCapacity(odd), () => defaultBound(odd), () => defaultClassSizes(odd), () => capBounds([16], [4], odd),
+      () => formatDiagnostics(h.diagnostics(), { workers: odd as unknown as boolean }),
+      () => formatDiagnostics(h.diagnostics(), Object.assign(() => 0, { toString: [] }) as never),
     ];
     for (const call of calls) expect(await outcome(call), String(call)).toMatch(/^HAKMEM_/);
     intact();

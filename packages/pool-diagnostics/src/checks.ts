@@ -3,7 +3,7 @@
  * code (HAKMEM_BAD_HANDLE for a target that is no heap, HAKMEM_BAD_OPTION for the rest), never a
  * TypeError from deep inside, nor later from a timer.
  */
-import { HeapError, HeapErrorCode, HeapView, type WasmMemory } from '@hakmem/arena/stats';
+import { HeapError, HeapErrorCode, HeapView, shown, type WasmMemory } from '@hakmem/arena/stats';
 
 const bad = (msg: string) => new HeapError(HeapErrorCode.BAD_OPTION, msg);
 
@@ -18,12 +18,12 @@ export function viewOf(t: { buffer: SharedArrayBuffer; byteOffset?: number; memo
 /** An options object: undefined (the defaults) or an object whose listed fields have their types. */
 export function checkOptions(name: string, o: unknown, fields: Record<string, 'boolean' | 'number' | 'function'>, max: Record<string, number> = {}): void {
   if (o === undefined) return;
-  if (o === null || typeof o !== 'object') throw bad(`${name} must be an object, got ${typeof o === 'number' ? o : typeof o}`);
+  if (o === null || typeof o !== 'object') throw bad(`${name} must be an object, got ${shown(o)}`);
   for (const [k, type] of Object.entries(fields)) {
     const v = (o as Record<string, unknown>)[k];
     if (v === undefined) continue;
     if (typeof v !== type || (type === 'number' && !((v as number) >= 0 && (v as number) <= (max[k] ?? Number.MAX_VALUE)))) {
-      throw bad(`${name}.${k} must be ${type === 'number' ? `a number in [0, ${max[k] ?? 'Infinity)'}]` : `a ${type}`}, got ${typeof v === 'number' ? v : typeof v}`);
+      throw bad(`${name}.${k} must be ${type === 'number' ? `a number in [0, ${max[k] ?? 'Infinity)'}]` : `a ${type}`}, got ${shown(v)}`);
     }
   }
 }

@@ -4,7 +4,7 @@
  * idle; but a refill of one large block makes every other op a cold path, hence at least 4). A
  * cache drains once it holds more than four refills' worth. Why these figures: BENCHMARKS.md.
  */
-import { badOption } from '@hakmem/pool-tls';
+import { badOption, shownValue } from '@hakmem/pool-tls';
 
 /** The most blocks a default refill takes. */
 export const MAX_REFILL = 64;
@@ -13,7 +13,7 @@ const REFILL_BYTES = 32768;
 
 /** Blocks per refill for a class of `size` bytes by default: about 32 KiB a refill, 4..64 blocks. */
 export function defaultRefillCount(size: number): number {
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) throw badOption(`size ${typeof size === 'number' ? size : typeof size} must be a positive integer`);
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) throw badOption(`size ${shownValue(size)} must be a positive integer`);
   return Math.max(MIN_REFILL, Math.min(MAX_REFILL, Math.floor(REFILL_BYTES / size)));
 }
 
@@ -39,7 +39,7 @@ export function maxCount(size: number): number {
  * not grow it (bounds that followed larger counts held far more bytes idle).
  */
 export function boundFor(count: number, size: number): number {
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) throw badOption(`count ${typeof count === 'number' ? count : typeof count} must be a positive integer`);
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) throw badOption(`count ${shownValue(count)} must be a positive integer`);
   return Math.max(4, 4 * Math.min(count, defaultRefillCount(size)));
 }
 

@@ -19,7 +19,7 @@
  * Pointers are unsigned 32-bit (a heap may lie anywhere in a 4 GiB wasm32 memory): the list words
  * hold their bits, and `alloc` hands them out as `p >>> 0` (a Smi below 2 GiB, as before).
  */
-import { badOption } from './errors.js';
+import { badOption, shownValue } from './errors.js';
 import { checkClassSizes, classLookup } from './size-classes.js';
 
 /**
@@ -68,11 +68,11 @@ function checkConfig(c: Omit<CacheConfig, 'allocTag' | 'freeTag'>): void {
   const b = c.bounds;
   if (b === null || typeof b !== 'object' || b.length !== s.length) throw badOption(`bounds: one per class (${s.length})`);
   for (let k = 0; k < s.length; k++) {
-    if (typeof b[k] !== 'number' || !Number.isInteger(b[k]) || b[k] < 1 || b[k] > 2 ** 30) throw badOption(`bounds[${k}] ${typeof b[k] === 'number' ? b[k] : typeof b[k]} must be a positive integer`);
+    if (typeof b[k] !== 'number' || !Number.isInteger(b[k]) || b[k] < 1 || b[k] > 2 ** 30) throw badOption(`bounds[${k}] ${shownValue(b[k])} must be a positive integer`);
   }
   const h = c.heads;
   if (typeof h !== 'number' || !Number.isInteger(h) || h < 0 || h + 5 * s.length > c.i32.length) {
-    throw badOption(`heads ${typeof h === 'number' ? h : typeof h}: the slot's words do not fit in i32`);
+    throw badOption(`heads ${shownValue(h)}: the slot's words do not fit in i32`);
   }
 }
 
@@ -138,8 +138,8 @@ export abstract class CacheBase {
 
   /** Cold path: a new bound for `cls` (a list already above it drains at the next free). */
   setBound(cls: number, b: number): void {
-    if (typeof b !== 'number' || !Number.isInteger(b) || b < 1 || b > 2 ** 30) throw badOption(`bound ${typeof b === 'number' ? b : typeof b} must be a positive integer`);
-    if (this.sizes[cls] === undefined || !Number.isInteger(cls)) throw badOption(`class ${typeof cls === 'number' ? cls : typeof cls} is not a class of this cache`);
+    if (typeof b !== 'number' || !Number.isInteger(b) || b < 1 || b > 2 ** 30) throw badOption(`bound ${shownValue(b)} must be a positive integer`);
+    if (this.sizes[cls] === undefined || !Number.isInteger(cls)) throw badOption(`class ${shownValue(cls)} is not a class of this cache`);
     this.words[this.heads + 4 * cls + 1] += b - this.words[this.bound + cls];
     this.words[this.bound + cls] = b;
   }
@@ -154,7 +154,7 @@ export class ThreadCache extends CacheBase {
   constructor(c: CacheConfig) {
     // int32 tags with the class byte clear: the hot path ORs the class in and compares whole words
     for (const t of [c?.allocTag, c?.freeTag]) {
-      if (typeof t !== 'number' || (t | 0) !== t || (t & 0xff) !== 0 || t === 0) throw badOption(`tag ${typeof t === 'number' ? t : typeof t} must be a nonzero int32 with its low byte 0`);
+      if (typeof t !== 'number' || (t | 0) !== t || (t & 0xff) !== 0 || t === 0) throw badOption(`tag ${shownValue(t)} must be a nonzero int32 with its low byte 0`);
     }
     if (c.allocTag === c.freeTag) throw badOption('allocTag and freeTag must differ');
     super(c);

@@ -12,3 +12,6 @@ export function badOption(msg: string): RangeError & { code: typeof BAD_OPTION }
   e.code = BAD_OPTION;
   return e;
 }
+
+/** A caller's value for a message: a non-number by its type (String() throws for some objects). */
+export const shownValue = (v: unknown): string => (typeof v === 'number' ? String(v) : typeof v);

@@ -4,7 +4,7 @@
  * below). Sizes above the last class are not this box's business (allocSlow).
  */
 
-import { badOption } from './errors.js';
+import { badOption, shownValue } from './errors.js';
 
 /** The most size classes a cache can have (a class is one byte of a block's tag; 255 is large). */
 export const MAX_CLASSES = 254;
@@ -14,7 +14,7 @@ export const MAX_CLASS_SIZE = 1 << 24;
 /** The default size classes up to `max` bytes: 16, 24, ... 64, then four classes per power of two. */
 export function defaultClassSizes(max = 65536): number[] {
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 64 || max > MAX_CLASS_SIZE) {
-    throw badOption(`defaultClassSizes(max): max ${typeof max === 'number' ? max : typeof max} must be an integer in [64, ${MAX_CLASS_SIZE}]`);
+    throw badOption(`defaultClassSizes(max): max ${shownValue(max)} must be an integer in [64, ${MAX_CLASS_SIZE}]`);
   }
   const sizes: number[] = [];
   for (let s = 16; s <= 64; s += 8) sizes.push(s);
@@ -42,7 +42,7 @@ export function checkClassSizes(sizes: readonly number[]): void {
   if (!Array.isArray(sizes) || sizes.length < 1 || sizes.length > MAX_CLASSES) throw badOption(`classSizes: 1 to ${MAX_CLASSES} size classes`);
   sizes.forEach((size, i) => {
     if (typeof size !== 'number' || !Number.isInteger(size) || size < 8 || (i > 0 && size <= sizes[i - 1]) || size > MAX_CLASS_SIZE) {
-      throw badOption(`classSizes must be increasing integers in [8, ${MAX_CLASS_SIZE}] (got ${typeof size === 'number' ? size : typeof size})`);
+      throw badOption(`classSizes must be increasing integers in [8, ${MAX_CLASS_SIZE}] (got ${shownValue(size)})`);
     }
   });
 }
