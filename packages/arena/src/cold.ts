@@ -10,7 +10,8 @@
  * A stop is never left held for good: a slot stopper that is gone (DEAD, or being reclaimed) is
  * released by whoever waits on it, and an observer (a diagnostics reader, which holds no slot:
  * ids from OBSERVER_BASE, numbered so that two readers never share one) is released once a waiter
- * has seen the same stop held for OBSERVER_LEASE_MS. A gate entered by a worker whose slot was
+ * has seen the same stop held for OBSERVER_LEASE_MS (over several waits). A stopper waits for
+ * another's stop no longer than its own time limit. A gate entered by a worker whose slot was
  * fenced (declared terminated) throws HAKMEM_RECLAIMED instead of touching anything.
  */
 import { HeapError, HeapErrorCode } from './errors.js';
@@ -89,12 +90,15 @@ export function waitOutStop(r: Region, slot: number): void {
   g.exit();
 }
 
-/** While STW is held: wait; release it if its holder is gone (it would never let go). */
-function waitForWorld(r: Region, stw: number): void {
+/**
+ * While STW is held: wait, until `deadline` at most (a stopper's own time limit: an observer's
+ * lease may be longer); release it if its holder is gone (it would never let go).
+ */
+function waitForWorld(r: Region, stw: number, deadline = Infinity): void {
   const i32 = r.i32;
   const w = r.ctrl + CTRL.STW;
-  const since = performance.now();
-  while (Atomics.load(i32, w) === stw) {
+  const since = firstSeen(r, stw);
+  while (Atomics.load(i32, w) === stw && performance.now() <= deadline) {
     const holder = stw - 1;
     const abandoned = holder >= OBSERVER_BASE ? performance.now() - since > OBSERVER_LEASE_MS : slotIsGone(r, holder);
     if (abandoned) {
@@ -104,6 +108,14 @@ function waitForWorld(r: Region, stw: number): void {
     }
     pause(i32, w, stw);
   }
+}
+
+// The stop this thread last waited on, and since when: an observer's lease runs on across waits
+// cut short by their deadline (observer ids are not reused before 65536 more stops).
+let seen: { r: Region; stw: number; since: number } | null = null;
+function firstSeen(r: Region, stw: number): number {
+  if (seen === null || seen.r !== r || seen.stw !== stw) seen = { r, stw, since: performance.now() };
+  return seen.since;
 }
 
 /** A stopper id for a reader that holds no slot: never shared with another reader. */
@@ -123,7 +135,7 @@ export function stopTheWorld(r: Region, stopper: number, timeoutMs = 2000): void
   for (;;) {
     const cur = Atomics.compareExchange(r.i32, w, 0, stopper + 1);
     if (cur === 0 || cur === stopper + 1) break;
-    waitForWorld(r, cur);
+    waitForWorld(r, cur, deadline);
     if (performance.now() > deadline) throw busy('another thread keeps the heap stopped');
   }
   fault('stop.taken');

@@ -60,9 +60,9 @@ export function detachSlot(b: SlotBackend): void {
  * Reclaim slot `dead` (marked DEAD) from thread `reclaimer` (a slot, or an observerId); null if it
  * is not dead. A reclaim cut short (its thread died) leaves `dead` RECLAIMING: with the heap
  * stopped nobody else is reclaiming, so the next reclaim takes it up again (every step below can
- * be run twice).
+ * be run twice). HAKMEM_BUSY if the heap cannot be stopped within `stopMs`.
  */
-export function reclaimSlot(r: Region, reclaimer: number, dead: number): ReclaimReport | null {
+export function reclaimSlot(r: Region, reclaimer: number, dead: number, stopMs?: number): ReclaimReport | null {
   const rep = whileStopped(r, reclaimer, () => {
     const stateW = slotWord(r, dead, SLOT.STATE);
     const st = Atomics.compareExchange(r.i32, stateW, SLOT_DEAD, SLOT_RECLAIMING);
@@ -86,7 +86,7 @@ export function reclaimSlot(r: Region, reclaimer: number, dead: number): Reclaim
     foldCounters(r, dead, (cls) => cached[cls]);
     resetSlot(r, dead);
     return rep;
-  });
+  }, stopMs);
   if (rep) freeSlot(r, dead, SLOT_RECLAIMING);
   return rep;
 }

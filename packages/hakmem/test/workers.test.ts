@@ -239,13 +239,33 @@ describe('misuse across workers', () => {
     const warned: unknown[] = [];
     const onWarning = (w: unknown) => warned.push(w);
     process.on('warning', onWarning);
-    expect(() => heap.retryReclaim(1)).not.toThrow();
+    expect(() => heap.retryReclaim(0)).not.toThrow(); // its deadline long past: one try
     expect(heap.reclaimErrors.map((e) => (e as { code?: string }).code)).toEqual([E.BUSY]);
     Atomics.store(r.i32, slotWord(r, stuck.slot, SLOT.COLD), 0);
     expect(heap.reclaimDead().map((x) => x.slot)).toEqual([gone.slot]);
     stuck.detach();
     heap.validate();
     process.off('warning', onWarning);
+  });
+
+  it("watch()'s reclaim waits for a stop in short tries: the watching thread's events run meanwhile", async () => {
+    const heap = createHeap({ size: 4 << 20, maxWorkers: 2, learning: false });
+    const r = (heap as unknown as { core: { r: Parameters<typeof slotWord>[0] } }).core.r;
+    const s = spawn(heap, 'hold', { barrier: new SharedArrayBuffer(8), expected: 1 });
+    await until(() => s.messages.some((m) => m.type === 'attached'));
+    const reader = observerId(r);
+    stopTheWorld(r, reader); // a diagnostics reader that died with the heap stopped: its stop stands for 5 s
+    await s.w.terminate(); // waiting outside the allocator, attached: watch() reclaims it
+    await new Promise((ok) => setTimeout(ok, 300)); // runs only if the exit event's reclaim let the loop go
+    const held = Atomics.load(r.i32, r.ctrl + CTRL.STW) === reader + 1;
+    const reclaimedBefore = heap.reclaimed.length;
+    resumeTheWorld(r, reader);
+    await until(() => heap.reclaimed.length === 1);
+    expect({ held, reclaimedBefore }).toEqual({ held: true, reclaimedBefore: 0 });
+    expect(heap.reclaimErrors).toEqual([]);
+    expect(heap.attachedSlots()).toEqual([heap.slot]);
+    heap.validate();
+    await heap.close();
   });
 
   it('slots: a clear error past the limit, and a freed slot is reused', () => {
@@ -267,4 +287,4 @@ function attach(h: Heap | { kind: string }) {
   return attachHeapSync('handle' in h ? h.handle : (h as never));
 }
 import { attachHeap as attachHeapSync } from '../src/index.js';
-import { markDead, SLOT, slotWord } from '@hakmem/arena';
+import { CTRL, markDead, observerId, resumeTheWorld, SLOT, slotWord, stopTheWorld } from '@hakmem/arena';

@@ -3,11 +3,13 @@
  * previous snapshot where there is one (rates over the interval), else over the heap's life.
  */
 import { snapshot, type Snapshot, type Target } from './snapshot.js';
+import { HeapErrorCode, shown } from '@hakmem/arena/stats';
 import { checkOptions, checkSnapshot, viewOf } from './checks.js';
 
 /** One health warning: its kind and a sentence. */
 export interface Warning {
-  kind: 'drop-rate' | 'cache-above-bound' | 'learner-stalled' | 'exhausted' | 'contract';
+  /** `snapshot-failed`: watchHealth could not take its snapshot this time (HAKMEM_BUSY: the heap stayed stopped) */
+  kind: 'drop-rate' | 'cache-above-bound' | 'learner-stalled' | 'exhausted' | 'contract' | 'snapshot-failed';
   message: string;
   slot?: number;
   cls?: number;
@@ -82,14 +84,26 @@ export interface HealthWatch {
   last(): Snapshot | null;
 }
 
-/** Check every `intervalMs` (default 1000); `onWarning` gets each warning (default console.warn). */
-export function watchHealth(t: Target, o: HealthOptions & { intervalMs?: number; onWarning?: (w: Warning) => void } = {}): HealthWatch {
+/**
+ * Check every `intervalMs` (default 1000); `onWarning` gets each warning (default console.warn).
+ * `t` is a heap's handle (snapshots taken as an observer) or a function that returns a snapshot
+ * (`heap.watchHealth` passes `() => heap.diagnostics()`). The timer never throws: a snapshot that
+ * fails is a `snapshot-failed` warning, and a closed heap (HAKMEM_CLOSED) ends the watch.
+ */
+export function watchHealth(t: Target | (() => Snapshot), o: HealthOptions & { intervalMs?: number; onWarning?: (w: Warning) => void } = {}): HealthWatch {
   checkOptions('watchHealth options', o, { dropRate: 'number', intervalMs: 'number', onWarning: 'function' }, { dropRate: 1, intervalMs: 2 ** 31 - 1 });
-  viewOf(t); // a target that is no heap throws now, not later from the timer
+  const take = typeof t === 'function' ? t : (viewOf(t), () => snapshot(t)); // a target that is no heap throws now, not later from the timer
   let prev: Snapshot | null = null;
   const warn = o.onWarning ?? ((w: Warning) => console.warn(`hakmem health: ${w.message}`));
   const timer = setInterval(() => {
-    const now = snapshot(t);
+    let now: Snapshot;
+    try {
+      now = take();
+    } catch (e) {
+      if ((e as { code?: unknown })?.code === HeapErrorCode.CLOSED) clearInterval(timer);
+      else warn({ kind: 'snapshot-failed', message: `no snapshot this time: ${e instanceof Error ? e.message : shown(e)}` });
+      return;
+    }
     for (const w of checkHealth(now, prev ?? undefined, o)) warn(w);
     prev = now;
   }, o.intervalMs ?? 1000);

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { checkHealth } from '../src/index.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { HeapError, HeapErrorCode } from '@hakmem/arena/stats';
+import { checkHealth, watchHealth } from '../src/index.js';
 import { snap, workerClass, workerRow } from './fixtures.js';
 
 const kinds = (ws: { kind: string }[]) => ws.map((w) => w.kind);
@@ -79,5 +80,36 @@ describe('checkHealth: other warnings', () => {
     expect(checkHealth(on(3, 2), on(3, 1)).map((w) => w.message)).toEqual(['contract violations since the last check: 1 refills waited']);
     expect(checkHealth(on(3, 1), on(3, 1))).toEqual([]);
     expect(checkHealth(snap({ contracts: { enabled: false, ringFull: 9 } }))).toEqual([]);
+  });
+});
+
+describe('watchHealth', () => {
+  afterEach(() => vi.useRealTimers());
+  const busy = () => new HeapError(HeapErrorCode.BUSY, 'could not stop the heap: worker slot 3 stayed inside a cold path');
+
+  it('takes its snapshots from a function; one that fails is a warning, not an exception from the timer', () => {
+    vi.useFakeTimers();
+    const got: string[] = [];
+    const takes = [() => snap({ pushed: 989, dropped: 11 }), () => { throw busy(); }, () => snap({ pushed: 1989, dropped: 22 })];
+    let i = 0;
+    const watch = watchHealth(() => takes[i++ % takes.length]!(), { intervalMs: 10, onWarning: (w) => got.push(w.kind) });
+    vi.advanceTimersByTime(30);
+    watch.stop();
+    vi.advanceTimersByTime(30);
+    expect(got).toEqual(['drop-rate', 'snapshot-failed', 'drop-rate']);
+    expect(watch.last()?.queue?.pushed).toBe(1989);
+  });
+
+  it('ends by itself once the heap is closed', () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    const got: string[] = [];
+    watchHealth(() => {
+      calls++;
+      throw new HeapError(HeapErrorCode.CLOSED, 'the heap is closed');
+    }, { intervalMs: 10, onWarning: (w) => got.push(w.kind) });
+    vi.advanceTimersByTime(100);
+    expect(calls).toBe(1);
+    expect(got).toEqual([]);
   });
 });

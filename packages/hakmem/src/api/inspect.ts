@@ -91,7 +91,9 @@ export function Inspection<T extends HeapClass>(Base: T) {
      */
     diagnostics(): Snapshot {
       this.assertOpen();
-      return snapshot(this.handle);
+      // stopped as this worker's slot, not as an observer: should this worker die meanwhile, its
+      // stop ends when the slot is declared dead, not after an observer's 5 s lease
+      return this.whileStopped(() => snapshot(this.handle, { stop: false }));
     }
 
     /** The diagnostics as a table (console.log): per class, queue health, learner, contracts. */
@@ -101,7 +103,7 @@ export function Inspection<T extends HeapClass>(Base: T) {
 
     /** Check the heap's health every intervalMs: warns when the drop rate passes 1% or a cache stays above its bound. */
     watchHealth(o: HealthOptions & { intervalMs?: number; onWarning?: (w: Warning) => void } = {}): HealthWatch {
-      return watchHealth(this.handle, o);
+      return watchHealth(() => this.diagnostics(), o);
     }
 
     /** Slots attached now, this one included. */

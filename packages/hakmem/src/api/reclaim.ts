@@ -29,6 +29,13 @@ const DEFAULT_QUIET_MS = 3000;
 const POLL_MS = 50;
 /** A reclaim that finds the heap busy (stopped by another worker) is tried again POLL_MS later, about this many times. */
 const BUSY_TRIES = 10;
+/**
+ * watch()'s reclaims run on the watching thread's event loop, as do the exit events that declare
+ * dead a worker every stop waits for: each try waits at most this long, so the loop goes on...
+ */
+const WATCH_STOP_MS = 100;
+/** ...and tries go on POLL_MS apart for this long (an observer's stop, left by a reader that died, lasts 5 s). */
+const WATCH_RETRY_MS = 30_000;
 
 export function Reclaim<T extends HeapClass>(Base: T) {
   abstract class Reclaim extends Base {
@@ -51,22 +58,23 @@ export function Reclaim<T extends HeapClass>(Base: T) {
         if (this.core.closed) return;
         for (const s of slotsOfThread(this.core.r, tid)) markDead(this.core.r, s);
         unclaimSlots(this.core.r, tid); // a slot it was claiming when it died
-        this.retryReclaim(BUSY_TRIES);
+        this.retryReclaim(performance.now() + WATCH_RETRY_MS);
       });
       return worker;
     }
 
     /**
-     * @internal reclaim dead slots from an exit event, retrying while the heap cannot be stopped.
-     * Never throws (it runs from an event): a failure is kept in reclaimErrors and warned about.
+     * @internal reclaim dead slots from an exit event, retrying until `deadline` while the heap
+     * cannot be stopped. Never throws (it runs from an event): a failure is kept in
+     * reclaimErrors and warned about.
      */
-    retryReclaim(tries: number): void {
+    retryReclaim(deadline: number): void {
       if (this.core.closed) return;
       try {
-        this.reclaimed.push(...this.reclaimDead());
+        reclaimAllDead(this.core.r, this.slot, WATCH_STOP_MS, this.reclaimed);
       } catch (e) {
-        if ((e as HeapError).code === HeapErrorCode.BUSY && tries > 1) {
-          setTimeout(() => this.retryReclaim(tries - 1), POLL_MS).unref?.();
+        if ((e as HeapError).code === HeapErrorCode.BUSY && performance.now() < deadline) {
+          setTimeout(() => this.retryReclaim(deadline), POLL_MS).unref?.();
           return;
         }
         this.reclaimErrors.push(e as Error);
@@ -121,11 +129,13 @@ function checkOtherSlot(r: Region, slot: unknown, mine: number): number {
   return slot;
 }
 
-/** Reclaim, as the worker of slot `reclaimer`, every slot that is dead, or whose reclaim was cut short. */
-function reclaimAllDead(r: Region, reclaimer: number): ReclaimReport[] {
-  const reports: ReclaimReport[] = [];
+/**
+ * Reclaim, as the worker of slot `reclaimer`, every slot that is dead, or whose reclaim was cut
+ * short (each stop within `stopMs`); each report joins `reports` as soon as it is made.
+ */
+function reclaimAllDead(r: Region, reclaimer: number, stopMs?: number, reports: ReclaimReport[] = []): ReclaimReport[] {
   for (const s of [...slotsIn(r, SLOT_DEAD), ...slotsIn(r, SLOT_RECLAIMING)]) {
-    const report = reclaimSlot(r, reclaimer, s);
+    const report = reclaimSlot(r, reclaimer, s, stopMs);
     if (report) reports.push(report);
   }
   return reports;

@@ -15,6 +15,7 @@ interface Facts {
   kills: number;
   limboKills: number;
   killsDuringAttach: number;
+  slowestTerminateMs: number;
   validations: number;
   validateErrors: string[];
   workerErrors: string[];

@@ -38,7 +38,7 @@ function spawn(region) {
 }
 
 const phase = (name, extra = {}) => parentPort.postMessage({ type: 'phase', name, facts: structuredClone(facts), ...extra });
-const facts = { seed: o.seed, kills: 0, limboKills: 0, killsDuringAttach: 0, validations: 0, validateErrors: [], workerErrors: [] };
+const facts = { seed: o.seed, kills: 0, limboKills: 0, killsDuringAttach: 0, slowestTerminateMs: 0, validations: 0, validateErrors: [], workerErrors: [] };
 for (let i = 0; i < o.workers; i++) spawn(i);
 await until(() => Atomics.load(ctl, CTL.DONE) > 0, 10_000);
 // o.ms at least, and on a loaded machine on until MIN_KILLS kills have been made (for at most 20 s more)
@@ -57,7 +57,10 @@ while ((Date.now() < end || facts.kills < MIN_KILLS) && Date.now() < cap && fact
   const t = ready[rand() % ready.length];
   const region = t.region;
   phase('terminating a worker', { kills: facts.kills, region });
+  const t0 = performance.now();
   await t.w.terminate();
+  // seconds here mean this thread's event loop was held up (the exit event is handled on it)
+  facts.slowestTerminateMs = Math.max(facts.slowestTerminateMs, Math.round(performance.now() - t0));
   phase('terminated (its reclaim runs on this thread)', { kills: facts.kills, region });
   facts.kills++;
   if (t.error) facts.workerErrors.push(t.error);

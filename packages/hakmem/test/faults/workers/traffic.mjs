@@ -41,6 +41,7 @@ globalThis.__hakmemFault = (step) => {
 };
 
 const { attachHeap } = await import('hakmem');
+const { snapshot } = await import('@hakmem/pool-diagnostics');
 let h = attachHeap(w.handle);
 parentPort.postMessage({ type: 'attached', slot: h.slot });
 
@@ -134,6 +135,10 @@ function op() {
   }
   if (w.diagEvery && i % w.diagEvery === 0) {
     h.diagnostics();
+    counts.diags++;
+  }
+  if (w.observeEvery && i % w.observeEvery === 0) {
+    snapshot(w.handle); // as a reader that holds no slot: an observer's stop
     counts.diags++;
   }
   if (w.reattachEvery && i % w.reattachEvery === 0 && rand() % 2 === 0) {
