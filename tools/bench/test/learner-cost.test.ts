@@ -57,9 +57,9 @@ describe('learner cost per CPU second', () => {
     // pair 1: the same ops in half the CPU (2x); pair 2: half the ops in the same CPU (0.5x); pair 3: equal
     const on = [run(100, 1), run(50, 1), run(10, 1)];
     const off = [run(100, 2), run(100, 1), run(10, 1)];
-    expect(perCpu(on, off)).toEqual({ cpu: { ratio: 1, min: 0.5, max: 2 } });
+    expect(perCpu(on, off)).toEqual({ cpu: { ratio: 1, ci: null, min: 0.5, max: 2 } });
     expect(perCpu([run(100)], [run(100, 1)])).toEqual({});
-    const row = { row: 'x', label: 'a row', on, off, ratio: 1, min: 1, max: 1, ...perCpu(on, off) };
-    expect(renderLearnerCost([row], 3)).toMatch(/\| a row \| 1\.000x +\| 1\.00\.\.1\.00 \| 1\.000x +\| 0\.50\.\.2\.00 /);
+    const row = { row: 'x', label: 'a row', on, off, ratio: 1, ci: [0.97, 1.01] as [number, number], min: 1, max: 1, ...perCpu(on, off) };
+    expect(renderLearnerCost([row], 3)).toMatch(/\| a row \| 1\.000x +\| 0\.970\.\.1\.010 \| 1\.00\.\.1\.00 \| 1\.000x +\| - +\| 0\.50\.\.2\.00 /);
   });
 });

@@ -9,7 +9,7 @@ import { MIXED_DEFAULTS } from '../src/random-mixed/params.js';
 import { referencePattern } from '../src/random-mixed/pattern.js';
 import { renderMixedReport } from '../src/random-mixed/print.js';
 import { machine } from '../src/report/machine.js';
-import { median } from '../src/report/stats.js';
+import { median, medianInterval } from '../src/report/stats.js';
 import { formatMops, formatRatio, renderTable } from '../src/report/table.js';
 import { runLarsonBench, selectLarsonAllocators } from '../src/larson/bench.js';
 import { larsonSets } from '../src/larson/params.js';
@@ -48,6 +48,17 @@ describe('flags', () => {
 });
 
 describe('formats', () => {
+  it("the median's 95 % interval: order statistics from the binomial tail (values as published for the sign test)", () => {
+    const xs = (n: number) => Array.from({ length: n }, (_, k) => n - k); // n..1: sorting is its job
+    expect(medianInterval(xs(5))).toBeNull(); // P(X <= 0) = 1/32 > 2.5 %: no interval at 95 %
+    expect(medianInterval(xs(6))).toEqual([1, 6]); // 1/64 <= 2.5 %: the extremes
+    expect(medianInterval(xs(10))).toEqual([2, 9]); // P(X <= 1) = 1.07 %, P(X <= 2) = 5.5 %
+    expect(medianInterval(xs(20))).toEqual([6, 15]); // P(X <= 5) = 2.07 %, P(X <= 6) = 5.77 %
+    expect(medianInterval(xs(41))).toEqual([14, 28]); // P(X <= 13) = 1.4 %, P(X <= 14) = 3.0 %
+    expect(medianInterval(xs(2000))?.[0]).toBe(956); // log space: 2^-2000 is 0 in a double
+    expect(medianInterval(xs(41), 0.9)).toEqual([15, 27]); // P(X <= 14) = 3.0 % <= 5 %, P(X <= 15) = 5.9 %
+  });
+
   it('median, ops/s, ratios, tables', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);

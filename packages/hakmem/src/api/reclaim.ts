@@ -27,15 +27,14 @@ export interface WatchableWorker {
 const DEFAULT_QUIET_MS = 3000;
 /** How often a fenced slot's words are compared, and a busy heap tried again (ms). */
 const POLL_MS = 50;
-/** A reclaim that finds the heap busy (stopped by another worker) is tried again POLL_MS later, about this many times. */
-const BUSY_TRIES = 10;
 /**
- * watch()'s reclaims run on the watching thread's event loop, as do the exit events that declare
- * dead a worker every stop waits for: each try waits at most this long, so the loop goes on...
+ * The reclaims of watch() and reclaimTerminated() run on the caller's event loop, as do the exit
+ * events that declare dead a worker every stop waits for (and a browser's main thread spins where
+ * it cannot wait): each try stops the heap for at most this long, so the loop goes on...
  */
-const WATCH_STOP_MS = 100;
+const TRY_STOP_MS = 100;
 /** ...and tries go on POLL_MS apart for this long (an observer's stop, left by a reader that died, lasts 5 s). */
-const WATCH_RETRY_MS = 30_000;
+const RETRY_MS = 30_000;
 
 export function Reclaim<T extends HeapClass>(Base: T) {
   abstract class Reclaim extends Base {
@@ -58,7 +57,7 @@ export function Reclaim<T extends HeapClass>(Base: T) {
         if (this.core.closed) return;
         for (const s of slotsOfThread(this.core.r, tid)) markDead(this.core.r, s);
         unclaimSlots(this.core.r, tid); // a slot it was claiming when it died
-        this.retryReclaim(performance.now() + WATCH_RETRY_MS);
+        this.retryReclaim(performance.now() + RETRY_MS);
       });
       return worker;
     }
@@ -71,7 +70,7 @@ export function Reclaim<T extends HeapClass>(Base: T) {
     retryReclaim(deadline: number): void {
       if (this.core.closed) return;
       try {
-        reclaimAllDead(this.core.r, this.slot, WATCH_STOP_MS, this.reclaimed);
+        reclaimAllDead(this.core.r, this.slot, TRY_STOP_MS, this.reclaimed);
       } catch (e) {
         if ((e as HeapError).code === HeapErrorCode.BUSY && performance.now() < deadline) {
           setTimeout(() => this.retryReclaim(deadline), POLL_MS).unref?.();
@@ -173,11 +172,12 @@ async function reclaimTerminatedSlot(
     }
   }
   markDead(r, slot);
-  for (let tries = 0; ; tries++) {
+  const deadline = performance.now() + RETRY_MS;
+  for (;;) {
     try {
-      return reclaimSlot(r, reclaimer, slot);
+      return reclaimSlot(r, reclaimer, slot, TRY_STOP_MS);
     } catch (e) {
-      if ((e as HeapError).code !== HeapErrorCode.BUSY || tries >= BUSY_TRIES) throw e;
+      if ((e as HeapError).code !== HeapErrorCode.BUSY || performance.now() >= deadline) throw e;
       await sleep(POLL_MS);
     }
   }

@@ -3,7 +3,7 @@
  * the figure is the median of the pairs' ratios. On a shared machine a difference of a few percent
  * is inside one run's noise, and only pairing tells it.
  */
-import { median } from './stats.js';
+import { median, medianInterval } from './stats.js';
 
 export interface Pair {
   a: number;
@@ -18,6 +18,8 @@ export interface Paired {
   ratio: number;
   min: number;
   max: number;
+  /** 95 % confidence interval of the median (order statistics), null under 6 pairs */
+  ci: [number, number] | null;
 }
 
 export const pair = (a: number, b: number): Pair => ({ a, b, ratio: a / b });
@@ -43,5 +45,5 @@ export function runPairs(n: number, runA: () => number, runB: () => number, say:
 
 export function summarize(pairs: Pair[]): Paired {
   const r = pairs.map((p) => p.ratio);
-  return { pairs, ratio: median(r), min: Math.min(...r), max: Math.max(...r) };
+  return { pairs, ratio: median(r), min: Math.min(...r), max: Math.max(...r), ci: medianInterval(r) };
 }
