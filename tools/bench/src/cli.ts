@@ -51,7 +51,9 @@ function main(): void {
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   if (args.learnerCost) {
     const { rows, pairs, larsonAllocs } = args.learnerCost;
-    const r = runLearnerCost({ rows, pairs, params: args.params, sleep: args.sleep ?? DEFAULT_SLEEP, larsonAllocs, progress });
+    const r = runLearnerCost({
+      rows, pairs, params: args.params, sleep: args.sleep ?? DEFAULT_SLEEP, larsonAllocs, larsonSet: args.larsonSet, threads: args.threads, progress,
+    });
     process.stdout.write(`\n${renderLearnerCost(r, pairs)}\n`);
     if (args.json) writeJson(args.json, { machine: machine(), learnerCost: r });
     return;

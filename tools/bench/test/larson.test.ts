@@ -5,6 +5,8 @@
  * replay, counting real allocs, frees, frees of an earlier generation's block and cross-worker frees
  * from tags written into the blocks themselves.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { compileNative, findPreloadLib } from '../src/native/toolchain.js';
 import { runLarsonJs } from '../src/larson/js.js';
@@ -166,6 +168,20 @@ describe('the C port (native/larson.c)', () => {
     expect(c.cpuSeconds).toBeGreaterThan(0);
     expect(replayLarson(p, c.iters, { kind: 'threads' }).checksum).toBe(c.checksum);
   });
+});
+
+describe('the harness keeps its loops optimized', () => {
+  it("a generation does not deoptimize at its end (the code after the loop had no type feedback)", () => {
+    // hakmem's set, 40 generations of 10000 iterations: long enough that TurboFan compiles the
+    // loop (on stack) during the first one. Without the worker's empty generations first, 4 to 6
+    // of them deoptimize at `w[rng + LRAN2_X] = x` (--trace-deopt); with them, none.
+    const child = fileURLToPath(new URL('../dist/larson/child.js', import.meta.url));
+    const params = JSON.stringify({ sleep: 2, min: 2048, max: 32768, chunks: 10000, rounds: 1, seed: 12345, threads: 1 });
+    const r = spawnSync(process.execPath, ['--expose-gc', '--trace-deopt', child, '--runner', 'limit', '--variant', 'handoff', '--generations', '40', '--params', params], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(r.status, r.stderr).toBe(0);
+    const deopts = r.stdout.split('\n').filter((l) => l.includes('bailout (kind') && l.includes('<JSFunction generation'));
+    expect(deopts.length, deopts.slice(0, 3).join('\n')).toBeLessThanOrEqual(1);
+  }, 60_000);
 });
 
 describe('JavaScript runner limit (inline alloc and free: no tagging wrapper)', () => {

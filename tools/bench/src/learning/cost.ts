@@ -64,6 +64,9 @@ export interface CostOptions {
    * least one): the same work on and off, so the ratio is not that of two different amounts of work
    */
   larsonAllocs?: number;
+  /** larson: only this set (`--set`) and this many threads (`--threads`) */
+  larsonSet?: string;
+  threads?: number;
   progress: (line: string) => void;
 }
 
@@ -140,7 +143,8 @@ export function runLearnerCost(o: CostOptions): CostRow[] {
     else if (row === 'random-mixed') out.push(paired(row, `random-mixed ${p.cycles / 1e6}M (the bench's protocol)`, o.pairs, (l) => runMixed(l, p), o.progress));
     else if (row === 'scaling') out.push(paired(row, `scaling, 2 workers on one heap, ${p.cycles / 1e6}M each`, o.pairs, (l) => runScaling(l, p), o.progress));
     else if (row === 'larson') {
-      for (const set of larsonSets({ cores: availableParallelism(), sleep: o.sleep })) {
+      const sets = larsonSets({ cores: availableParallelism(), sleep: o.sleep, threads: o.threads }).filter((set) => !o.larsonSet || set.id === o.larsonSet);
+      for (const set of sets) {
         const g = o.larsonAllocs ? generationsFor(set.params, o.larsonAllocs) : 0;
         const work = g ? `${g} generations a range (${((g * set.params.threads * generationIters(set.params)) / 1e6).toFixed(1)}M allocs)` : `sleep ${set.params.sleep} s`;
         const label = `larson ${set.id} ${set.params.threads}t handoff, ${work}`;
