@@ -2,8 +2,8 @@
  * Health checks over snapshots: the warnings users of allocators ask for. Compared with the
  * previous snapshot where there is one (rates over the interval), else over the heap's life.
  */
-import { snapshot, type Snapshot, type Target } from './snapshot.js';
 import { HeapErrorCode, shown } from '@hakmem/arena/stats';
+import { snapshot, type Snapshot, type Target } from './snapshot.js';
 import { checkOptions, checkSnapshot, viewOf } from './checks.js';
 
 /** One health warning: its kind and a sentence. */
