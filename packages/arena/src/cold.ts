@@ -14,7 +14,7 @@
  * another's stop no longer than its own time limit. A gate entered by a worker whose slot was
  * fenced (declared terminated) throws HAKMEM_RECLAIMED instead of touching anything.
  */
-import { HeapError, HeapErrorCode } from './errors.js';
+import { HeapError, HeapErrorCode, shown } from './errors.js';
 import { fault } from './fault.js';
 import { CTRL, SLOT, SLOT_ATTACHED, SLOT_FENCED } from './layout.js';
 import { canWait } from './lock.js';
@@ -130,6 +130,10 @@ export function observerId(r: Region): number {
  * released then.
  */
 export function stopTheWorld(r: Region, stopper: number, timeoutMs = 2000): void {
+  // NaN would make the deadline unreachable: a stop that never gives up
+  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
+    throw new HeapError(HeapErrorCode.BAD_OPTION, `a stop's time limit ${shown(timeoutMs)} must be a number of ms, 0 or more`);
+  }
   const w = r.ctrl + CTRL.STW;
   const deadline = performance.now() + timeoutMs;
   for (;;) {

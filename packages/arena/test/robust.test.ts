@@ -171,6 +171,15 @@ describe('stops are never left held', () => {
     resumeTheWorld(r, 0);
   });
 
+  it('a time limit that is no number of ms is refused before the stop is taken (NaN would never give up)', () => {
+    const r = region(2 << 20, { slots: 2 });
+    for (const bad of [Number.NaN, -1, '100', 10n]) {
+      expect(code(() => stopTheWorld(r, 0, bad as number)), String(typeof bad)).toBe(HeapErrorCode.BAD_OPTION);
+      expect(code(() => reclaimSlot(r, 0, 1, bad as number))).toBe(HeapErrorCode.BAD_OPTION);
+    }
+    expect(Atomics.load(r.i32, r.ctrl + CTRL.STW)).toBe(0);
+  });
+
   it('a stop held by a dead slot is released by the next stopper', () => {
     const r = region(2 << 20, { slots: 3 });
     backend(r, 1);

@@ -97,14 +97,16 @@ export function watchHealth(t: Target | (() => Snapshot), o: HealthOptions & { i
   const warn = o.onWarning ?? ((w: Warning) => console.warn(`hakmem health: ${w.message}`));
   const timer = setInterval(() => {
     let now: Snapshot;
+    let found: Warning[];
     try {
       now = take();
+      found = checkHealth(now, prev ?? undefined, o); // throws for what is no snapshot
     } catch (e) {
       if ((e as { code?: unknown })?.code === HeapErrorCode.CLOSED) clearInterval(timer);
       else warn({ kind: 'snapshot-failed', message: `no snapshot this time: ${e instanceof Error ? e.message : shown(e)}` });
       return;
     }
-    for (const w of checkHealth(now, prev ?? undefined, o)) warn(w);
+    for (const w of found) warn(w);
     prev = now;
   }, o.intervalMs ?? 1000);
   (timer as { unref?: () => void }).unref?.();

@@ -13,7 +13,7 @@ import { runLarsonJs } from '../larson/js.js';
 import { generationIters, larsonSets, type LarsonParams } from '../larson/params.js';
 import type { MixedParams } from '../random-mixed/params.js';
 import { runJsChild } from '../random-mixed/js.js';
-import { runPairs, summarize } from '../report/paired.js';
+import { intervalText, runPairs, summarize } from '../report/paired.js';
 import { median, medianInterval } from '../report/stats.js';
 import { runScalingJs } from '../scaling/js.js';
 import type { FreshResult } from './fresh-child.js';
@@ -155,7 +155,6 @@ export function runLearnerCost(o: CostOptions): CostRow[] {
   return out;
 }
 
-const interval = (ci: [number, number] | null) => (ci ? `${ci[0].toFixed(3)}..${ci[1].toFixed(3)}` : '-');
 const fmt = (x: number | null, d = 1) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(d));
 const perM = (r: CostRun) => (r.ops > 0 ? (1e6 * r.refills) / r.ops : null);
 const med = (rs: CostRun[], f: (r: CostRun) => number | null) => {
@@ -171,8 +170,8 @@ export function renderLearnerCost(rows: CostRow[], pairs: number): string {
     const pcOff = med(r.off, (x) => x.processCpuMs);
     const modes = [...new Set(r.on.map((x) => x.mode).filter(Boolean))].join('/');
     return [
-      r.label, `${r.ratio.toFixed(3)}x`, interval(r.ci), `${r.min.toFixed(2)}..${r.max.toFixed(2)}`,
-      r.cpu ? `${r.cpu.ratio.toFixed(3)}x` : '-', interval(r.cpu?.ci ?? null), r.cpu ? `${r.cpu.min.toFixed(2)}..${r.cpu.max.toFixed(2)}` : '-', fmt(lc), fmt(med(r.on, (x) => x.startCpuMs)),
+      r.label, `${r.ratio.toFixed(3)}x`, intervalText(r.ci), `${r.min.toFixed(2)}..${r.max.toFixed(2)}`,
+      r.cpu ? `${r.cpu.ratio.toFixed(3)}x` : '-', intervalText(r.cpu?.ci ?? null), r.cpu ? `${r.cpu.min.toFixed(2)}..${r.cpu.max.toFixed(2)}` : '-', fmt(lc), fmt(med(r.on, (x) => x.startCpuMs)),
       lc !== null && pc ? `${((100 * lc) / pc).toFixed(2)} %` : '-', `${fmt(pc, 0)} / ${fmt(pcOff, 0)}`,
       `${fmt(med(r.on, perM), 0)} / ${fmt(med(r.off, perM), 0)}`, modes || '-',
     ];

@@ -4,7 +4,7 @@
  * figure is the median of the pairs' ratios. A counter costs about one percent, well inside one
  * run's noise on a shared machine: a median of single runs per row could not tell.
  */
-import { pair, runPairs, summarize } from '../report/paired.js';
+import { intervalText, pair, runPairs, summarize } from '../report/paired.js';
 
 /** what one measured run reports (bench.ts's MixedRun; not imported from there: no cycle) */
 interface MixedRun {
@@ -54,7 +54,7 @@ export function overheadNote(o: Overhead, label: string, target?: number): strin
   const pct = (r: number) => `${(100 * (r - 1)).toFixed(1)} %`;
   return (
     `metrics overhead, ${label} / default heap (no counter on its hot path) = ${o.ratio.toFixed(3)}x (${pct(o.ratio)}), ` +
-    `median of ${o.pairs.length} paired runs in this run (95 % CI ${o.ci ? `${o.ci[0].toFixed(3)}..${o.ci[1].toFixed(3)}` : '-'}, ` +
+    `median of ${o.pairs.length} paired runs in this run (95 % CI ${intervalText(o.ci)}, ` +
     `pairs ${o.min.toFixed(3)}..${o.max.toFixed(3)})` +
     (target !== undefined ? `; target: under ${target} % lost, ${verdict(o, target)}` : '') +
     '.'

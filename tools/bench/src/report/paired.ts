@@ -47,3 +47,6 @@ export function summarize(pairs: Pair[]): Paired {
   const r = pairs.map((p) => p.ratio);
   return { pairs, ratio: median(r), min: Math.min(...r), max: Math.max(...r), ci: medianInterval(r) };
 }
+
+/** An interval as the reports print it: `0.944..1.007`, `-` when there is none. */
+export const intervalText = (ci: [number, number] | null): string => (ci ? `${ci[0].toFixed(3)}..${ci[1].toFixed(3)}` : '-');
