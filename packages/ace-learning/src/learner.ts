@@ -12,12 +12,13 @@
 import { followLean, holdAfterMove, sureArm, ucbBest } from './choice.js';
 import { known, newClassState, type ClassState } from './class-state.js';
 import { consume, type RefillEvent } from './consumer.js';
+import { highestArm, lowestArm, nearestArm, type RangeConfig } from './range.js';
 import { clipRate, phaseRestarted } from './rate.js';
 import { DEFAULT_REWARD, lean, reward, type RewardModel } from './reward.js';
 import { LEARNER_CLASS, classesAt, classWords, DEFAULT_ARMS, LEARNER } from './state.js';
 
 /** Where the learner's ring, policy table and state are in the shared buffer, and how it learns. */
-export interface LearnerConfig {
+export interface LearnerConfig extends RangeConfig {
   i32: Int32Array;
   /** word offsets of the ring, the policy table, the learner's state region */
   ring: number;
@@ -65,14 +66,9 @@ export class Learner {
     this.model = { ...DEFAULT_REWARD, ...c.reward };
     this.every = c.decideEvery ?? 8;
     const s = this.classes;
-    const maxBytes = c.maxRefillBytes ?? 256 << 10;
     for (let cls = 0; cls < this.nc; cls++) {
-      const most = c.maxCounts?.[cls] ?? Infinity;
-      let top = 0;
-      while (top + 1 < s.arms && this.arms[top + 1] * c.classSizes[cls] <= maxBytes && this.arms[top + 1] <= most) top++;
-      s.highestArm[cls] = top;
-      const least = c.minCounts?.[cls];
-      s.lowestArm[cls] = least === undefined ? 0 : Math.min(top, nearest(this.arms, least));
+      s.highestArm[cls] = highestArm(c, this.arms, cls);
+      s.lowestArm[cls] = lowestArm(c, this.arms, cls, s.highestArm[cls]);
       this.startAt(cls);
     }
   }
@@ -87,7 +83,7 @@ export class Learner {
     const s = this.classes;
     const held = Atomics.load(this.i32, this.c.policy + cls);
     const n = held > 0 ? held : this.c.defaults[cls];
-    s.armInForce[cls] = Math.max(s.lowestArm[cls], Math.min(s.highestArm[cls], nearest(this.arms, n)));
+    s.armInForce[cls] = Math.max(s.lowestArm[cls], Math.min(s.highestArm[cls], nearestArm(this.arms, n)));
     this.publish(cls, n, false);
   }
 
@@ -116,7 +112,7 @@ export class Learner {
     const prev = s.previousCount[key];
     s.previousCount[key] = e.count;
     if (prev <= 0 || e.sinceUs <= 0) return;
-    const played = cls * s.arms + nearest(this.arms, prev);
+    const played = cls * s.arms + nearestArm(this.arms, prev);
     const lnRate = clipRate(s, cls, Math.log(prev / e.sinceUs));
     const sinceUs = prev / Math.exp(lnRate);
     const size = this.c.classSizes[cls];
@@ -179,11 +175,4 @@ export class Learner {
       Atomics.store(this.i32, w + LEARNER_CLASS.PER_ARM + 2 * arm + 1, pulls > 0 ? Math.round((s.rewardSums[cls * s.arms + arm] / pulls) * 1e6) : 0);
     }
   }
-}
-
-/** The arm whose count is nearest `n` (the first of two as near). */
-function nearest(arms: readonly number[], n: number): number {
-  let best = 0;
-  for (let k = 1; k < arms.length; k++) if (Math.abs(arms[k] - n) < Math.abs(arms[best] - n)) best = k;
-  return best;
 }

@@ -15,17 +15,19 @@
  *   6 NUM_CLASSES, 7 NUM_ARMS                               written once at creation
  *   16 + a: the refill count of arm a
  *   CLASSES + c * classWords: class c = arm in force, its count, changes, events, hold (events
- *            left before it may change again), then per arm: pulls * 1000,
- *            mean reward * 1e6
+ *            left before it may change again), LEARNS (1: its range holds more than one arm, so
+ *            its refills are worth reporting; 0: the learner never changes its count; range.ts;
+ *            written once at creation), then per arm: pulls * 1000, mean reward * 1e6
  * Every word is read and written with Atomics (the learner is another thread).
  */
+import { badOption } from './errors.js';
 
 /** Word offsets of the state region's header (the layout above); class words start at classesAt(arms). */
 export const LEARNER = { STOP: 0, HEARTBEAT: 1, DECISIONS: 2, EVENTS: 3, CPU: 4, MODE: 5, NUM_CLASSES: 6, NUM_ARMS: 7, START_CPU: 8, ARMS: 16 } as const;
 /** CPU and START_CPU count 0.1 ms: 3 digits for a learner that runs a few ms, wraps after 59 h */
 export const CPU_UNIT_MS = 0.1;
-/** Word offsets within a class's words: arm and count in force, changes, events, hold, then two words per arm. */
-export const LEARNER_CLASS = { ARM: 0, COUNT: 1, CHANGES: 2, EVENTS: 3, HOLD: 4, PER_ARM: 8 } as const;
+/** Word offsets within a class's words: arm and count in force, changes, events, hold, learns, then two words per arm. */
+export const LEARNER_CLASS = { ARM: 0, COUNT: 1, CHANGES: 2, EVENTS: 3, HOLD: 4, LEARNS: 5, PER_ARM: 8 } as const;
 /** MODE word values: a Worker runs the learner; it runs inline on the owner's thread; a Worker is starting (0: nothing runs). */
 export const MODE_WORKER = 1;
 /** See MODE_WORKER. */
@@ -48,8 +50,15 @@ export function learnerStateWords(numClasses: number, arms = DEFAULT_ARMS.length
   return classesAt(arms) + numClasses * classWords(arms);
 }
 
-/** Write a fresh learner state (no pulls, no counts chosen) at word `at` for `numClasses` classes and the candidate counts `arms`. */
-export function initLearnerState(i32: Int32Array, at: number, numClasses: number, arms: readonly number[] = DEFAULT_ARMS): void {
+/**
+ * Write a fresh learner state (no pulls, no counts chosen) at word `at` for `numClasses` classes
+ * and the candidate counts `arms`. `learns`: per class, whether the learner may change its count
+ * (`learnableClasses` of the learner's configuration); every class by default.
+ */
+export function initLearnerState(
+  i32: Int32Array, at: number, numClasses: number, arms: readonly number[] = DEFAULT_ARMS, learns?: ArrayLike<number>,
+): void {
+  if (learns !== undefined && learns.length !== numClasses) throw badOption(`learns has ${learns.length} entries for ${numClasses} classes`);
   i32.fill(0, at, at + learnerStateWords(numClasses, arms.length));
   i32[at + LEARNER.NUM_CLASSES] = numClasses;
   i32[at + LEARNER.NUM_ARMS] = arms.length;
@@ -58,4 +67,16 @@ export function initLearnerState(i32: Int32Array, at: number, numClasses: number
   arms.forEach((n, a) => {
     i32[at + LEARNER.ARMS + a] = n;
   });
+  const first = at + classesAt(arms.length);
+  for (let cls = 0; cls < numClasses; cls++) i32[first + cls * classWords(arms.length) + LEARNER_CLASS.LEARNS] = learns === undefined || learns[cls] ? 1 : 0;
+}
+
+/**
+ * Per class, 1 where the learner may change the count, read from the state region at `at` (what
+ * a refill engine reports: `RefillLearner.reports` in @hakmem/pool-refill). One read per class.
+ */
+export function learnedClasses(i32: Int32Array, at: number): Uint8Array {
+  const classes = Atomics.load(i32, at + LEARNER.NUM_CLASSES);
+  const arms = Atomics.load(i32, at + LEARNER.NUM_ARMS);
+  return Uint8Array.from({ length: classes }, (_, cls) => (Atomics.load(i32, at + classesAt(arms) + cls * classWords(arms) + LEARNER_CLASS.LEARNS) === 0 ? 0 : 1));
 }

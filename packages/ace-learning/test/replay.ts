@@ -7,7 +7,7 @@
  */
 import { pushEvent } from '../src/producer.js';
 import { initRing, ringWords } from '../src/ring.js';
-import { initLearnerState, learnerStateWords } from '../src/state.js';
+import { classesAt, classWords, initLearnerState, LEARNER_CLASS, learnerStateWords } from '../src/state.js';
 import type { Learner, LearnerConfig } from '../src/learner.js';
 
 type Options = Omit<LearnerConfig, 'i32' | 'ring' | 'policy' | 'state'>;
@@ -35,6 +35,7 @@ export function replay(make: (c: LearnerConfig) => Learner, o: Options, seed: nu
   initLearnerState(i32, state, nc, arms);
   if (seed % 2 === 0) for (let k = 0; k < nc; k++) i32[policy + k] = 8 << k; // a table a learner before it left
   const l = make({ ...o, i32, ring, policy, state });
+  const marks = new Set(o.classSizes.map((_, k) => state + classesAt(arms.length) + k * classWords(arms.length) + LEARNER_CLASS.LEARNS));
   const rate = o.classSizes.map(() => 0);
   const last = new Map<number, number>();
   let hash = 0x811c9dc5;
@@ -53,7 +54,8 @@ export function replay(make: (c: LearnerConfig) => Learner, o: Options, seed: nu
     pushEvent(i32, ring, cls, worker, count, Math.floor(rnd() * 4), streak, sinceUs, 0);
     if (i % 7 === 6 || i === events - 1) {
       l.step();
-      for (let w = policy; w < i32.length; w++) mix(i32[w]);
+      // every word, the LEARNS marks as the 0 they were when this was recorded (written at creation: no decision)
+      for (let w = policy; w < i32.length; w++) mix(marks.has(w) ? 0 : i32[w]);
       mix(l.events);
       mix(l.decisions);
       mix(l.restarts);

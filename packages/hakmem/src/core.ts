@@ -11,7 +11,7 @@ import type { CacheBase, CacheConfig, Fallback, HeaderlessCache, ThreadCache } f
 import { pushEvent, readPolicy } from '@hakmem/ace-learning/producer';
 import { defaultBounds, defaultRefillCounts, RefillEngine } from '@hakmem/pool-refill';
 import { Views } from './views.js';
-import { learningWords, type LearnerHandle } from './learning.js';
+import { learningWords, reportedClasses, type LearnerHandle } from './learning.js';
 import { loggingDrops } from './learner/log-drops.js';
 import { capBounds } from './cache-cap.js';
 
@@ -60,7 +60,10 @@ export class HeapCore implements Fallback {
     const sizes = Array.from(r.sizes);
     this.engine = new RefillEngine(cache, this.backend, {
       counts: counts ?? defaultRefillCounts(sizes),
-      learning: lw ? { policy: lw.policy, ring: lw.ring, worker: this.slot, pushEvent: (flags & DEBUG_LOG_DROPS) !== 0 ? loggingDrops(this.slot) : pushEvent, readPolicy } : undefined,
+      learning: lw ? {
+        policy: lw.policy, ring: lw.ring, worker: this.slot, pushEvent: (flags & DEBUG_LOG_DROPS) !== 0 ? loggingDrops(this.slot) : pushEvent, readPolicy,
+        reports: reportedClasses(r),
+      } : undefined,
       counters: { misc: this.backend.slotW + SLOT.MISC, perClass: this.backend.slotW + slotCounters(r.layout.numClasses, 0) },
       intervalWord: r.ctrl + CTRL.DIAG_EPOCH,
       maxBounds: capKiB > 0 ? capBounds(sizes, defaultBounds(sizes), capKiB * 1024) : undefined,

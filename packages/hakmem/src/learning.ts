@@ -6,7 +6,7 @@
  * a heap costs nothing for it.
  */
 import {
-  initLearnerState, initRing, learnerStateWords, POLICY_TAG, policyWords, RING_TAG, ringWords, STATE_TAG,
+  DEFAULT_ARMS, initLearnerState, initRing, learnableClasses, learnedClasses, learnerStateWords, POLICY_TAG, policyWords, RING_TAG, ringWords, STATE_TAG,
 } from '@hakmem/ace-learning';
 import { StartTrigger } from './learner/trigger.js';
 import type { LearnerMode } from '@hakmem/pool-diagnostics';
@@ -33,18 +33,32 @@ export function learningWords(r: Region): { ring: number; policy: number; state:
   return { ring: r.extraW(RING), policy: r.extraW(POLICY), state: r.extraW(STATE) };
 }
 
+/**
+ * Per class, 1 where the heap's learner may change the count: the classes whose refills an engine
+ * reports (`RefillLearner.reports`). Undefined in a heap without learning, and while the state is
+ * not written yet (the creator wires its own engine before setUpLearning marks the classes).
+ */
+export function reportedClasses(r: Region): Uint8Array | undefined {
+  const w = learningWords(r);
+  if (!w) return undefined;
+  const marks = learnedClasses(r.i32, w.state);
+  return marks.length === r.layout.numClasses ? marks : undefined;
+}
+
 /** Write the empty ring and state (the heap's creator, before any refill), start the learner. */
 export function setUpLearning(r: Region, defaults: Int32Array, maxCounts: Int32Array, o: Required<LearningOptions>): LearnerHandle {
   const w = learningWords(r)!;
-  initRing(r.i32, w.ring, o.ringCapacity, { classes: r.layout.numClasses, workers: r.layout.numSlots });
-  initLearnerState(r.i32, w.state, r.layout.numClasses);
-  const start = (mode: 'auto' | 'worker' | 'inline') => startLearner({
-    mode, buffer: r.buffer, ring: w.ring, policy: w.policy, state: w.state,
+  const ranges = {
     classSizes: Array.from(r.sizes), defaults: Array.from(defaults), maxCounts: Array.from(maxCounts),
     // never below the defaults: they already cap the memory a cache holds idle (bounds), and a
     // smaller count costs refills where the defaults were right
     minCounts: Array.from(defaults),
-  });
+  };
+  initRing(r.i32, w.ring, o.ringCapacity, { classes: r.layout.numClasses, workers: r.layout.numSlots });
+  // classes whose count the learner cannot change (with these ranges: every class above 2 KiB)
+  // are marked, and no engine reports their refills (core.ts)
+  initLearnerState(r.i32, w.state, r.layout.numClasses, DEFAULT_ARMS, learnableClasses(ranges, DEFAULT_ARMS));
+  const start = (mode: 'auto' | 'worker' | 'inline') => startLearner({ mode, buffer: r.buffer, ring: w.ring, policy: w.policy, state: w.state, ...ranges });
   // an explicit mode starts now ('worker' must fail here, at createHeap, where no Worker starts)
   if (o.mode !== 'auto') return start(o.mode);
   return new DeferredLearner(new StartTrigger(r.i32, w.ring, w.state), start);

@@ -265,7 +265,7 @@ describe('arbitrary values among valid traffic', () => {
     const odd = { toString: [] } as unknown as number;
     const calls = [
       () => h.alloc(odd), () => h.free(odd), () => h.calloc(odd, 2), () => h.sizeOf(odd), () => h.realloc(0, odd),
-      () => h.alignedAlloc(odd, 8), () => h.reclaim(odd), () => createHeap({ size: odd }), () => createHeap({ size: 1 << 20, align: odd }),
+      () => h.alignedAlloc(odd, 8), () => h.reclaim(odd), () => createHeap({ size: odd }), () => createHeap({ size: 1 << 20, align: odd as unknown as 8 }),
       () => checkCapacity(odd), () => defaultBound(odd), () => defaultClassSizes(odd), () => capBounds([16], [4], odd),
       () => formatDiagnostics(h.diagnostics(), { workers: odd as unknown as boolean }),
       () => formatDiagnostics(h.diagnostics(), Object.assign(() => 0, { toString: [] }) as never),

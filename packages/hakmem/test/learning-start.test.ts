@@ -5,6 +5,7 @@
  * learns a burst workload; an inline learner that loses events to a full ring moves to a Worker.
  * Deadlines, never timings.
  */
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { createHeap, type Heap } from '../src/index.js';
 
@@ -42,6 +43,48 @@ describe('the default learner starts when there is something to learn', () => {
     expect(mode(h)).toBe('waiting');
     expect(policy(h).every((n) => n === 0)).toBe(true);
     for (const p of ps) h.free(p);
+    await h.close();
+  });
+
+  it('refills only of classes it cannot change (above 2 KiB): none is reported, and it keeps waiting; a small class then starts it', async () => {
+    const h = createHeap({ size: 64 << 20 });
+    const learns = h.stats().learning!.learner.classes.map((k) => k.learns);
+    // above 2 KiB (up to where maxCachedBytes caps a cache) a class's range is one count: at most
+    // the default (pool-refill's maxCount), at least it (hakmem's floor)
+    const sizes = [3000, 4096, 6000, 8192];
+    for (const size of sizes) expect(learns[h.classOf(size)], `${size} B`).toBe(false);
+    expect(learns[h.classOf(64)]).toBe(true);
+    const before = h.stats().learning!;
+    let refills = 0;
+    for (let rounds = 0; rounds < 40; rounds++) {
+      for (const size of sizes) burst(h, 400, size);
+      await tick(5);
+      refills = h.stats().worker.refills.reduce((n, k) => n + k, 0);
+    }
+    const s = h.stats().learning!;
+    expect(refills).toBeGreaterThan(1000);
+    expect([s.ring.pushed + s.ring.dropped - (before.ring.pushed + before.ring.dropped), s.learner.mode]).toEqual([0, 'waiting']);
+    for (let rounds = 0; mode(h) === 'waiting' && rounds < 400; rounds++) {
+      burst(h, 5_000, 64);
+      await tick(5);
+    }
+    expect(mode(h)).toBe('inline');
+    h.validate();
+    await h.close();
+  });
+
+  it('an attached worker reports only the classes the learner may change, as the creator does', async () => {
+    const h = createHeap({ size: 64 << 20 });
+    const w = new Worker(new URL('./workers/bursts.mjs', import.meta.url), { workerData: { handle: h.handle, sizes: [4096, 8192, 64], blocks: 400 } });
+    const got = await new Promise<Record<number, { refills: number; events: number }>>((ok, fail) => {
+      w.once('message', ok);
+      w.once('error', fail);
+    });
+    await w.terminate();
+    expect([got[4096].refills, got[8192].refills, got[64].refills].every((n) => n >= 20)).toBe(true);
+    expect([got[4096].events, got[8192].events]).toEqual([0, 0]);
+    expect(got[64].events).toBeGreaterThan(0);
+    h.validate();
     await h.close();
   });
 

@@ -57,6 +57,8 @@ export interface ClassLearning {
   count: number;
   changes: number;
   events: number;
+  /** whether the learner may change the count: false where its range is one count (its refills are not reported) */
+  learns: boolean;
   arms: Array<{ count: number; pulls: number; meanReward: number }>;
 }
 
@@ -85,6 +87,7 @@ export function learnerSnapshot(i32: Int32Array, at: number): LearnerSnapshot {
     const w = classesAt(na) + c * classWords(na);
     classes.push({
       cls: c, count: ld(w + LEARNER_CLASS.COUNT), changes: ld(w + LEARNER_CLASS.CHANGES), events: ld(w + LEARNER_CLASS.EVENTS),
+      learns: ld(w + LEARNER_CLASS.LEARNS) !== 0,
       arms: counts.map((count, a) => ({
         count, pulls: ld(w + LEARNER_CLASS.PER_ARM + 2 * a) / 1000, meanReward: ld(w + LEARNER_CLASS.PER_ARM + 2 * a + 1) / 1e6,
       })),

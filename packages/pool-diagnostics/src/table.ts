@@ -55,7 +55,10 @@ export function formatDiagnostics(s: Snapshot, o: FormatOptions = {}): string {
     const l = s.learner;
     const ms = (x: number) => +x.toFixed(1); // 0.1 ms units: 47.300000000000004 is 47.3
     const cpu = l.cpuMs === null ? 'not measurable' : `${ms(l.cpuMs)} ms${l.startupCpuMs !== null ? ` (${ms(l.startupCpuMs)} ms starting)` : ''}`;
-    out.push(`learner: ${l.mode}, ${int(l.events)} events learned from, ${int(l.decisions)} policy changes, CPU ${cpu}`);
+    // classes whose range is one count: the learner leaves them alone, the engines report none of their refills
+    const fixed = l.classes.filter((k) => !k.learns).length;
+    const left = fixed > 0 ? `; ${int(fixed)} of ${int(l.classes.length)} classes keep their counts (one count in range: not reported)` : '';
+    out.push(`learner: ${l.mode}, ${int(l.events)} events learned from, ${int(l.decisions)} policy changes, CPU ${cpu}${left}`);
   }
   const c = s.contracts;
   out.push(

@@ -69,7 +69,7 @@ export function snap(f: Fixture = {}): Snapshot {
       ? {
           mode: 'worker', heartbeat: f.heartbeat ?? 1, decisions: 3, events: pushed, cpuMs: 12, startupCpuMs: 10,
           classes: [0, 1, 2, 3].map((cls) => ({
-            cls, count: 32, changes: cls === 0 ? 2 : 0, events: 0,
+            cls, count: 32, changes: cls === 0 ? 2 : 0, events: 0, learns: true,
             arms: [16, 32, 64].map((count, a) => ({ count, pulls: a + 1, meanReward: 0.1 * (a + 1) })),
           })),
         }

@@ -59,6 +59,13 @@ describe('formatDiagnostics', () => {
     expect(out.split('\n')[3]).toBe('learner: inline, 10 events learned from, 3 policy changes, CPU 47.3 ms');
   });
 
+  it('classes the learner cannot change are counted on its line', () => {
+    const s = snap({ pushed: 10 });
+    const classes = s.learner!.classes.map((k) => ({ ...k, learns: k.cls < 1 }));
+    const out = formatDiagnostics({ ...s, learner: { ...s.learner!, classes } });
+    expect(out.split('\n')[3]).toBe('learner: worker, 10 events learned from, 3 policy changes, CPU 12 ms (10 ms starting); 3 of 4 classes keep their counts (one count in range: not reported)');
+  });
+
   it('without learning there is no queue or learner line', () => {
     const out = formatDiagnostics(snap({ learning: false }));
     expect(out).not.toMatch(/^queue:/m);

@@ -7,9 +7,11 @@
  * countdown per class, set at each report by the interval then). Such
  * events carry the same information (the interval and the count of the refill reported), and the
  * ring and the learner's work stay small when classes refill hundreds of thousands of times a
- * second. Without a learner (or one with no ring) nothing is pushed or counted.
+ * second. Without a learner (or one with no ring) nothing is pushed or counted; nor for a class
+ * the learner never changes (`RefillLearner.reports`): a workload of such classes alone pushes
+ * nothing, and a learner that waits for events (hakmem's) does not start for it.
  */
-import type { CacheBase } from '@hakmem/pool-tls';
+import { badOption, type CacheBase } from '@hakmem/pool-tls';
 import { EngineCounters, MISC, type CounterPlace } from './counters.js';
 import type { RefillLearner } from './learner.js';
 
@@ -47,6 +49,8 @@ export abstract class RefillEvents extends EngineCounters {
   /** per class, the clock at its last refill in this worker (-Infinity before the first) */
   readonly lastRefillAt: Float64Array;
   readonly last: RefillSnapshot = { cls: -1, count: 0, blocksLeft: 0, missStreak: 0, sinceLastMs: 0, at: 0 };
+  /** Per class, 1 where its refills are reported (`RefillLearner.reports`), 0 where the learner wants none. */
+  readonly reports: Uint8Array;
   /** the ring's word offset, -1 without one (no events) */
   protected readonly ringW: number;
   private readonly worker: number;
@@ -61,6 +65,9 @@ export abstract class RefillEvents extends EngineCounters {
     this.sampleIn = new Int32Array(cache.sizes.length);
     this.lastRefillAt = new Float64Array(cache.sizes.length).fill(-Infinity); // -Infinity: none yet
     this.ringW = o.learning?.pushEvent ? (o.learning.ring ?? -1) : -1;
+    const wanted = o.learning?.reports;
+    if (wanted !== undefined && wanted.length !== cache.sizes.length) throw badOption(`learning.reports: one entry per class (${cache.sizes.length})`);
+    this.reports = Uint8Array.from(cache.sizes, (_, cls) => (wanted === undefined || wanted[cls] ? 1 : 0));
     this.worker = o.learning?.worker ?? 0;
     this.pushEvent = o.learning?.pushEvent ?? noEvents;
     this.now = o.now ?? (() => performance.now());
@@ -92,7 +99,7 @@ export abstract class RefillEvents extends EngineCounters {
     const since = this.last.sinceLastMs;
     this.missStreak[cls]++;
     this.lastRefillAt[cls] = this.last.at;
-    if (this.ringW < 0 || (--this.sampleIn[cls] > 0 && since < SAMPLE_MS)) return;
+    if (this.ringW < 0 || this.reports[cls] === 0 || (--this.sampleIn[cls] > 0 && since < SAMPLE_MS)) return;
     this.sampleIn[cls] = since >= 0 && since < FAST_MS ? FAST_EVERY : SAMPLE_EVERY;
     this.notify();
   }

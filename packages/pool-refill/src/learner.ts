@@ -17,6 +17,12 @@ export interface RefillLearner {
    */
   readPolicy(i32: Int32Array, policy: number, cls: number): number;
   /**
+   * Per class, 0 where the learner wants no events: it never changes that class's count
+   * (@hakmem/ace-learning's `learnedClasses`), so its refills would teach it nothing. Such
+   * refills are neither pushed nor counted. Every class is reported without it.
+   */
+  reports?: ArrayLike<number>;
+  /**
    * Report one refill. Must never block, wait, allocate or throw (Contract A): return false when
    * the event is dropped; the engine counts it. Leave it out (with `ring`) for a policy table
    * that wants no events: nothing is pushed or counted.

@@ -100,6 +100,33 @@ describe('RefillEngine (Box 2)', () => {
     expect([counter(engine, 'EVENTS'), counter(engine, 'DROPPED')]).toEqual([0, 0]);
   });
 
+  it('a class the learner never changes (reports 0) is not reported: no event, none counted, its history kept', () => {
+    const events: number[] = [];
+    const learner: RefillLearner = {
+      policy: 8, ring: 100, worker: 0, readPolicy: () => 0, reports: [1, 0, 1, 0],
+      pushEvent: (_i32, _ring, cls) => (events.push(cls), true),
+    };
+    const { cache, engine } = setup(defaultRefillCounts(SIZES), learner);
+    // every refill 10 ms apart (setup's clock): each one of a reported class is an event
+    for (let round = 0; round < 3; round++) {
+      for (const size of SIZES) {
+        const n = defaultRefillCount(size);
+        for (let k = 0; k < n; k++) expect(cache.alloc(size)).not.toBe(0); // one refill of each class a round
+      }
+    }
+    expect(events).toEqual([0, 2, 0, 2, 0, 2]);
+    expect([counter(engine, 'EVENTS'), counter(engine, 'DROPPED')]).toEqual([6, 0]);
+    expect(Array.from(engine.missStreak)).toEqual([3, 3, 3, 3]);
+    expect(Array.from(engine.reports)).toEqual([1, 0, 1, 0]);
+  });
+
+  it('refuses a reports table of the wrong length', () => {
+    const be = new Scripted();
+    const cache = new ThreadCache({ i32: be.i32, heads: 16, classSizes: SIZES, bounds: SIZES.map(defaultBound), allocTag: TAG_A, freeTag: TAG_F });
+    const learning: RefillLearner = { policy: 8, ring: 100, worker: 0, readPolicy: () => 0, pushEvent: () => true, reports: [1, 0] };
+    expect(() => new RefillEngine(cache, be, { counts: defaultRefillCounts(SIZES), learning })).toThrow(/one entry per class \(4\)/);
+  });
+
   it('refill events are sampled per class: every refill 10 ms apart or more, one in 8 closer, one in 32 under 0.1 ms', () => {
     const run = (stepMs: number, refills: number) => {
       const events: number[] = [];
