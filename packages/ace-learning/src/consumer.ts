@@ -7,15 +7,7 @@
 import { RECORD, RING, REC_WORDS, recordCheck, STALL_WAKES } from './ring.js';
 
 /** One refill event as the learner reads it from the ring: the class, the worker, the count and the context of the refill. */
-export interface RefillEvent {
-  cls: number;
-  worker: number;
-  count: number;
-  left: number;
-  streak: number;
-  sinceUs: number;
-  cached: number;
-}
+export interface RefillEvent { cls: number; worker: number; count: number; left: number; streak: number; sinceUs: number; cached: number }
 
 /**
  * Read up to `max` published events in order, calling `f` with one reused record object (copy

@@ -8,10 +8,10 @@ export {
   initRing, ringWords, checkCapacity, isRingCapacity, DEFAULT_CAPACITY, REC_WORDS, STALL_WAKES, RING_TAG, POLICY_TAG, STATE_TAG, RING, type RingBounds,
 } from './ring.js';
 export {
-  initLearnerState, learnedClasses, learnerStateWords, DEFAULT_ARMS, LEARNER, LEARNER_CLASS, CPU_UNIT_MS, MODE_WORKER, MODE_INLINE, MODE_STARTING, MODE_WAITING,
+  initLearnerState, learnerStateWords, DEFAULT_ARMS, LEARNER, LEARNER_CLASS, CPU_UNIT_MS, MODE_WORKER, MODE_INLINE, MODE_STARTING, MODE_WAITING,
 } from './state.js';
 export { Learner, type LearnerConfig } from './learner.js';
-export { learnableClasses, DEFAULT_MAX_REFILL_BYTES, type RangeConfig } from './range.js';
+export { learnableClasses, type RangeConfig } from './range.js';
 export { reward, DEFAULT_REWARD, type RewardModel } from './reward.js';
 
 /** Words of the policy table: one per class. */

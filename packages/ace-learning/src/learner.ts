@@ -12,7 +12,7 @@
 import { followLean, holdAfterMove, sureArm, ucbBest } from './choice.js';
 import { known, newClassState, type ClassState } from './class-state.js';
 import { consume, type RefillEvent } from './consumer.js';
-import { highestArm, lowestArm, nearestArm, type RangeConfig } from './range.js';
+import { armRange, nearestArm, type RangeConfig } from './range.js';
 import { clipRate, phaseRestarted } from './rate.js';
 import { DEFAULT_REWARD, lean, reward, type RewardModel } from './reward.js';
 import { LEARNER_CLASS, classesAt, classWords, DEFAULT_ARMS, LEARNER } from './state.js';
@@ -24,20 +24,9 @@ export interface LearnerConfig extends RangeConfig {
   ring: number;
   policy: number;
   state: number;
-  classSizes: readonly number[];
   /** the refill counts used while the table has no value (where the learner starts) */
   defaults: readonly number[];
   arms?: readonly number[];
-  /** largest refill, bytes (caps each class's arms) */
-  maxRefillBytes?: number;
-  /** largest count per class the refill engine accepts (caps each class's arms) */
-  maxCounts?: readonly number[];
-  /**
-   * smallest count per class the learner may set (its nearest arm floors the class's arms; default
-   * none). hakmem passes its defaults: a count below them saves memory the default bounds already
-   * cap, and costs refills (BENCHMARKS.md, "The learner").
-   */
-  minCounts?: readonly number[];
   reward?: Partial<RewardModel>;
   /** events of a class between two decisions */
   decideEvery?: number;
@@ -67,8 +56,7 @@ export class Learner {
     this.every = c.decideEvery ?? 8;
     const s = this.classes;
     for (let cls = 0; cls < this.nc; cls++) {
-      s.highestArm[cls] = highestArm(c, this.arms, cls);
-      s.lowestArm[cls] = lowestArm(c, this.arms, cls, s.highestArm[cls]);
+      [s.lowestArm[cls], s.highestArm[cls]] = armRange(c, this.arms, cls);
       this.startAt(cls);
     }
   }

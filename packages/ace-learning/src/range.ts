@@ -8,41 +8,37 @@
  * defaults that is every class above 2 KiB (pool-refill's `maxCount`).
  */
 
-/** What a class's range depends on (a part of LearnerConfig). */
+/** What a class's range depends on (a part of the learner's configuration, LearnerConfig). */
 export interface RangeConfig {
   classSizes: readonly number[];
-  /** candidate counts, ascending (DEFAULT_ARMS by default) */
-  arms?: readonly number[];
-  /** largest refill, bytes (256 KiB by default) */
+  /** largest refill, bytes (caps each class's arms; 256 KiB by default) */
   maxRefillBytes?: number;
+  /** largest count per class the refill engine accepts (caps each class's arms) */
   maxCounts?: readonly number[];
+  /**
+   * smallest count per class the learner may set (its nearest arm floors the class's arms; default
+   * none). hakmem passes its defaults: a count below them saves memory the default bounds already
+   * cap, and costs refills (BENCHMARKS.md, "The learner").
+   */
   minCounts?: readonly number[];
 }
 
-/** Largest refill of a class by default, bytes. */
-export const DEFAULT_MAX_REFILL_BYTES = 256 << 10;
-
-/** The highest arm `cls` may use: the largest within its count and byte caps (arm 0 at least). */
-export function highestArm(c: RangeConfig, arms: readonly number[], cls: number): number {
-  const most = c.maxCounts?.[cls] ?? Infinity;
-  const maxBytes = c.maxRefillBytes ?? DEFAULT_MAX_REFILL_BYTES;
+/**
+ * The arms `cls` may use, [lowest, highest]: the highest the largest within its count and byte caps
+ * (256 KiB by default; arm 0 at least), the lowest the one nearest its `minCounts` entry (0 without
+ * one), never above the highest.
+ */
+export function armRange(c: RangeConfig, arms: readonly number[], cls: number): [number, number] {
+  const most = Math.min(c.maxCounts?.[cls] ?? Infinity, (c.maxRefillBytes ?? 256 << 10) / c.classSizes[cls]);
   let top = 0;
-  while (top + 1 < arms.length && arms[top + 1] * c.classSizes[cls] <= maxBytes && arms[top + 1] <= most) top++;
-  return top;
-}
-
-/** The lowest arm `cls` may use: the one nearest its `minCounts` entry, never above the highest (0 without one). */
-export function lowestArm(c: RangeConfig, arms: readonly number[], cls: number, top = highestArm(c, arms, cls)): number {
+  while (top + 1 < arms.length && arms[top + 1] <= most) top++;
   const least = c.minCounts?.[cls];
-  return least === undefined ? 0 : Math.min(top, nearestArm(arms, least));
+  return [least === undefined ? 0 : Math.min(top, nearestArm(arms, least)), top];
 }
 
 /** Per class, 1 where the learner may change the count (its range holds more than one arm), else 0. */
 export function learnableClasses(c: RangeConfig, arms: readonly number[]): Uint8Array {
-  return Uint8Array.from(c.classSizes, (_, cls) => {
-    const top = highestArm(c, arms, cls);
-    return top > lowestArm(c, arms, cls, top) ? 1 : 0;
-  });
+  return Uint8Array.from(c.classSizes, (_, cls) => (armRange(c, arms, cls)[1] > armRange(c, arms, cls)[0] ? 1 : 0));
 }
 
 /** The arm whose count is nearest `n` (the first of two as near). */

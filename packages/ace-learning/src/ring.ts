@@ -87,10 +87,7 @@ export function checkCapacity(capacity: number): void {
 }
 
 /** What a record may hold: the consumer drops a record with a class or worker at or above these. */
-export interface RingBounds {
-  classes?: number;
-  workers?: number;
-}
+export interface RingBounds { classes?: number; workers?: number }
 
 /** Write an empty ring at word `at` (before any producer or consumer sees it). */
 export function initRing(i32: Int32Array, at: number, capacity: number, bounds: RingBounds = {}): void {

@@ -55,10 +55,8 @@ export function learnerStateWords(numClasses: number, arms = DEFAULT_ARMS.length
  * and the candidate counts `arms`. `learns`: per class, whether the learner may change its count
  * (`learnableClasses` of the learner's configuration); every class by default.
  */
-export function initLearnerState(
-  i32: Int32Array, at: number, numClasses: number, arms: readonly number[] = DEFAULT_ARMS, learns?: ArrayLike<number>,
-): void {
-  if (learns !== undefined && learns.length !== numClasses) throw badOption(`learns has ${learns.length} entries for ${numClasses} classes`);
+export function initLearnerState(i32: Int32Array, at: number, numClasses: number, arms: readonly number[] = DEFAULT_ARMS, learns?: ArrayLike<number>): void {
+  if (learns && learns.length !== numClasses) throw badOption(`learns has ${learns.length} entries for ${numClasses} classes`);
   i32.fill(0, at, at + learnerStateWords(numClasses, arms.length));
   i32[at + LEARNER.NUM_CLASSES] = numClasses;
   i32[at + LEARNER.NUM_ARMS] = arms.length;
@@ -67,16 +65,6 @@ export function initLearnerState(
   arms.forEach((n, a) => {
     i32[at + LEARNER.ARMS + a] = n;
   });
-  const first = at + classesAt(arms.length);
-  for (let cls = 0; cls < numClasses; cls++) i32[first + cls * classWords(arms.length) + LEARNER_CLASS.LEARNS] = learns === undefined || learns[cls] ? 1 : 0;
+  for (let cls = 0; cls < numClasses; cls++) i32[at + classesAt(arms.length) + cls * classWords(arms.length) + LEARNER_CLASS.LEARNS] = !learns || learns[cls] ? 1 : 0;
 }
 
-/**
- * Per class, 1 where the learner may change the count, read from the state region at `at` (what
- * a refill engine reports: `RefillLearner.reports` in @hakmem/pool-refill). One read per class.
- */
-export function learnedClasses(i32: Int32Array, at: number): Uint8Array {
-  const classes = Atomics.load(i32, at + LEARNER.NUM_CLASSES);
-  const arms = Atomics.load(i32, at + LEARNER.NUM_ARMS);
-  return Uint8Array.from({ length: classes }, (_, cls) => (Atomics.load(i32, at + classesAt(arms) + cls * classWords(arms) + LEARNER_CLASS.LEARNS) === 0 ? 0 : 1));
-}

@@ -6,8 +6,9 @@
  * a heap costs nothing for it.
  */
 import {
-  DEFAULT_ARMS, initLearnerState, initRing, learnableClasses, learnedClasses, learnerStateWords, POLICY_TAG, policyWords, RING_TAG, ringWords, STATE_TAG,
+  DEFAULT_ARMS, initLearnerState, initRing, learnableClasses, learnerStateWords, LEARNER, LEARNER_CLASS, POLICY_TAG, policyWords, RING_TAG, ringWords, STATE_TAG,
 } from '@hakmem/ace-learning';
+import { classesAt, classWords } from '@hakmem/ace-learning/stats';
 import { StartTrigger } from './learner/trigger.js';
 import type { LearnerMode } from '@hakmem/pool-diagnostics';
 import type { Region } from '@hakmem/arena';
@@ -41,8 +42,11 @@ export function learningWords(r: Region): { ring: number; policy: number; state:
 export function reportedClasses(r: Region): Uint8Array | undefined {
   const w = learningWords(r);
   if (!w) return undefined;
-  const marks = learnedClasses(r.i32, w.state);
-  return marks.length === r.layout.numClasses ? marks : undefined;
+  const ld = (k: number) => Atomics.load(r.i32, w.state + k);
+  const arms = ld(LEARNER.NUM_ARMS);
+  const nc = ld(LEARNER.NUM_CLASSES);
+  if (nc !== r.layout.numClasses) return undefined;
+  return Uint8Array.from({ length: nc }, (_, cls) => (ld(classesAt(arms) + cls * classWords(arms) + LEARNER_CLASS.LEARNS) === 0 ? 0 : 1));
 }
 
 /** Write the empty ring and state (the heap's creator, before any refill), start the learner. */

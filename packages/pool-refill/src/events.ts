@@ -109,10 +109,7 @@ export abstract class RefillEvents extends EngineCounters {
     const s = this.last;
     const since = s.sinceLastMs < 0 ? -1 : Math.min(2147483647, Math.round(s.sinceLastMs * 1000));
     this.bump(this.miscW + MISC.EVENTS, 1);
-    const pushed = this.pushEvent(
-      this.cache.words, this.ringW, s.cls, this.worker, s.count, s.blocksLeft, s.missStreak, since,
-      this.cache.cached(s.cls),
-    );
+    const pushed = this.pushEvent(this.cache.words, this.ringW, s.cls, this.worker, s.count, s.blocksLeft, s.missStreak, since, this.cache.cached(s.cls));
     if (pushed) return;
     this.bump(this.miscW + MISC.DROPPED, 1);
     if (this.contracts) this.bump(this.miscW + MISC.V_RING_FULL, 1);

@@ -18,7 +18,7 @@ export interface RefillLearner {
   readPolicy(i32: Int32Array, policy: number, cls: number): number;
   /**
    * Per class, 0 where the learner wants no events: it never changes that class's count
-   * (@hakmem/ace-learning's `learnedClasses`), so its refills would teach it nothing. Such
+   * (@hakmem/ace-learning's `learnableClasses`, marked in its state region), so its refills would teach it nothing. Such
    * refills are neither pushed nor counted. Every class is reported without it.
    */
   reports?: ArrayLike<number>;
@@ -27,8 +27,5 @@ export interface RefillLearner {
    * the event is dropped; the engine counts it. Leave it out (with `ring`) for a policy table
    * that wants no events: nothing is pushed or counted.
    */
-  pushEvent?(
-    i32: Int32Array, ring: number, cls: number, worker: number, count: number, left: number,
-    streak: number, sinceUs: number, cached: number,
-  ): boolean;
+  pushEvent?(i32: Int32Array, ring: number, cls: number, worker: number, count: number, left: number, streak: number, sinceUs: number, cached: number): boolean;
 }
