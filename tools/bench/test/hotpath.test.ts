@@ -25,6 +25,9 @@ describe('hot-path instruction counter', () => {
     expect(guard.text).toContain('StackGuard');
     expect(findFunction(fns, 'alloc', 'this.allocTag')).toBe(fn);
     expect(findFunction(fns, 'alloc', 'nothing like this')).toBeUndefined();
+    // the counting flavour's alloc is told apart by what its source holds, and does not
+    expect(findFunction(fns, 'alloc', 'this.allocTag', 'i32[h + 2]++')).toBe(fn);
+    expect(findFunction(fns, 'alloc', 'this.allocTag', 'this.allocMiss')).toBeUndefined();
   });
 
   it('counts the cache-hit path: 105 instructions, 12 prologue, 87 body, 6 epilogue', () => {

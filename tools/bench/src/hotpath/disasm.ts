@@ -155,8 +155,8 @@ export function countPath(path: Instruction[]): PathCount {
   return { total: path.length, prologue: pro, body: epi - pro, epilogue: path.length - epi, bodyInstructions: path.slice(pro, epi) };
 }
 
-/** The last optimized version of a function named `name` (whose source contains `mark`, if given). */
-export function findFunction(fns: OptimizedFunction[], name: string, mark?: string): OptimizedFunction | undefined {
-  const hits = fns.filter((f) => f.name === name && f.kind === 'TURBOFAN' && (mark === undefined || f.source.includes(mark)));
+/** The last optimized version of a function named `name` (whose source contains `mark` and not `without`, if given). */
+export function findFunction(fns: OptimizedFunction[], name: string, mark?: string, without?: string): OptimizedFunction | undefined {
+  const hits = fns.filter((f) => f.name === name && f.kind === 'TURBOFAN' && (mark === undefined || f.source.includes(mark)) && (without === undefined || !f.source.includes(without)));
   return hits[hits.length - 1];
 }
