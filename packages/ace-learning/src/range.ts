@@ -7,6 +7,7 @@
  * start trigger) then does not start for a workload of such classes alone. With hakmem's
  * defaults that is every class above 2 KiB (pool-refill's `maxCount`).
  */
+import { badOption } from './errors.js';
 
 /** What a class's range depends on (a part of the learner's configuration, LearnerConfig). */
 export interface RangeConfig {
@@ -38,6 +39,7 @@ export function armRange(c: RangeConfig, arms: readonly number[], cls: number): 
 
 /** Per class, 1 where the learner may change the count (its range holds more than one arm), else 0. */
 export function learnableClasses(c: RangeConfig, arms: readonly number[]): Uint8Array {
+  if (!Array.isArray(c?.classSizes) || !Array.isArray(arms)) throw badOption('learnableClasses needs { classSizes } and the arms, arrays');
   return Uint8Array.from(c.classSizes, (_, cls) => (armRange(c, arms, cls)[1] > armRange(c, arms, cls)[0] ? 1 : 0));
 }
 

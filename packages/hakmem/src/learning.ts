@@ -6,11 +6,10 @@
  * a heap costs nothing for it.
  */
 import {
-  DEFAULT_ARMS, initLearnerState, initRing, learnableClasses, learnerStateWords, LEARNER, LEARNER_CLASS, POLICY_TAG, policyWords, RING_TAG, ringWords, STATE_TAG,
+  DEFAULT_ARMS, initLearnerState, initRing, learnableClasses, learnerStateWords, POLICY_TAG, policyWords, RING_TAG, ringWords, STATE_TAG,
 } from '@hakmem/ace-learning';
-import { classesAt, classWords } from '@hakmem/ace-learning/stats';
 import { StartTrigger } from './learner/trigger.js';
-import type { LearnerMode } from '@hakmem/pool-diagnostics';
+import { learnerSnapshot, type LearnerMode } from '@hakmem/pool-diagnostics';
 import type { Region } from '@hakmem/arena';
 import { startLearner, type LearnerHandle } from './learner/start.js';
 import type { LearningOptions } from './options.js';
@@ -42,11 +41,8 @@ export function learningWords(r: Region): { ring: number; policy: number; state:
 export function reportedClasses(r: Region): Uint8Array | undefined {
   const w = learningWords(r);
   if (!w) return undefined;
-  const ld = (k: number) => Atomics.load(r.i32, w.state + k);
-  const arms = ld(LEARNER.NUM_ARMS);
-  const nc = ld(LEARNER.NUM_CLASSES);
-  if (nc !== r.layout.numClasses) return undefined;
-  return Uint8Array.from({ length: nc }, (_, cls) => (ld(classesAt(arms) + cls * classWords(arms) + LEARNER_CLASS.LEARNS) === 0 ? 0 : 1));
+  const classes = learnerSnapshot(r.i32, w.state).classes;
+  return classes.length === r.layout.numClasses ? Uint8Array.from(classes, (k) => (k.learns ? 1 : 0)) : undefined;
 }
 
 /** Write the empty ring and state (the heap's creator, before any refill), start the learner. */

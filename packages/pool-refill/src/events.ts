@@ -66,7 +66,7 @@ export abstract class RefillEvents extends EngineCounters {
     this.lastRefillAt = new Float64Array(cache.sizes.length).fill(-Infinity); // -Infinity: none yet
     this.ringW = o.learning?.pushEvent ? (o.learning.ring ?? -1) : -1;
     const wanted = o.learning?.reports;
-    if (wanted !== undefined && wanted.length !== cache.sizes.length) throw badOption(`learning.reports: one entry per class (${cache.sizes.length})`);
+    if (wanted !== undefined && (typeof wanted !== 'object' || wanted?.length !== cache.sizes.length)) throw badOption(`learning.reports: one entry per class (${cache.sizes.length})`);
     this.reports = Uint8Array.from(cache.sizes, (_, cls) => (wanted === undefined || wanted[cls] ? 1 : 0));
     this.worker = o.learning?.worker ?? 0;
     this.pushEvent = o.learning?.pushEvent ?? noEvents;

@@ -125,6 +125,10 @@ describe('RefillEngine (Box 2)', () => {
     const cache = new ThreadCache({ i32: be.i32, heads: 16, classSizes: SIZES, bounds: SIZES.map(defaultBound), allocTag: TAG_A, freeTag: TAG_F });
     const learning: RefillLearner = { policy: 8, ring: 100, worker: 0, readPolicy: () => 0, pushEvent: () => true, reports: [1, 0] };
     expect(() => new RefillEngine(cache, be, { counts: defaultRefillCounts(SIZES), learning })).toThrow(/one entry per class \(4\)/);
+    for (const reports of [null, 4n, 'abcd', 4]) {
+      const bad = { ...learning, reports } as unknown as RefillLearner;
+      expect(() => new RefillEngine(cache, be, { counts: defaultRefillCounts(SIZES), learning: bad })).toThrow(expect.objectContaining({ code: 'HAKMEM_BAD_OPTION' }));
+    }
   });
 
   it('refill events are sampled per class: every refill 10 ms apart or more, one in 8 closer, one in 32 under 0.1 ms', () => {
