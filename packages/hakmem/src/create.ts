@@ -5,7 +5,7 @@
  */
 import { markDead, observerId, reclaimSlot, waitOutStop } from '@hakmem/arena';
 import { CTRL, claimSlot, COUNTERS_HITS, COUNTERS_LOW_WATER, COUNTERS_OFF, DEBUG_CONTRACTS, DEBUG_LOG_DROPS, HeapError, HeapErrorCode, Region, shown } from '@hakmem/arena';
-import { LEARNING_TAGS, learningRegions, reportedClasses, setUpLearning } from './learning.js';
+import { LEARNING_TAGS, learningRegions, setUpLearning } from './learning.js';
 import { CountingHeap, HeaderlessHeap, Heap, LowWaterHeap } from './heap.js';
 import type { HeapHandle } from './handle.js';
 import { resolveOptions, type HeapOptions } from './options.js';
@@ -35,9 +35,9 @@ export function createHeap(options: HeapOptions = {}): Heap | HeaderlessHeap {
   const heap = makeHeap(r, slot, counts);
   if (o.learning) {
     try {
-      heap.core.learner = setUpLearning(r, heap.core.engine.counts, heap.core.engine.maxCounts, o.learning);
-      // the classes the learner cannot change, marked just now: this engine reports none of them either
-      heap.core.engine.reports.set(reportedClasses(r)!);
+      // the classes the learner cannot change are marked, and this engine reports none of them
+      const e = heap.core.engine;
+      heap.core.learner = setUpLearning(r, e.counts, e.maxCounts, o.learning, e.reports);
     } catch (e) {
       // no learner where one was required: leave a closed heap, which a new createHeap may replace
       Atomics.store(r.i32, r.ctrl + CTRL.CLOSED, 1);

@@ -6,7 +6,7 @@
  * a heap costs nothing for it.
  */
 import {
-  DEFAULT_ARMS, initLearnerState, initRing, learnableClasses, learnerStateWords, POLICY_TAG, policyWords, RING_TAG, ringWords, STATE_TAG,
+  DEFAULT_ARMS, initLearnerState, initRing, learnableClasses, LEARNER, learnerStateWords, POLICY_TAG, policyWords, RING_TAG, ringWords, STATE_TAG,
 } from '@hakmem/ace-learning';
 import { StartTrigger } from './learner/trigger.js';
 import { learnerSnapshot, type LearnerMode } from '@hakmem/pool-diagnostics';
@@ -34,19 +34,23 @@ export function learningWords(r: Region): { ring: number; policy: number; state:
 }
 
 /**
- * Per class, 1 where the heap's learner may change the count: the classes whose refills an engine
- * reports (`RefillLearner.reports`). Undefined in a heap without learning, and while the state is
- * not written yet (the creator wires its own engine before setUpLearning marks the classes).
+ * Per class, 1 where the heap's learner may change the count: the classes whose refills an
+ * attached worker's engine reports (`RefillLearner.reports`). Undefined in a heap without learning,
+ * and while the state is not written yet (the creator's own engine gets them from setUpLearning).
  */
 export function reportedClasses(r: Region): Uint8Array | undefined {
   const w = learningWords(r);
-  if (!w) return undefined;
+  // the creator's engine, built before the state is written, need not decode it
+  if (!w || Atomics.load(r.i32, w.state + LEARNER.NUM_CLASSES) !== r.layout.numClasses) return undefined;
   const classes = learnerSnapshot(r.i32, w.state).classes;
   return classes.length === r.layout.numClasses ? Uint8Array.from(classes, (k) => (k.learns ? 1 : 0)) : undefined;
 }
 
-/** Write the empty ring and state (the heap's creator, before any refill), start the learner. */
-export function setUpLearning(r: Region, defaults: Int32Array, maxCounts: Int32Array, o: Required<LearningOptions>): LearnerHandle {
+/**
+ * Write the empty ring and state (the heap's creator, before any refill), mark in `reports` (the
+ * creator's engine's table) the classes whose refills it reports, start the learner.
+ */
+export function setUpLearning(r: Region, defaults: Int32Array, maxCounts: Int32Array, o: Required<LearningOptions>, reports: Uint8Array): LearnerHandle {
   const w = learningWords(r)!;
   const ranges = {
     classSizes: Array.from(r.sizes), defaults: Array.from(defaults), maxCounts: Array.from(maxCounts),
@@ -57,7 +61,9 @@ export function setUpLearning(r: Region, defaults: Int32Array, maxCounts: Int32A
   initRing(r.i32, w.ring, o.ringCapacity, { classes: r.layout.numClasses, workers: r.layout.numSlots });
   // classes whose count the learner cannot change (with these ranges: every class above 2 KiB)
   // are marked, and no engine reports their refills (core.ts)
-  initLearnerState(r.i32, w.state, r.layout.numClasses, DEFAULT_ARMS, learnableClasses(ranges, DEFAULT_ARMS));
+  const marks = learnableClasses(ranges, DEFAULT_ARMS);
+  initLearnerState(r.i32, w.state, r.layout.numClasses, DEFAULT_ARMS, marks);
+  reports.set(marks);
   const start = (mode: 'auto' | 'worker' | 'inline') => startLearner({ mode, buffer: r.buffer, ring: w.ring, policy: w.policy, state: w.state, ...ranges });
   // an explicit mode starts now ('worker' must fail here, at createHeap, where no Worker starts)
   if (o.mode !== 'auto') return start(o.mode);
@@ -84,7 +90,11 @@ class DeferredLearner implements LearnerHandle {
     this.started = new Promise((ok) => {
       this.settle = ok;
     });
-    this.arm();
+    // armed once the creator's synchronous code is done: the first check is CHECK_MS away anyway,
+    // and a first setTimeout costs Node a third of a ms that createHeap need not pay
+    void Promise.resolve().then(() => {
+      if (!this.stopped) this.arm();
+    });
   }
 
   get mode(): LearnerMode {

@@ -36,6 +36,30 @@ describe('the default learner starts when there is something to learn', () => {
     await h.close();
   });
 
+  it("createHeap sets no timer: the start trigger's is armed once the creator's synchronous code is done, and not after a close", async () => {
+    const armed: number[] = [];
+    const real = globalThis.setTimeout;
+    const spy = ((fn: () => void, ms?: number) => {
+      armed.push(ms ?? 0);
+      return real(fn, ms);
+    }) as typeof setTimeout;
+    globalThis.setTimeout = spy;
+    try {
+      const h = createHeap({ size: 32 << 20 });
+      expect(armed).toEqual([]); // a first setTimeout costs Node a third of a ms: not in createHeap
+      await Promise.resolve();
+      expect(armed).toEqual([50]); // the first check (trigger.ts, CHECK_MS)
+      await h.close();
+      armed.length = 0;
+      const closed = createHeap({ size: 32 << 20 });
+      await closed.close();
+      await Promise.resolve();
+      expect(armed).toEqual([]);
+    } finally {
+      globalThis.setTimeout = real;
+    }
+  });
+
   it('rare refills: it keeps waiting while the event loop runs', async () => {
     const h = createHeap({ size: 32 << 20 });
     const ps = [16, 64, 256, 1024].map((s) => h.alloc(s)); // a refill each: nothing to learn from
