@@ -31,7 +31,11 @@ describe('--learner-cost', () => {
       const g = generationsFor({ sleep: 0.2, min: 2048, max: 32768, chunks: 10000, rounds: 1, seed: 12345, threads: Number(r.row.split('-').pop()) }, 40_000);
       expect(r.label).toContain(`${g} generations a range`);
       expect([r.on[0].ops, r.off[0].ops]).toEqual([g * Number(r.row.split('-').pop()) * 10000, g * Number(r.row.split('-').pop()) * 10000]);
+      // the process's CPU on both sides (the off side has no learning facts to take it from)
+      for (const x of [r.on[0], r.off[0]]) expect(x.processCpuMs).toBeGreaterThan(0);
     }
+    const table = renderLearnerCost(rows, 1);
+    for (const r of hak) expect(table.split('\n').find((l) => l.includes(r.label))).toMatch(/\| \d+ \/ \d+ +\|/);
   });
 
   it('a short program from createHeap() in a fresh process: no learner starts, the refills are those of learning off', () => {

@@ -41,6 +41,8 @@ export interface LarsonChildResult {
   seconds: number;
   /** CPU seconds of the whole process (every thread: workers, learner, sampler, GC) over the timed region */
   cpuSeconds: number;
+  /** CPU ms of the whole process from its start to the end of the run (start-up included; learning on or off alike) */
+  processCpuMs: number;
   /** allocations by the workers (larson's result counts these) */
   allocs: number;
   opsPerSec: number;
@@ -235,6 +237,7 @@ async function main(argv: string[]): Promise<void> {
     }
   }
   const fin = runner.finish(main);
+  const whole = process.cpuUsage();
   const seconds = (t1 - t0) / 1000;
   const allocs = L.sum(F_ITERS);
   const iters = Array.from({ length: p.threads }, (_, r) => L.f64[L.f(r, F_ITERS)]);
@@ -247,6 +250,7 @@ async function main(argv: string[]): Promise<void> {
     heapBytes,
     seconds,
     cpuSeconds: (c1.user + c1.system) / 1e6,
+    processCpuMs: (whole.user + whole.system) / 1000,
     allocs,
     opsPerSec: allocs / seconds,
     iters,

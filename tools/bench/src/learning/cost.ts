@@ -102,7 +102,7 @@ function larsonRun(learning: boolean, set: ReturnType<typeof larsonSets>[number]
   const l = f.learning;
   return {
     opsPerSec: r.opsPerSec, refills: f.slowPaths?.refills ?? 0, ops: r.allocs, runCpuSeconds: r.cpuSeconds,
-    learnerCpuMs: l?.learnerCpuMs ?? null, startCpuMs: l?.learnerStartupCpuMs ?? null, processCpuMs: l?.processCpuMs ?? null, mode: l?.mode,
+    learnerCpuMs: l?.learnerCpuMs ?? null, startCpuMs: l?.learnerStartupCpuMs ?? null, processCpuMs: l?.processCpuMs ?? r.processCpuMs, mode: l?.mode,
   };
 }
 
@@ -181,7 +181,7 @@ export function renderLearnerCost(rows: CostRow[], pairs: number): string {
   return [
     `learner cost: learning on (the default) / learning: false, ${pairs} paired runs per row, the order alternating (medians)`,
     row(head), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...lines.map(row),
-    'learner CPU: its thread\'s (start included; "-": none ran; inline: its steps on the owner\'s thread); start: of which its Worker\'s start; process CPU: every thread of the child;',
+    'learner CPU: its thread\'s (start included; "-": none ran; inline: its steps on the owner\'s thread); start: of which its Worker\'s start; process CPU: every thread of the child (fresh, scaling: from createHeap on; larson: from the process\'s start);',
     'refills per million operations (larson: of the timed run, per allocation; random-mixed, fresh, scaling: the heap\'s, per main-loop and prefault cycle).',
     '95 % CI: of the median, from the order statistics of the pairs (no assumption about their spread; "-" under 6 pairs): the target (0.98x) is met where its low end is at least 0.98.',
     'per CPU s: the same pairs in operations per CPU second of the timed run (every thread of the child; larson only): time a shared machine gives to others is not in it.',
