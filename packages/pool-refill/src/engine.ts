@@ -93,17 +93,16 @@ export class RefillEngine extends RefillEvents implements Refiller {
   refill(cls: number): number {
     this.inRefill = true;
     this.checkInterval();
-    const n = this.countFor(cls);
-    this.capture(cls, n);
-    let head = this.move(cls, n, PER_CLASS.REFILLS);
-    if (head === 0 && (head = this.refillAfterFlush(cls, n)) === 0) {
+    this.capture(cls);
+    let head = this.move(cls, -1, PER_CLASS.REFILLS);
+    if (head === 0 && (head = this.refillAfterFlush(cls, this.last.count)) === 0) {
       this.inRefill = false;
       return 0;
     }
     // Contract: a refill never waits. A backend that had to (a lock held by another worker, a heap
     // stopped for a reclaim) counts it in V_REFILL_WAITED itself: a counter read here, on a path
     // inlined into the caller's loop, slows the loop (ARCHITECTURE.md, "What V8 does"); so does
-    // the learner's part of a refill, which move() does (refilled).
+    // the learner's part of a refill, which move() does (the count in force, refilled).
     this.inRefill = false;
     return head;
   }
@@ -146,14 +145,17 @@ export class RefillEngine extends RefillEvents implements Refiller {
    * Move blocks and count them inside the backend's cold section (begin/end): a reader that stops
    * the backend sees blocks and counters move together, never one without the other (only the
    * backend's calls can throw in between, and it ends the section then). `times` says which move:
-   * REFILLS, up to `n` blocks from the backend into the list (the bound set for `n` first),
-   * returning the new head (0: none, and no refill counted); DRAINS, `n` blocks of the list back
-   * (a drain); -1, the same uncounted as a drain (a flush). Not inlined into the caller's loop:
-   * the rare work of a refill belongs here (ARCHITECTURE.md, "What V8 does").
+   * REFILLS, up to `n` blocks from the backend into the list (`n` < 0: the count in force, read
+   * here and kept in the refill's snapshot; the bound set for `n` first), returning the new head
+   * (0: none, and no refill counted); DRAINS, `n` blocks of the list back (a drain); -1, the same
+   * uncounted as a drain (a flush). Not inlined into the caller's loop: the rare work of a refill
+   * belongs here (ARCHITECTURE.md, "What V8 does"). The policy read too: inlined, it made the
+   * loop TurboFan compiles bigger with learning on than off, and its first compile later.
    */
   private move(cls: number, n: number, times: number): number {
     const b = this.backend;
     const refill = times === PER_CLASS.REFILLS;
+    if (refill && n < 0) this.last.count = n = this.countFor(cls);
     if (refill && n !== this.applied[cls]) this.applyCount(cls, n);
     b.begin?.();
     const head = refill ? b.takeBatch(cls, n, this.chain) : takeChain(this.cache, cls, n, this.chain);
@@ -185,8 +187,8 @@ export class RefillEngine extends RefillEvents implements Refiller {
   /**
    * The count in force for this refill: the policy table's (one atomic load, at refill time
    * only: a change applies to the next refill, never to one under way), capped at maxCount, else
-   * the default. Both are computed on every refill: TurboFan may inline this into the caller's
-   * loop, and a branch first taken when the learner sets a count would deoptimize that loop.
+   * the default. Both are computed on every refill: a branch first taken when the learner sets a
+   * count would deoptimize move(), which calls this.
    */
   private countFor(cls: number): number {
     const p = this.policyCount(cls);

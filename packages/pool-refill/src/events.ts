@@ -74,12 +74,11 @@ export abstract class RefillEvents extends EngineCounters {
     this.contracts = o.debug?.contracts ?? false;
   }
 
-  /** Take the snapshot of a refill of `n` blocks of `cls`, before it moves anything. */
-  protected capture(cls: number, n: number): void {
+  /** Take the snapshot of a refill of `cls`, before it moves anything (its count: the engine's move()). */
+  protected capture(cls: number): void {
     const s = this.last;
     const t = this.now();
     s.cls = cls;
-    s.count = n;
     s.blocksLeft = this.cache.cached(cls);
     s.missStreak = this.missStreak[cls];
     // the class's clock, not its refill counter: one call less in the refill TurboFan inlines
