@@ -39,7 +39,7 @@ export function armRange(c: RangeConfig, arms: readonly number[], cls: number): 
 
 /** Per class, 1 where the learner may change the count (its range holds more than one arm), else 0. */
 export function learnableClasses(c: RangeConfig, arms: readonly number[]): Uint8Array {
-  if (!Array.isArray(c?.classSizes) || !Array.isArray(arms)) throw badOption('learnableClasses needs { classSizes } and the arms, arrays');
+  if (!Array.isArray(c?.classSizes) || !c.classSizes.every((n) => Number.isInteger(n) && n > 0 && n <= 2 ** 32) || !Array.isArray(arms)) throw badOption('learnableClasses needs { classSizes } (integers in [1, 2^32]) and the arms, arrays');
   return Uint8Array.from(c.classSizes, (_, cls) => (armRange(c, arms, cls)[1] > armRange(c, arms, cls)[0] ? 1 : 0));
 }
 

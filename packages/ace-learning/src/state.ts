@@ -67,4 +67,3 @@ export function initLearnerState(i32: Int32Array, at: number, numClasses: number
   });
   for (let cls = 0; cls < numClasses; cls++) i32[at + classesAt(arms.length) + cls * classWords(arms.length) + LEARNER_CLASS.LEARNS] = !learns || learns[cls] ? 1 : 0;
 }
-

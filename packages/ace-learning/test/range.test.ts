@@ -28,7 +28,7 @@ describe('a class range (range.ts)', () => {
     expect(Array.from(learnableClasses({ classSizes: sizes, maxCounts }, DEFAULT_ARMS))).toEqual([1, 1, 1, 1, 1, 1]);
     // a byte cap can leave a class one arm: 1 block of 64 KiB in 64 KiB
     expect(Array.from(learnableClasses({ classSizes: [65536], maxRefillBytes: 65536 }, DEFAULT_ARMS))).toEqual([0]);
-    for (const bad of [null, {}, { classSizes: 4n }, { classSizes: 'abc' }]) {
+    for (const bad of [null, {}, { classSizes: 4n }, { classSizes: 'abc' }, ...[NaN, -64, 0, 64.5, 64n, '64', 2 ** 53 + 2].map((n) => ({ classSizes: [16, n] }))]) {
       expect(() => learnableClasses(bad as never, DEFAULT_ARMS)).toThrow(expect.objectContaining({ code: 'HAKMEM_BAD_OPTION' }));
     }
     expect(() => learnableClasses({ classSizes: [64] }, NaN as never)).toThrow(expect.objectContaining({ code: 'HAKMEM_BAD_OPTION' }));

@@ -90,11 +90,11 @@ class DeferredLearner implements LearnerHandle {
     this.started = new Promise((ok) => {
       this.settle = ok;
     });
-    // armed once the creator's synchronous code is done (a first setTimeout costs Node a third of
-    // a ms that createHeap need not pay), for the first check CHECK_MS after createHeap all the
-    // same, or at once if that is past: counted from the first yield, or left to a timer of 0 ms,
-    // a program that works before it yields would start its learner a phase later (the learning
-    // bench's refills: -29 % or -37 % instead of -40 %)
+    // armed once the creator's synchronous code is done (Node's first setTimeout is dear, and
+    // createHeap need not pay it), for the first check CHECK_MS after createHeap all the same, or
+    // at once if that is past: counted from the first yield, or left to a timer of 0 ms (which
+    // runs after the program's own setImmediate), a program that works before it yields would
+    // start its learner a phase later (BENCHMARKS.md, "2026-12-03, sixth")
     const createdAt = performance.now();
     void Promise.resolve().then(() => {
       if (this.stopped) return;

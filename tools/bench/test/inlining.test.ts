@@ -2,10 +2,9 @@
  * What TurboFan inlines into the benchmarks' loops (random-mixed's, and larson's in each worker;
  * `node --trace-turbo-inlining`), learning on and off: the refill path (ARCHITECTURE.md, "What V8
  * does"), and neither the policy read nor the drain. Inlined, the read made the loop's graph
- * bigger with learning on than off (1081 against 947 nodes), and its first compile later (the
- * fresh-process row of the learner's cost); a drain inlined in its place (a smaller refill left
- * room in the inlining budget) ran the loop at 0.80x instead of 0.93x the bare freelist
- * (BENCHMARKS.md, "2026-12-03, sixth").
+ * bigger with learning on than off, and its first compile later (a short program paid for it); a
+ * drain inlined in its place (a smaller refill left room in the inlining budget) slowed the loop
+ * itself (BENCHMARKS.md, "2026-12-03, sixth").
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
