@@ -5,6 +5,7 @@
  * constant memory, growth while others allocate, misuse across workers.
  */
 import { Worker } from 'node:worker_threads';
+import { snapshot } from '@hakmem/pool-diagnostics';
 import { describe, expect, it } from 'vitest';
 import { createHeap, HeapErrorCode as E, type Heap } from '../src/index.js';
 
@@ -59,8 +60,8 @@ function settle(heap: Heap, table: SharedArrayBuffer): void {
   expect(heap.validate()).toMatchObject({ spans: 0, blocksLive: 0, blocksInInboxes: 0 });
 }
 
-function stressSetup(workers: number, opts: { size?: number; maxSize?: number } = {}) {
-  const heap = createHeap({ size: opts.size ?? 64 << 20, maxSize: opts.maxSize, maxWorkers: 8 });
+function stressSetup(workers: number, opts: { size?: number; maxSize?: number; counters?: boolean } = {}) {
+  const heap = createHeap({ size: opts.size ?? 64 << 20, maxSize: opts.maxSize, maxWorkers: 8, counters: opts.counters });
   const table = new SharedArrayBuffer(8 * 2048);
   const control = new SharedArrayBuffer(4 * 2 * workers);
   return { heap, table, control, ctl: new Int32Array(control) };
@@ -78,8 +79,9 @@ describe('many workers on one heap', () => {
     settle(heap, table);
   });
 
-  it('a worker terminated mid-run is reclaimed when it exits: its cache and pending frees come back', async () => {
-    const { heap, table, control, ctl } = stressSetup(4);
+  // with counters, the dead worker's hits join the heap's totals with what its lists held
+  it.each([false, true])('a worker terminated mid-run is reclaimed when it exits: its cache and pending frees come back (counters: %s)', async (counters) => {
+    const { heap, table, control, ctl } = stressSetup(4, { counters });
     const ws = [0, 1, 2, 3].map((id) => spawn(heap, 'stress', { table, control, id, ops: 150_000, seed: 11 + id * 977 }));
     await until(() => Atomics.load(ctl, 2 * 1 + 1) > 30_000);
     Atomics.store(ctl, 2 * 1, 1); // worker 1: stop at a safe point...
@@ -92,6 +94,8 @@ describe('many workers on one heap', () => {
     expect(heap.reclaimed[0]).toMatchObject({ torn: false, exact: true });
     expect(heap.reclaimed[0].blocks).toBeGreaterThan(0);
     settle(heap, table);
+    // the dead worker's counters were folded with what its lists held: every allocation freed
+    if (counters) for (const c of snapshot(heap.handle).classes) expect(c.frees, `class ${c.size}`).toBe(c.allocs);
   });
 
   // Each method (of the backend's carver and router, packages/arena/src/carve.ts, inbox.ts) is
