@@ -14,6 +14,7 @@ import { generationIters, larsonSets, type LarsonParams } from '../larson/params
 import type { MixedParams } from '../random-mixed/params.js';
 import { runJsChild } from '../random-mixed/js.js';
 import { intervalText, runPairs, summarize } from '../report/paired.js';
+import { cpuFor } from '../report/pin.js';
 import { median, medianInterval } from '../report/stats.js';
 import { runScalingJs } from '../scaling/js.js';
 import type { FreshResult } from './fresh-child.js';
@@ -85,8 +86,9 @@ function runFresh(learning: boolean, p: MixedParams): CostRun {
 
 type CheckFacts = { refills?: number; learning?: { learnerCpuMs?: number | null; learnerStartupCpuMs?: number | null; processCpuMs?: number; mode?: string } | null };
 
-function runMixed(learning: boolean, p: MixedParams): CostRun {
-  const r = runJsChild(learning ? 'hakmem' : 'hakmem-fixed', p);
+/** Pair `k`'s two runs time on the same CPU (random-mixed's learner never starts: ../report/pin.ts). */
+function runMixed(learning: boolean, p: MixedParams, k: number): CostRun {
+  const r = runJsChild(learning ? 'hakmem' : 'hakmem-fixed', p, { cpu: cpuFor(k) });
   const c = (r.check ?? {}) as CheckFacts;
   return { opsPerSec: r.opsPerSec, refills: c.refills ?? 0, ops: p.cycles * 1.1, learnerCpuMs: c.learning?.learnerCpuMs ?? null, startCpuMs: null, processCpuMs: null };
 }
@@ -112,15 +114,15 @@ function runScaling(learning: boolean, p: MixedParams): CostRun {
   return { opsPerSec: r.opsPerSec, refills: r.refills ?? c.refills ?? 0, ops: 2 * p.cycles * 1.1, learnerCpuMs: c.learning?.learnerCpuMs ?? null, startCpuMs: null, processCpuMs: r.processCpuMs ?? null };
 }
 
-function paired(row: string, label: string, n: number, run: (learning: boolean) => CostRun, say: (l: string) => void): CostRow {
+function paired(row: string, label: string, n: number, run: (learning: boolean, k: number) => CostRun, say: (l: string) => void): CostRow {
   const on: CostRun[] = [];
   const off: CostRun[] = [];
-  const pairs = runPairs(n, () => {
-    const r = run(true);
+  const pairs = runPairs(n, (k) => {
+    const r = run(true, k);
     on.push(r);
     return r.opsPerSec;
-  }, () => {
-    const r = run(false);
+  }, (k) => {
+    const r = run(false, k);
     off.push(r);
     return r.opsPerSec;
   }, (k, p) => say(`[learner-cost ${row} ${k + 1}/${n}] on / off = ${p.ratio.toFixed(3)}`));
@@ -140,7 +142,7 @@ export function runLearnerCost(o: CostOptions): CostRow[] {
   const p = o.params;
   for (const row of o.rows) {
     if (row === 'fresh') out.push(paired(row, `createHeap() + random-mixed ${p.cycles / 1e6}M, fresh process, no warm-up`, o.pairs, (l) => runFresh(l, p), o.progress));
-    else if (row === 'random-mixed') out.push(paired(row, `random-mixed ${p.cycles / 1e6}M (the bench's protocol)`, o.pairs, (l) => runMixed(l, p), o.progress));
+    else if (row === 'random-mixed') out.push(paired(row, `random-mixed ${p.cycles / 1e6}M (the bench's protocol)`, o.pairs, (l, k) => runMixed(l, p, k), o.progress));
     else if (row === 'scaling') out.push(paired(row, `scaling, 2 workers on one heap, ${p.cycles / 1e6}M each`, o.pairs, (l) => runScaling(l, p), o.progress));
     else if (row === 'larson') {
       const sets = larsonSets({ cores: availableParallelism(), sleep: o.sleep, threads: o.threads }).filter((set) => !o.larsonSet || set.id === o.larsonSet);

@@ -7,6 +7,7 @@ import { compileNative, findGcc, findPreloadLib } from '../native/toolchain.js';
 import { median } from '../report/stats.js';
 import { MIXED_ALLOCATORS, type MixedAllocator, type Reference } from './allocators.js';
 import { runJsChild } from './js.js';
+import { cpuFor, pinnableCpus } from '../report/pin.js';
 import { nativeEmptyKiB, runNativeMixed } from './native.js';
 import type { MeasuredMemory } from './runner.js';
 import { medianMemory, memoryLegend, type PeakMemory, peakMemory, rssOverEmpty } from '../memory/peak.js';
@@ -95,7 +96,8 @@ interface Task {
   params: MixedParams;
   deviation: string;
   preload?: string;
-  run(): { run: MixedRun; counts: MixedCounts; check?: Record<string, unknown>; impl?: string; warmupCycles?: number };
+  /** one run, its timed thread pinned to `cpu` when given (../report/pin.ts) */
+  run(cpu?: number): { run: MixedRun; counts: MixedCounts; check?: Record<string, unknown>; impl?: string; warmupCycles?: number };
   /** the empty program's peak RSS (native rows), KiB */
   emptyKiB?: number;
   results: ReturnType<Task['run']>[];
@@ -147,8 +149,8 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
       if (a.slow) parts.push(`cycles/${o.slowDivisor}: O(n) free`);
       tasks.push({
         a, params, deviation: parts.join('; '), results: [],
-        run: () => {
-          const r = runJsChild(a.name, params);
+        run: (cpu) => {
+          const r = runJsChild(a.name, params, { cpu });
           const memory = jsMemory(r.memory, reference(params).peakLiveBytes);
           return { run: { opsPerSec: r.opsPerSec, seconds: r.seconds, cpuSeconds: r.cpuSeconds, memory }, counts: r.counts, check: r.check, warmupCycles: r.warmupCycles };
         },
@@ -166,8 +168,8 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
       const exe = bin;
       const task: Task = {
         a, params: p, deviation: preload ? 'LD_PRELOAD' : '', preload, results: [],
-        run: () => {
-          const r = runNativeMixed(exe, p, { preload });
+        run: (cpu) => {
+          const r = runNativeMixed(exe, p, { preload, cpu });
           const want = a.preload?.lib ?? 'glibc';
           if (r.impl !== want) throw new Error(`the binary's malloc is ${r.impl}, not ${want} (LD_PRELOAD did not take)`);
           // the empty program once per row: the same binary and preload, no benchmark
@@ -187,14 +189,15 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
   }
 
   // Round-robin: every allocator once per round, the order rotated each round, so drift on this
-  // shared machine hits all of them alike.
+  // shared machine hits all of them alike; a round's rows all time on the same CPU.
   for (let round = 0; round < o.repeat; round++) {
     const live = tasks.filter((t) => !t.failed);
+    const cpu = cpuFor(round);
     for (let k = 0; k < live.length; k++) {
       const t = live[(k + round) % live.length];
-      say(`[round ${round + 1}/${o.repeat}] ${t.a.label} (${fmtInt(t.params.cycles)} cycles) ...`);
+      say(`[round ${round + 1}/${o.repeat}] ${t.a.label} (${fmtInt(t.params.cycles)} cycles)${cpu === undefined ? '' : ` on CPU ${cpu}`} ...`);
       try {
-        const r = t.run();
+        const r = t.run(cpu);
         t.results.push(r);
         say(`    ${(r.run.opsPerSec / 1e6).toFixed(3)} M ops/s (${r.run.seconds.toFixed(3)} s)`);
       } catch (e) {
@@ -208,7 +211,7 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
   let sampler: Paired | undefined;
   if ((o.samplerPairs ?? 0) > 0 && selected.some((a) => a.name === 'hakmem')) {
     const n = o.samplerPairs!;
-    const pairs = runPairs(n, () => runJsChild('hakmem', p).opsPerSec, () => runJsChild('hakmem', p, { sampler: false }).opsPerSec, (k, x) =>
+    const pairs = runPairs(n, (k) => runJsChild('hakmem', p, { cpu: cpuFor(k) }).opsPerSec, (k) => runJsChild('hakmem', p, { sampler: false, cpu: cpuFor(k) }).opsPerSec, (k, x) =>
       say(`[sampler pair ${k + 1}/${n}] hakmem with / without the memory sampler = ${x.ratio.toFixed(3)}`),
     );
     sampler = summarize(pairs);
@@ -226,7 +229,7 @@ export function runMixedBench(o: MixedBenchOptions): MixedReport {
     const on = byName(name);
     if (!off || !on) continue;
     try {
-      const runOf = (n: string) => (n === 'hakmem' ? off : on).run().run;
+      const runOf = (n: string, k: number) => (n === 'hakmem' ? off : on).run(cpuFor(k)).run;
       overhead.push(measureOverhead(name, off.results.map((r) => r.run), on.results.map((r) => r.run), extra, runOf, say));
     } catch (e) {
       notes.push(`metrics overhead (${name}): a paired run failed (${(e as Error).message})`);
@@ -376,6 +379,14 @@ function standardNotes(o: MixedBenchOptions, rows: MixedRow[]): string[] {
   }
   if (o.repeat > 1) {
     notes.push(`each figure is the median of ${o.repeat} runs (spread = min..max); allocators interleaved round-robin, order rotated every round.`);
+    const n = pinnableCpus();
+    notes.push(
+      n > 0
+        ? `pinned: the rows of round r time on CPU r mod ${n}, and the two runs of paired run k (metrics overhead, sampler) on CPU k mod ${n} ` +
+            "(taskset: a JS child's timed thread from just before the clock, its other threads on every CPU; a native child whole), " +
+            "because a shared machine's CPUs are not always equally fast (BENCHMARKS.md, \"2026-12-03, seventh\")."
+        : 'not pinned (no taskset, or one CPU): a round\'s rows and a pair\'s runs may time on CPUs of different speed.',
+    );
   }
   const bad = rows.filter((r) => r.fidelity !== 'ok');
   if (bad.length === 0 && rows.length > 0) {

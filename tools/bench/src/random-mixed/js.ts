@@ -18,6 +18,8 @@ export interface JsChildOptions {
   sampler?: boolean;
   /** another tree's built child.js (bench --ab); default this tree's */
   child?: string;
+  /** pin the child's timed thread to this CPU (../report/pin.ts) */
+  cpu?: number;
 }
 
 export function runJsChild(name: string, p: MixedParams, o: JsChildOptions = {}): ChildResult {
@@ -31,6 +33,7 @@ export function runJsChild(name: string, p: MixedParams, o: JsChildOptions = {})
     ...(o.countCalls ? ['--count-calls'] : []),
     ...(o.warmup === false ? ['--no-warmup'] : []),
     ...(o.sampler === false ? ['--no-sampler'] : []),
+    ...(o.cpu !== undefined ? ['--cpu', String(o.cpu)] : []),
   ];
   const r = spawnSync(process.execPath, args, {
     encoding: 'utf8',

@@ -1,6 +1,7 @@
 /** Runs the C port of random-mixed (native/random_mixed.c) and parses its one JSON line. */
 import { spawnSync } from 'node:child_process';
 import type { MixedCounts, MixedParams } from './params.js';
+import { pinnedCommand } from '../report/pin.js';
 
 export interface NativeMixedResult extends MixedCounts {
   mode: 'bench' | 'verify' | 'pattern';
@@ -26,13 +27,17 @@ export function nativeArgs(p: MixedParams): string[] {
   return ['--cycles', String(p.cycles), '--ws', String(p.ws), '--seed', String(p.seed), '--min', String(p.min), '--max', String(p.max)];
 }
 
-/** One run of the binary; `preload` is a shared object for LD_PRELOAD (none: the system malloc). */
-export function runNativeMixed(bin: string, p: MixedParams, o: { mode?: 'bench' | 'verify' | 'pattern'; preload?: string } = {}): NativeMixedResult {
+/**
+ * One run of the binary; `preload` is a shared object for LD_PRELOAD (none: the system malloc);
+ * `cpu`: run it under `taskset -c cpu` (one thread: pinned whole, ../report/pin.ts).
+ */
+export function runNativeMixed(bin: string, p: MixedParams, o: { mode?: 'bench' | 'verify' | 'pattern'; preload?: string; cpu?: number } = {}): NativeMixedResult {
   const env = { ...process.env };
   delete env.LD_PRELOAD;
   if (o.preload) env.LD_PRELOAD = o.preload;
   const args = [...nativeArgs(p), ...(o.mode === 'pattern' ? ['--pattern'] : o.mode === 'verify' ? ['--verify'] : [])];
-  const r = spawnSync(bin, args, { env, encoding: 'utf8', timeout: 600_000 });
+  const [cmd, argv] = pinnedCommand(bin, args, o.cpu);
+  const r = spawnSync(cmd, argv, { env, encoding: 'utf8', timeout: 600_000 });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`${bin} ${args.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr.trim()}`);
   const line = r.stdout.trim().split('\n').pop() ?? '';

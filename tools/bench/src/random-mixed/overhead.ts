@@ -34,14 +34,15 @@ export function measureOverhead(
   offRuns: MixedRun[],
   onRuns: MixedRun[],
   extra: number,
-  run: (name: string) => MixedRun,
+  /** one run of `name`, pair `k` of the extra ones */
+  run: (name: string, k: number) => MixedRun,
   say: (line: string) => void,
 ): Overhead {
   const pairs: OverheadPair[] = [];
   const add = (off: number, on: number) => pairs.push({ off, on, ratio: on / off });
   for (let k = 0; k < Math.min(offRuns.length, onRuns.length); k++) add(offRuns[k].opsPerSec, onRuns[k].opsPerSec);
   // A = off (the default heap, first in even pairs), B = on
-  const more = runPairs(extra, () => run('hakmem').opsPerSec, () => run(row).opsPerSec, (k, p) =>
+  const more = runPairs(extra, (k) => run('hakmem', k).opsPerSec, (k) => run(row, k).opsPerSec, (k, p) =>
     say(`[overhead pair ${k + 1}/${extra}] hakmem and ${row}: on / off = ${(p.b / p.a).toFixed(3)}`),
   );
   for (const p of more) add(p.a, p.b);

@@ -12,6 +12,7 @@ import { type MixedCounts, type MixedParams, phaseCounts, prefaultCycles, prefau
 import type { MemoryKind } from '../memory/peak.js';
 import { peakRssBytes, resetPeakRss, rssBytes } from '../memory/rss.js';
 import { type MemoryProbe, mergePeaks, readWords, type Sampler, startSampler } from '../memory/sampler.js';
+import { pinMainThread, pinning } from '../report/pin.js';
 
 export type { MemoryProbe };
 
@@ -76,6 +77,8 @@ export interface MixedOptions {
   countCalls?: boolean;
   /** sample the allocator's memory words from a Worker during the timed region (default true) */
   sampler?: boolean;
+  /** pin the timed thread to this CPU just before the clock starts (../report/pin.ts) */
+  cpu?: number;
 }
 
 export interface MixedMeasurement {
@@ -91,6 +94,8 @@ export interface MixedMeasurement {
   calls?: CallCounts;
   check?: Record<string, unknown>;
   memory: MeasuredMemory;
+  /** where the threads could run when the clock started, when the timed thread was pinned (`cpu`); null if pinning failed */
+  pinned?: { main: string | null; others: string[] } | null;
 }
 
 declare const gc: undefined | (() => void);
@@ -133,6 +138,8 @@ export function measureMixed<I>(runner: MixedRunner<I>, p: MixedParams, o: Mixed
   readProbe();
   // the sampler's Worker is up before the clock starts; it only reads, with Atomics.load
   const sampler: Sampler | undefined = probe?.source && o.sampler !== false ? startSampler(probe.source) : undefined;
+  // pinned last, so that the threads started before (the sampler's among them) keep every CPU
+  const pinned = o.cpu === undefined ? undefined : pinMainThread(o.cpu) ? pinning() : null;
 
   let mfailed: number;
   let live1: number;
@@ -186,5 +193,6 @@ export function measureMixed<I>(runner: MixedRunner<I>, p: MixedParams, o: Mixed
     ...(calls ? { calls: { ...calls } } : {}),
     ...(runner.check ? { check: runner.check(inst) } : {}),
     memory,
+    ...(pinned !== undefined ? { pinned } : {}),
   };
 }

@@ -24,18 +24,18 @@ export interface Paired {
 
 export const pair = (a: number, b: number): Pair => ({ a, b, ratio: a / b });
 
-/** `n` pairs of `runA()` and `runB()` (ops/s each), A first in even pairs. */
-export function runPairs(n: number, runA: () => number, runB: () => number, say: (k: number, p: Pair) => void = () => {}): Pair[] {
+/** `n` pairs of `runA(k)` and `runB(k)` (ops/s each; k = the pair's index), A first in even pairs. */
+export function runPairs(n: number, runA: (k: number) => number, runB: (k: number) => number, say: (k: number, p: Pair) => void = () => {}): Pair[] {
   const out: Pair[] = [];
   for (let k = 0; k < n; k++) {
     let a: number;
     let b: number;
     if (k % 2 === 0) {
-      a = runA();
-      b = runB();
+      a = runA(k);
+      b = runB(k);
     } else {
-      b = runB();
-      a = runA();
+      b = runB(k);
+      a = runA(k);
     }
     out.push(pair(a, b));
     say(k, out[k]);
