@@ -1,11 +1,14 @@
 /**
  * Pinning the timed thread (src/report/pin.ts): a child told `--cpu K` times with its main thread
  * on CPU K alone while its other threads (the sampler's, V8's) keep every CPU; a round's rows, a
- * pair's two runs and a native child get the CPU of their round or pair. Skipped where nothing can
+ * pair's two runs and a native child get the CPU of their round or pair; larson's and scaling's
+ * workers each pin their own thread, worker i on CPU (base + i) mod n. Skipped where nothing can
  * be pinned (not Linux, one CPU, no taskset).
  */
 import { describe, expect, it } from 'vitest';
+import { runLarsonJs } from '../src/larson/js.js';
 import { runMixedBench } from '../src/random-mixed/bench.js';
+import { runScalingJs } from '../src/scaling/js.js';
 import { runJsChild } from '../src/random-mixed/js.js';
 import { MIXED_DEFAULTS, type MixedParams } from '../src/random-mixed/params.js';
 import { cpuFor, pinnableCpus, pinnedCommand, threadCpus } from '../src/report/pin.js';
@@ -32,6 +35,18 @@ describe.skipIf(pinnableCpus() === 0)('pinning the timed thread', () => {
     const seen: string[] = [];
     runPairs(3, (k) => (seen.push(`a${k}:${cpuFor(k)}`), 1), (k) => (seen.push(`b${k}:${cpuFor(k)}`), 1));
     expect(seen).toEqual(['a0:0', 'b0:0', 'b1:1', 'a1:1', 'a2:0', 'b2:0']);
+  });
+
+  it("larson's and scaling's workers pin their own threads, worker i on CPU (base + i) mod n", () => {
+    const n = pinnableCpus();
+    const lp = { sleep: 1, min: 8, max: 1000, chunks: 500, rounds: 10, seed: 4141, threads: 2 };
+    for (const base of [0, 1]) {
+      const want = [0, 1].map((i) => String((base + i) % n)).sort();
+      expect(runLarsonJs('hakmem', 'handoff', lp, { generations: 2, cpuBase: base }).pinned).toEqual(want);
+      const s = runScalingJs('hakmem', 2, P, { cpuBase: base });
+      expect(s.perWorker.map((w) => [w.index, w.pinned])).toEqual(expect.arrayContaining([0, 1].map((i) => [i, String((base + i) % n)])));
+    }
+    expect(runLarsonJs('hakmem', 'handoff', lp, { generations: 2 }).pinned).toBeUndefined();
   });
 
   it('a native child runs whole under taskset -c', () => {

@@ -2,7 +2,7 @@
  * One JavaScript larson measurement in a process of its own (the main thread of larson):
  *   node --expose-gc dist/larson/child.js --runner hakmem|smo --variant handoff|respawn
  *        --params '{"sleep":..,"min":..,"max":..,"chunks":..,"rounds":..,"seed":..,"threads":..}'
- *        [--generations G] [--verify]
+ *        [--generations G] [--verify] [--cpu-base K]
  * prints one JSON line (a LarsonChildResult) on stdout.
  *
  * The main thread creates the allocator, does the warm-up (every block starts out the main
@@ -26,6 +26,7 @@ import type { WorkerDone, WorkerInit } from './worker.js';
 import type { MeasuredMemory } from '../random-mixed/runner.js';
 import { peakRssBytes, resetPeakRss, rssBytes } from '../memory/rss.js';
 import { mergePeaks, readWords, startSampler } from '../memory/sampler.js';
+import { pinnableCpus } from '../report/pin.js';
 
 export type Variant = 'respawn' | 'handoff';
 
@@ -67,6 +68,8 @@ export interface LarsonChildResult {
   verify?: { allocs: number; frees: number; olderFrees: number; crossFrees: number; badBytes: number; warmupCrossFrees: number };
   /** peaks of the allocator's memory words (warm-up and timed run) and the process's RSS over its start */
   memory: MeasuredMemory;
+  /** --cpu-base: the CPUs each worker's thread could run on once pinned (sorted; null: failed) */
+  pinned?: (string | null)[];
 }
 
 const WORKER = new URL('./worker.js', import.meta.url);
@@ -77,6 +80,7 @@ async function main(argv: string[]): Promise<void> {
   let params: LarsonParams | undefined;
   let generations = 0;
   let verify = false;
+  let cpuBase: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runner') name = argv[++i] ?? '';
@@ -87,9 +91,11 @@ async function main(argv: string[]): Promise<void> {
     } else if (a === '--params') params = checkLarsonParams(JSON.parse(argv[++i] ?? '{}') as LarsonParams);
     else if (a === '--generations') generations = Number(argv[++i]);
     else if (a === '--verify') verify = true;
+    else if (a === '--cpu-base') cpuBase = Number(argv[++i]);
     else throw new Error(`larson child: unknown argument ${a}`);
   }
   if (!params) throw new Error('larson child: --params is required');
+  if (cpuBase !== undefined && !(Number.isInteger(cpuBase) && cpuBase >= 0)) throw new Error('larson child: --cpu-base takes a CPU number');
   if (verify && params.min < 12) throw new Error('larson child: --verify needs min >= 12 (tags at p+4 and p+8)');
   if (import.meta.url.endsWith('.ts')) throw new Error('larson child: run the built JS (workers start on dist/larson/worker.js)');
   const p = params;
@@ -162,6 +168,7 @@ async function main(argv: string[]): Promise<void> {
         const d = m;
         refused += d.refused;
         if (d.stopped) cachedAtStop += d.cached;
+        if (d.pinned !== undefined) pinned.push(d.pinned);
         if (variant === 'respawn' && !failure) {
           const k = L.f64[L.f(d.range, F_GENERATIONS)];
           const more = generations > 0 ? k < generations : !d.stopped && Atomics.load(ctrl, C_STOP) === 0;
@@ -182,7 +189,10 @@ async function main(argv: string[]): Promise<void> {
     });
   };
   const initial = variant === 'handoff' ? workers : p.threads;
-  for (let i = 0; i < initial; i++) spawn({ ...base, range: variant === 'respawn' ? i : -1, index: i });
+  // handoff workers live through the run: worker i pins itself to CPU (base + i) mod n (../report/pin.ts)
+  const cpus = cpuBase !== undefined && variant === 'handoff' ? pinnableCpus() : 0;
+  const pinned: (string | null)[] = [];
+  for (let i = 0; i < initial; i++) spawn({ ...base, range: variant === 'respawn' ? i : -1, index: i, ...(cpus > 0 ? { cpu: (cpuBase! + i) % cpus } : {}) });
   await Promise.race([readyP, exitedP]);
   if (failure) throw failure;
 
@@ -264,6 +274,7 @@ async function main(argv: string[]): Promise<void> {
     ...(fin.facts ? { checkFacts: { ...fin.facts, cachedAtStop } } : {}),
     finalFrees,
     memory,
+    ...(cpus > 0 ? { pinned: pinned.sort() } : {}),
     ...(verify
       ? {
           verify: {

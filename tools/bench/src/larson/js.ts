@@ -17,6 +17,8 @@ export interface LarsonJsOptions {
   /** fixed mode: generations per range instead of the sleep and the stop flag */
   generations?: number;
   verify?: boolean;
+  /** handoff: pin worker i's thread to CPU (cpuBase + i) mod n (../report/pin.ts) */
+  cpuBase?: number;
 }
 
 export function runLarsonJs(runner: string, variant: Variant, p: LarsonParams, o: LarsonJsOptions = {}): LarsonChildResult {
@@ -28,6 +30,7 @@ export function runLarsonJs(runner: string, variant: Variant, p: LarsonParams, o
     '--params', JSON.stringify(p),
     ...(o.generations ? ['--generations', String(o.generations)] : []),
     ...(o.verify ? ['--verify'] : []),
+    ...(o.cpuBase !== undefined ? ['--cpu-base', String(o.cpuBase)] : []),
   ];
   const r = spawnSync(process.execPath, args, {
     encoding: 'utf8',

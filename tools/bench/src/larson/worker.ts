@@ -10,6 +10,7 @@
  * Then it reports that it finished and gives its share of the allocator back (detach).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { pinThisThread } from '../report/pin.js';
 import { generationIters, type LarsonParams } from './params.js';
 import { generationId } from './reference.js';
 import { loadLarsonRunner } from './load.js';
@@ -33,6 +34,8 @@ export interface WorkerInit {
   /** fixed mode: generations per range (0: until the stop flag) */
   generations: number;
   verify: boolean;
+  /** handoff: pin this worker's thread to this CPU before it reports ready (../report/pin.ts) */
+  cpu?: number;
 }
 
 export interface WorkerDone {
@@ -43,6 +46,8 @@ export interface WorkerDone {
   refused: number;
   /** bytes this worker's caches held when it finished (runners with cachedBytes), else 0 */
   cached: number;
+  /** the CPUs its thread could run on once pinned (`cpu`), null if pinning failed */
+  pinned?: string | null;
 }
 
 const d = workerData as WorkerInit;
@@ -105,6 +110,7 @@ async function run(): Promise<void> {
     }
   };
 
+  const pinned = d.cpu === undefined ? undefined : pinThisThread(d.cpu);
   parentPort?.postMessage({ type: 'ready' });
   while (Atomics.load(ctrl, C_GO) === 0) Atomics.wait(ctrl, C_GO, 0);
 
@@ -136,7 +142,7 @@ async function run(): Promise<void> {
   counted = false;
   Atomics.sub(ctrl, C_RUNNING, 1);
   Atomics.notify(ctrl, C_RUNNING);
-  const done: WorkerDone = { type: 'done', range: d.range, stopped, refused, cached: runner.cachedBytes?.(s) ?? 0 };
+  const done: WorkerDone = { type: 'done', range: d.range, stopped, refused, cached: runner.cachedBytes?.(s) ?? 0, ...(pinned !== undefined ? { pinned } : {}) };
   parentPort?.postMessage(done);
   runner.detach(s);
   parentPort?.postMessage({ type: 'detached' });

@@ -98,8 +98,9 @@ export function generationsFor(p: LarsonParams, allocs: number): number {
   return Math.max(1, Math.round(allocs / (p.threads * generationIters(p))));
 }
 
-function larsonRun(learning: boolean, set: ReturnType<typeof larsonSets>[number], generations: number): CostRun {
-  const r = runLarsonJs(learning ? 'hakmem' : 'hakmem-fixed', 'handoff', set.params, { generations });
+/** Pair `k`'s two runs pin their workers alike: worker i on CPU (k + i) mod n (../report/pin.ts). */
+function larsonRun(learning: boolean, set: ReturnType<typeof larsonSets>[number], generations: number, k: number): CostRun {
+  const r = runLarsonJs(learning ? 'hakmem' : 'hakmem-fixed', 'handoff', set.params, { generations, cpuBase: cpuFor(k) });
   const f = (r.checkFacts ?? {}) as CheckFacts & { slowPaths?: { refills: number } };
   const l = f.learning;
   return {
@@ -108,8 +109,9 @@ function larsonRun(learning: boolean, set: ReturnType<typeof larsonSets>[number]
   };
 }
 
-function runScaling(learning: boolean, p: MixedParams): CostRun {
-  const r = runScalingJs('hakmem', 2, p, { learning });
+/** Pair `k`'s two runs pin their workers alike: worker i on CPU (k + i) mod n (../report/pin.ts). */
+function runScaling(learning: boolean, p: MixedParams, k: number): CostRun {
+  const r = runScalingJs('hakmem', 2, p, { learning, cpuBase: cpuFor(k) });
   const c = (r.check ?? {}) as CheckFacts;
   return { opsPerSec: r.opsPerSec, refills: r.refills ?? c.refills ?? 0, ops: 2 * p.cycles * 1.1, learnerCpuMs: c.learning?.learnerCpuMs ?? null, startCpuMs: null, processCpuMs: r.processCpuMs ?? null };
 }
@@ -143,14 +145,14 @@ export function runLearnerCost(o: CostOptions): CostRow[] {
   for (const row of o.rows) {
     if (row === 'fresh') out.push(paired(row, `createHeap() + random-mixed ${p.cycles / 1e6}M, fresh process, no warm-up`, o.pairs, (l) => runFresh(l, p), o.progress));
     else if (row === 'random-mixed') out.push(paired(row, `random-mixed ${p.cycles / 1e6}M (the bench's protocol)`, o.pairs, (l, k) => runMixed(l, p, k), o.progress));
-    else if (row === 'scaling') out.push(paired(row, `scaling, 2 workers on one heap, ${p.cycles / 1e6}M each`, o.pairs, (l) => runScaling(l, p), o.progress));
+    else if (row === 'scaling') out.push(paired(row, `scaling, 2 workers on one heap, ${p.cycles / 1e6}M each`, o.pairs, (l, k) => runScaling(l, p, k), o.progress));
     else if (row === 'larson') {
       const sets = larsonSets({ cores: availableParallelism(), sleep: o.sleep, threads: o.threads }).filter((set) => !o.larsonSet || set.id === o.larsonSet);
       for (const set of sets) {
         const g = o.larsonAllocs ? generationsFor(set.params, o.larsonAllocs) : 0;
         const work = g ? `${g} generations a range (${((g * set.params.threads * generationIters(set.params)) / 1e6).toFixed(1)}M allocs)` : `sleep ${set.params.sleep} s`;
         const label = `larson ${set.id} ${set.params.threads}t handoff, ${work}`;
-        out.push(paired(`larson-${set.id}-${set.params.threads}`, label, o.pairs, (l) => larsonRun(l, set, g), o.progress));
+        out.push(paired(`larson-${set.id}-${set.params.threads}`, label, o.pairs, (l, k) => larsonRun(l, set, g, k), o.progress));
       }
     } else throw new Error(`--learner-cost: unknown row ${row} (known: ${COST_ROWS.join(', ')})`);
   }

@@ -10,10 +10,12 @@
  * process id names the main thread alone): the sampler, the learner and V8's threads, all started
  * before, keep every CPU. A thread inherits its creator's CPUs, so one the pinned thread starts in
  * the timed region would share its CPU (random-mixed's learner never starts: "learner ... ms CPU"
- * is "?" in its notes). A native child, one thread, runs under `taskset -c` whole.
+ * is "?" in its notes). A native child, one thread, runs under `taskset -c` whole. Larson's and
+ * scaling's workers, each a thread that runs the loop, pin themselves (`pinThisThread`) before they
+ * report ready, worker i of pair k on CPU (k + i) mod n: the same CPUs for a pair's two runs.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
 let cpus: number | undefined;
@@ -33,9 +35,25 @@ export function cpuFor(k: number): number | undefined {
   return n > 0 ? k % n : undefined;
 }
 
-/** Pin the calling process's main thread (the thread that calls this) to `cpu`; false if it failed. */
+/** Pin the calling process's main thread to `cpu`; false if it failed. */
 export function pinMainThread(cpu: number): boolean {
   return spawnSync('taskset', ['-pc', String(cpu), String(process.pid)], { stdio: 'ignore' }).status === 0;
+}
+
+/** The calling thread's kernel id (/proc/thread-self), or null off Linux. */
+export function threadId(): number | null {
+  try {
+    return Number(/task\/(\d+)$/.exec(readlinkSync('/proc/thread-self'))?.[1] ?? NaN) || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Pin the calling thread (a Worker's, say) to `cpu`: the CPUs it may run on after, or null if it failed. */
+export function pinThisThread(cpu: number): string | null {
+  const tid = threadId();
+  if (tid === null || spawnSync('taskset', ['-pc', String(cpu), String(tid)], { stdio: 'ignore' }).status !== 0) return null;
+  return threadCpus(tid);
 }
 
 /** The CPUs a thread of this process may run on now (Cpus_allowed_list in its /proc status), or null off Linux. */

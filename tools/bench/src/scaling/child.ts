@@ -1,6 +1,6 @@
 /**
  * One scaling measurement in a process of its own:
- *   node --expose-gc dist/scaling/child.js --runner hakmem|limit --workers N --params '{...}' [--verify] [--no-learning]
+ *   node --expose-gc dist/scaling/child.js --runner hakmem|limit --workers N --params '{...}' [--verify] [--no-learning] [--cpu-base K]
  * prints one JSON line (a ScalingChildResult).
  *
  * The main thread starts N workers (hakmem: on one heap, createHeap here and attachHeap there),
@@ -15,6 +15,7 @@ import { HEAP_BYTES, hakmemProbe, heapCheck } from '../random-mixed/runners/comm
 import type { MeasuredMemory } from '../random-mixed/runner.js';
 import { peakRssBytes, resetPeakRss, rssBytes } from '../memory/rss.js';
 import { mergePeaks, readWords, startSampler } from '../memory/sampler.js';
+import { pinnableCpus } from '../report/pin.js';
 import { S_DONE, S_GO, S_READY, workerParams } from './params.js';
 import type { ScalingWorkerInit, ScalingWorkerResult } from './worker.js';
 
@@ -26,7 +27,7 @@ export interface ScalingChildResult {
   seconds: number;
   /** workers * cycles / seconds */
   opsPerSec: number;
-  perWorker: { index: number; seed: number; seconds: number; opsPerSec: number; counts: MixedCounts }[];
+  perWorker: { index: number; seed: number; seconds: number; opsPerSec: number; counts: MixedCounts; pinned?: string | null }[];
   /** hakmem: after every worker detached, validate() and stats().bytes.inUse */
   check?: { validate: string; inUse: number };
   /** hakmem: refills of every worker (those that detached included) */
@@ -45,6 +46,7 @@ async function main(argv: string[]): Promise<void> {
   let params: MixedParams | undefined;
   let verify = false;
   let learning = true;
+  let cpuBase: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runner') {
@@ -55,9 +57,11 @@ async function main(argv: string[]): Promise<void> {
     else if (a === '--params') params = checkParams(JSON.parse(argv[++i] ?? '{}') as MixedParams);
     else if (a === '--verify') verify = true;
     else if (a === '--no-learning') learning = false;
+    else if (a === '--cpu-base') cpuBase = Number(argv[++i]);
     else throw new Error(`scaling child: unknown argument ${a}`);
   }
   if (!params) throw new Error('scaling child: --params is required');
+  if (cpuBase !== undefined && !(Number.isInteger(cpuBase) && cpuBase >= 0)) throw new Error('scaling child: --cpu-base takes a CPU number');
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`scaling child: --workers ${n}`);
   const p = params;
   const ctrlSab = new SharedArrayBuffer(64);
@@ -77,8 +81,12 @@ async function main(argv: string[]): Promise<void> {
   let onExit: () => void = () => {};
   const readyP = new Promise<void>((res) => (onReady = res));
   const exitP = new Promise<void>((res) => (onExit = res));
+  // worker i pins itself to CPU (base + i) mod n before it reports ready (../report/pin.ts)
+  const cpus = cpuBase !== undefined ? pinnableCpus() : 0;
   for (let i = 0; i < n; i++) {
-    const init: ScalingWorkerInit = { runner: name, params: workerParams(p, i), index: i, ctrl: ctrlSab, handle: heap?.handle, verify };
+    const init: ScalingWorkerInit = {
+      runner: name, params: workerParams(p, i), index: i, ctrl: ctrlSab, handle: heap?.handle, verify, ...(cpus > 0 ? { cpu: (cpuBase! + i) % cpus } : {}),
+    };
     const w = new Worker(WORKER, { workerData: init });
     heap?.watch(w);
     w.on('message', (m: ScalingWorkerResult) => results.push(m));
@@ -135,7 +143,7 @@ async function main(argv: string[]): Promise<void> {
     params: p,
     seconds,
     opsPerSec: (n * p.cycles) / seconds,
-    perWorker: results.map((r) => ({ index: r.index, seed: r.seed, seconds: r.seconds, opsPerSec: p.cycles / r.seconds, counts: r.counts })),
+    perWorker: results.map((r) => ({ index: r.index, seed: r.seed, seconds: r.seconds, opsPerSec: p.cycles / r.seconds, counts: r.counts, ...(r.pinned !== undefined ? { pinned: r.pinned } : {}) })),
     ...(heap ? { check: heapCheck(heap), refills: heap.diagnostics().classes.reduce((a, c) => a + c.misses, 0) } : {}),
     memory,
   };

@@ -9,8 +9,12 @@ const CHILD = fileURLToPath(import.meta.url).endsWith('.ts')
   ? fileURLToPath(new URL('../../dist/scaling/child.js', import.meta.url))
   : fileURLToPath(new URL('./child.js', import.meta.url));
 
-export function runScalingJs(runner: 'hakmem' | 'limit', workers: number, p: MixedParams, o: { verify?: boolean; learning?: boolean } = {}): ScalingChildResult {
-  const args = ['--expose-gc', CHILD, '--runner', runner, '--workers', String(workers), '--params', JSON.stringify(p), ...(o.verify ? ['--verify'] : []), ...(o.learning === false ? ['--no-learning'] : [])];
+/** `cpuBase`: worker i pins its thread to CPU (cpuBase + i) mod n (../report/pin.ts). */
+export function runScalingJs(runner: 'hakmem' | 'limit', workers: number, p: MixedParams, o: { verify?: boolean; learning?: boolean; cpuBase?: number } = {}): ScalingChildResult {
+  const args = [
+    '--expose-gc', CHILD, '--runner', runner, '--workers', String(workers), '--params', JSON.stringify(p),
+    ...(o.verify ? ['--verify'] : []), ...(o.learning === false ? ['--no-learning'] : []), ...(o.cpuBase !== undefined ? ['--cpu-base', String(o.cpuBase)] : []),
+  ];
   const r = spawnSync(process.execPath, args, {
     encoding: 'utf8',
     timeout: 900_000,

@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
+import { pinThisThread } from '../report/pin.js';
 import { attachHeap, type Heap } from 'hakmem';
 import { type MixedCounts, type MixedParams, phaseCounts, prefaultCycles, prefaultSeed } from '../random-mixed/params.js';
 import { WARMUP_ROUNDS, type MixedRunner } from '../random-mixed/runner.js';
@@ -21,6 +22,8 @@ export interface ScalingWorkerInit {
   /** hakmem: the heap's handle */
   handle?: unknown;
   verify: boolean;
+  /** pin this worker's thread to this CPU before it reports ready (../report/pin.ts) */
+  cpu?: number;
 }
 
 export interface ScalingWorkerResult {
@@ -31,6 +34,8 @@ export interface ScalingWorkerResult {
   counts: MixedCounts;
   /** the limit: its own memory words after the drain (its bump pointer only grows) */
   peaks?: Record<string, number>;
+  /** the CPUs its thread could run on once pinned (`cpu`), null if pinning failed */
+  pinned?: string | null;
 }
 
 const d = workerData as ScalingWorkerInit;
@@ -65,6 +70,7 @@ async function main(): Promise<void> {
   const live0 = runner.live(inst);
   const fp0 = d.verify ? runner.fingerprint(inst) : 0;
 
+  const pinned = d.cpu === undefined ? undefined : pinThisThread(d.cpu);
   Atomics.add(ctrl, S_READY, 1);
   Atomics.notify(ctrl, S_READY);
   while (Atomics.load(ctrl, S_GO) === 0) Atomics.wait(ctrl, S_GO, 0);
@@ -104,6 +110,7 @@ async function main(): Promise<void> {
     },
     // hakmem's words are sampled by the main thread (one heap); the limit's are this worker's own
     ...(d.runner === 'limit' && runner.memory?.(inst).read ? { peaks: runner.memory(inst).read!() } : {}),
+    ...(pinned !== undefined ? { pinned } : {}),
   };
   parentPort?.postMessage(r);
 }
