@@ -1,8 +1,10 @@
 // Producer/consumer: the producer only allocates, the consumer only frees, through an SPSC ring.
+// The consumer writes the heap's reserved bytes into `marks` after each twentieth of the blocks:
+// samples at fixed points of the traffic, however the threads are scheduled.
 import { parentPort, workerData } from 'node:worker_threads';
 import { attachHeap } from 'hakmem';
 
-const { handle, ring, role, total } = workerData;
+const { handle, ring, role, total, marks } = workerData;
 const r = new Int32Array(ring); // [0] head (written by producer), [1] tail (consumer), [2..] slots
 const n = r.length - 2;
 const h = attachHeap(handle);
@@ -26,6 +28,7 @@ if (role === 'producer') {
     const p = r[2 + (i % n)];
     if (h.u8[p] !== (i & 0xff)) throw new Error(`block ${p} changed under the consumer`);
     h.free(p);
+    if (marks && (i + 1) % (total / 20) === 0) new Float64Array(marks)[(i + 1) / (total / 20) - 1] = h.stats().bytes.reserved;
     Atomics.store(r, 1, i + 1);
     Atomics.notify(r, 1);
   }
