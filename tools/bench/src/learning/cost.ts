@@ -14,7 +14,7 @@ import { generationIters, larsonSets, type LarsonParams } from '../larson/params
 import type { MixedParams } from '../random-mixed/params.js';
 import { runJsChild } from '../random-mixed/js.js';
 import { intervalText, runPairs, summarize } from '../report/paired.js';
-import { cpuFor } from '../report/pin.js';
+import { cpuFor, pinnableCpus } from '../report/pin.js';
 import { median, medianInterval } from '../report/stats.js';
 import { runScalingJs } from '../scaling/js.js';
 import type { FreshResult } from './fresh-child.js';
@@ -189,5 +189,8 @@ export function renderLearnerCost(rows: CostRow[], pairs: number): string {
     'refills per million operations (larson: of the timed run, per allocation; random-mixed, fresh, scaling: the heap\'s, per main-loop and prefault cycle).',
     '95 % CI: of the median, from the order statistics of the pairs (no assumption about their spread; "-" under 6 pairs): the target (0.98x) is met where its low end is at least 0.98.',
     'per CPU s: the same pairs in operations per CPU second of the timed run (every thread of the child; larson only): time a shared machine gives to others is not in it.',
+    pinnableCpus() > 0
+      ? `pinned: pair k's two runs alike, random-mixed's timed thread on CPU k mod ${pinnableCpus()}, larson's and scaling's worker i on CPU (k + i) mod ${pinnableCpus()}; the fresh row is not pinned (tools/bench/README.md, "Pinning").`
+      : 'not pinned (no taskset, or one CPU).',
   ].join('\n');
 }
